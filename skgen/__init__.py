@@ -1,0 +1,9 @@
+"""skgen: scikit-learn estimators for neural generative models and representation
+learners (RBMs, DBNs, autoencoders), with Numba-compiled inner loops."""
+
+from .exceptions import DivergenceError
+from .rbm import BernoulliRBM
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["BernoulliRBM", "DivergenceError", "__version__"]

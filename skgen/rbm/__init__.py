@@ -1,0 +1,5 @@
+"""Restricted Boltzmann Machines."""
+
+from ._bernoulli import BernoulliRBM
+
+__all__ = ["BernoulliRBM"]

@@ -1,0 +1,578 @@
+"""Machinery shared by the RBM estimators: the training loop, the fitted state,
+sampling and the likelihood API."""
+
+import hashlib
+import time
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ..exceptions import DivergenceError
+from ..utils._random import row_streams
+from ..utils._validation import as_dense_and_csr, validate_support
+
+#: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
+#: this many units, and runs AIS otherwise.
+EXACT_MAX_UNITS = 20
+
+#: Enumerating more units than this would take hours.
+_ENUMERABLE_MAX_UNITS = 30
+
+
+class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class of the RBM estimators. Subclasses provide the visible units."""
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_gibbs_steps": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "ais_n_chains": [Interval(Integral, 1, None, closed="left")],
+        "ais_n_betas": [Interval(Integral, 2, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    #: Attributes that make up the fitted state, written together or not at all.
+    _state_names = (
+        "components_",
+        "intercept_hidden_",
+        "intercept_visible_",
+        "h_samples_",
+        "_velocities",
+        "_streams",
+        "_rng",
+        "_visible_sum",
+        "_n_samples_seen",
+    )
+
+    # -- what a visible-unit type provides ------------------------------------------
+
+    @abstractmethod
+    def _check_support(self, X):
+        """Raise a ValueError when X has values outside the visible units' support."""
+
+    @abstractmethod
+    def _fit_epoch(self, X, order, state):
+        """Run one training pass over the rows ``order`` of X, updating ``state``."""
+
+    @abstractmethod
+    def _hidden_input(self, X):
+        """``v @ W.T + hidden_bias`` for the rows of X, a C-ordered array."""
+
+    @abstractmethod
+    def _visible_term(self, X):
+        """The visible units' own term of -F(v), per row, in float64."""
+
+    @abstractmethod
+    def _visible_means(self, hidden):
+        """E[v | h] for the rows of ``hidden``."""
+
+    @abstractmethod
+    def _run_gibbs(self, visible, n_steps, streams):
+        """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
+
+    @abstractmethod
+    def _random_visible(self, n_samples, dtype, streams):
+        """Starting states for sampling chains."""
+
+    @abstractmethod
+    def _log_partition_exact(self):
+        """log Z by enumeration of the smaller layer."""
+
+    @abstractmethod
+    def _log_partition_ais(self, n_chains, betas, random_state):
+        """AIS log weights and the base model's log Z."""
+
+    @abstractmethod
+    def _pseudo_likelihood(self, X, params, random_state):
+        """sklearn's pseudo-likelihood of X under ``params`` (W, c, b)."""
+
+    # -- fitting --------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model to X, starting from new random parameters.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X = self._validate_training_data(X, reset=True)
+        state = self._initial_state(X, check_random_state(self.random_state))
+        self._train(X, state, self.n_iter, verbose=self.verbose)
+        self._commit(state)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Run one training pass over X, in mini-batches of ``batch_size``.
+
+        The first call initialises the model from ``random_state``; later calls
+        continue its parameters, momentum, persistent chains and random streams.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "components_")
+        X = self._validate_training_data(X, reset=first_call)
+        if first_call:
+            state = self._initial_state(X, check_random_state(self.random_state))
+        else:
+            state = self._copy_state()
+        self._train(X, state, 1, verbose=0)
+        self._commit(state)
+        return self
+
+    def _validate_training_data(self, X, reset):
+        dtype = (np.float64, np.float32) if reset else self.components_.dtype
+        return validate_support(
+            self, X, self._check_support, reset=reset, accept_sparse="csr", dtype=dtype
+        )
+
+    def _validate_data(self, X):
+        """Check X for a fitted model; cast it to the model's dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", reset=False, dtype=self.components_.dtype
+        )
+        self._check_support(X)
+        return X
+
+    def _initial_state(self, X, rng):
+        """New parameters: sklearn's N(0, 0.01) weights and zero biases."""
+        n_features, dtype = X.shape[1], X.dtype
+        shape = (self.n_components, n_features)
+        return {
+            "components_": rng.normal(0, 0.01, shape).astype(dtype),
+            "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
+            "intercept_visible_": np.zeros(n_features, dtype=dtype),
+            "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),
+            "_velocities": (
+                np.zeros(shape, dtype=dtype),
+                np.zeros(self.n_components, dtype=dtype),
+                np.zeros(n_features, dtype=dtype),
+            ),
+            "_streams": row_streams(rng, self.batch_size),
+            "_rng": rng,
+            "_visible_sum": np.zeros(n_features),
+            "_n_samples_seen": 0,
+        }
+
+    def _copy_state(self):
+        state = {name: getattr(self, name) for name in self._state_names}
+        for name, value in state.items():
+            if isinstance(value, np.ndarray):
+                state[name] = value.copy()
+        state["_velocities"] = tuple(v.copy() for v in state["_velocities"])
+        state["_rng"] = _copy_random_state(state["_rng"])
+        return state
+
+    def _commit(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._log_partition_cache = {}
+
+    def _train(self, X, state, n_epochs, verbose):
+        n_samples = X.shape[0]
+        rng = state["_rng"]
+        begin = time.time()
+        for iteration in range(1, n_epochs + 1):
+            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+            self._fit_epoch(X, order.astype(np.int64), state)
+            params = _params(state)
+            if not all(np.isfinite(p).all() for p in params):
+                raise DivergenceError(
+                    f"{type(self).__name__} diverged in training pass {iteration}: its "
+                    "parameters contain NaN or infinite values. Lower learning_rate "
+                    f"(now {self.learning_rate:g}) or momentum (now {self.momentum:g}), "
+                    "or check the scale of the data."
+                )
+            if verbose:
+                end = time.time()
+                # sklearn scores with a new generator seeded from random_state.
+                score = self._pseudo_likelihood(
+                    X, params, check_random_state(self.random_state)
+                ).mean()
+                print(
+                    "[%s] Iteration %d, pseudo-likelihood = %.2f, time = %.2fs"
+                    % (type(self).__name__, iteration, score, end - begin)
+                )
+                begin = end
+        if n_samples:
+            state["_visible_sum"] += np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+            state["_n_samples_seen"] += n_samples
+
+    @property
+    def _n_features_out(self):
+        """Number of transformed output features."""
+        return self.components_.shape[0]
+
+    # -- using the model ------------------------------------------------------------
+
+    def transform(self, X):
+        """Compute the hidden units' activation probabilities, P(h=1|v=X).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to be transformed.
+
+        Returns
+        -------
+        h : ndarray of shape (n_samples, n_components)
+            Latent representations of the data, in the model's dtype.
+        """
+        X = self._validate_data(X)
+        return self._hidden_means(X)
+
+    def inverse_transform(self, X):
+        """Compute the visible units' means given hidden activations, E[v|h=X].
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Hidden activations: binary states or probabilities such as the
+            output of :meth:`transform`.
+
+        Returns
+        -------
+        v : ndarray of shape (n_samples, n_features)
+            The visible means, in the model's dtype.
+        """
+        check_is_fitted(self)
+        hidden = check_array(X, dtype=self.components_.dtype, order="C")
+        if hidden.shape[1] != self.n_components:
+            raise ValueError(
+                f"X has {hidden.shape[1]} features, but {type(self).__name__}."
+                f"inverse_transform is expecting {self.n_components} features (the "
+                "number of hidden units) as input."
+            )
+        return self._visible_means(hidden)
+
+    def gibbs(self, v):
+        """Perform one Gibbs sampling step: sample h given v, then v given h.
+
+        Consecutive calls continue the estimator's random stream, as in sklearn.
+
+        Parameters
+        ----------
+        v : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer to start from.
+
+        Returns
+        -------
+        v_new : ndarray of shape (n_samples, n_features)
+            Values of the visible layer after one Gibbs step. Unlike sklearn,
+            which returns booleans, the values are in the model's dtype, so the
+            result can be fed back as it is.
+        """
+        visible = self._validate_data(v)
+        visible = _dense_copy(visible)
+        self._run_gibbs(visible, 1, row_streams(self._rng, visible.shape[0]))
+        return visible
+
+    def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None):
+        """Draw new visible vectors from the model by Gibbs sampling.
+
+        Each sample is the last state of its own Gibbs chain, started from
+        uniformly random visible units and run for ``n_gibbs_steps`` steps
+        (v -> h -> v, both layers sampled). The steps are the burn-in: the chain
+        forgets its start at a rate that depends on the model, and 1000 steps is
+        the usual choice for MNIST-sized models. Shorter chains look more like
+        their starting noise.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples to draw.
+        n_gibbs_steps : int, default=1000
+            Number of Gibbs steps of each chain.
+        random_state : int, RandomState instance or None, default=None
+            The random stream of the chains. None uses the estimator's
+            ``random_state``, so that a seeded estimator gives the same samples
+            on every call.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The samples, in the model's dtype.
+        """
+        check_is_fitted(self)
+        _check_count(n_samples, "n_samples", 1)
+        _check_count(n_gibbs_steps, "n_gibbs_steps", 0)
+        if random_state is None:
+            random_state = self.random_state
+        rng = check_random_state(random_state)
+        streams = row_streams(rng, n_samples)
+        visible = self._random_visible(n_samples, self.components_.dtype, streams)
+        self._run_gibbs(visible, n_gibbs_steps, streams)
+        return visible
+
+    def free_energy(self, X):
+        """Compute the free energy F(v) = -log sum_h exp(-E(v, h)) of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+
+        Returns
+        -------
+        free_energy : ndarray of shape (n_samples,)
+            The free energy, in float64.
+        """
+        X = self._validate_data(X)
+        return self._free_energy(X)
+
+    def pseudo_likelihood(self, X):
+        """sklearn's ``score_samples``: the pseudo-likelihood, for migrating code.
+
+        Flips one randomly chosen unit per row and returns ``n_features * log
+        sigmoid(F(v_flipped) - F(v))``. It is a noisy proxy that grows with the
+        number of features, not a log-likelihood; use :meth:`score_samples` for
+        that. The flipped units come from ``random_state`` exactly as in
+        sklearn, so the result is deterministic for a fixed ``random_state``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+
+        Returns
+        -------
+        pseudo_likelihood : ndarray of shape (n_samples,)
+            The pseudo-likelihood of each row, in float64.
+        """
+        X = self._validate_data(X)
+        return self._pseudo_likelihood(
+            X, _params(self.__dict__), check_random_state(self.random_state)
+        )
+
+    def score_samples(self, X):
+        """Compute the log-likelihood log p(v) = -F(v) - log Z of each row.
+
+        log Z comes from :meth:`log_partition` with ``method="auto"``: exact when
+        the smaller layer has at most 20 units, otherwise estimated by AIS with
+        ``ais_n_chains`` runs over ``ais_n_betas`` inverse temperatures, seeded by
+        ``random_state``. It is computed once and cached until the parameters
+        change.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            The log-likelihood of each row in nats, in float64.
+        """
+        X = self._validate_data(X)
+        return -self._free_energy(X) - self.log_partition()
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the rows of X (see :meth:`score_samples`).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            The mean log-likelihood in nats.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def log_partition(
+        self,
+        method="auto",
+        *,
+        n_chains=None,
+        n_betas=None,
+        betas=None,
+        random_state=None,
+        return_std=False,
+    ):
+        """The log partition function log Z of the model.
+
+        Parameters
+        ----------
+        method : {"auto", "exact", "ais"}, default="auto"
+            "exact" enumerates the smaller layer (at most 30 units). "ais"
+            estimates log Z by annealed importance sampling (Salakhutdinov &
+            Murray 2008) from a base-rate model whose visible units have the
+            training data's marginals. "auto" is exact when the smaller layer
+            has at most 20 units, AIS otherwise.
+        n_chains : int, default=None
+            Number of AIS runs; None uses ``ais_n_chains``.
+        n_betas : int, default=None
+            Number of inverse temperatures from 0 to 1, spaced as in
+            Salakhutdinov & Murray (dense near 1); None uses ``ais_n_betas``.
+        betas : array-like of shape (n_betas,), default=None
+            An explicit increasing schedule from 0 to 1, instead of ``n_betas``.
+        random_state : int, RandomState instance or None, default=None
+            The random stream of AIS. None uses the estimator's ``random_state``.
+        return_std : bool, default=False
+            Also return the standard error of the estimate (0 when exact),
+            from the spread of the importance weights.
+
+        Returns
+        -------
+        log_partition : float
+            log Z in nats.
+        std : float
+            The standard error of log Z; only when ``return_std`` is True.
+        """
+        check_is_fitted(self)
+        if method not in ("auto", "exact", "ais"):
+            raise ValueError(
+                f"method must be 'auto', 'exact' or 'ais', got {method!r}."
+            )
+        n_smaller = min(self.components_.shape)
+        if method == "auto":
+            method = "exact" if n_smaller <= EXACT_MAX_UNITS else "ais"
+        if method == "exact":
+            if n_smaller > _ENUMERABLE_MAX_UNITS:
+                raise ValueError(
+                    f"Exact log Z enumerates 2**{n_smaller} states of the smaller "
+                    f"layer, which is infeasible above {_ENUMERABLE_MAX_UNITS} units; "
+                    "use method='ais'."
+                )
+            key = ("exact",)
+        else:
+            if random_state is None:
+                random_state = self.random_state
+            if betas is None:
+                betas = _default_betas(n_betas if n_betas is not None else self.ais_n_betas)
+            else:
+                betas = _check_betas(betas)
+            n_chains = self.ais_n_chains if n_chains is None else n_chains
+            _check_count(n_chains, "n_chains", 1)
+            seeded = random_state is None or isinstance(random_state, Integral)
+            key = ("ais", n_chains, betas.tobytes(), random_state) if seeded else None
+
+        cache = self.__dict__.setdefault("_log_partition_cache", {})
+        fingerprint = self._fingerprint()
+        if key is not None and cache.get(key, (None,))[0] == fingerprint:
+            value, std = cache[key][1]
+        else:
+            if method == "exact":
+                value, std = self._log_partition_exact(), 0.0
+            else:
+                value, std = self._estimate_log_partition(n_chains, betas, random_state)
+            if key is not None:
+                cache[key] = (fingerprint, (value, std))
+        return (value, std) if return_std else value
+
+    def _estimate_log_partition(self, n_chains, betas, random_state):
+        log_weights, base_log_partition = self._log_partition_ais(
+            n_chains, betas, check_random_state(random_state)
+        )
+        largest = log_weights.max()
+        weights = np.exp(log_weights - largest)
+        mean = weights.mean()
+        value = float(base_log_partition + largest + np.log(mean))
+        # Delta method: sd(log mean w) = sd(w) / (sqrt(M) mean(w)).
+        std = float(weights.std() / (np.sqrt(len(weights)) * mean))
+        return value, std
+
+    def _fingerprint(self):
+        digest = hashlib.blake2b(digest_size=16)
+        for array in (*_params(self.__dict__), self._visible_sum):
+            digest.update(np.ascontiguousarray(array).view(np.uint8))
+        return digest.hexdigest()
+
+    def _base_rate_logits(self):
+        """Logits of the training data's visible marginals, smoothed away from 0 and 1."""
+        mean = (self._visible_sum + 0.5) / (self._n_samples_seen + 1.0)
+        return np.log(mean) - np.log1p(-mean)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _params(namespace):
+    """(W, hidden bias, visible bias) from a state dict or an estimator's __dict__."""
+    return (
+        namespace["components_"],
+        namespace["intercept_hidden_"],
+        namespace["intercept_visible_"],
+    )
+
+
+def _default_betas(n_betas):
+    from ._partition import default_betas
+
+    _check_count(n_betas, "n_betas", 2)
+    return default_betas(n_betas)
+
+
+def _check_betas(betas):
+    betas = np.asarray(betas, dtype=np.float64)
+    if (
+        betas.ndim != 1
+        or betas.size < 2
+        or betas[0] != 0
+        or betas[-1] != 1
+        or np.any(np.diff(betas) < 0)
+    ):
+        raise ValueError(
+            "betas must be a non-decreasing 1-d schedule from 0 to 1 with at least "
+            "two values."
+        )
+    return betas
+
+
+def _check_count(value, name, minimum):
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+
+
+def _dense_copy(X):
+    return X.toarray() if hasattr(X, "toarray") else np.array(X, order="C", copy=True)
+
+
+def _copy_random_state(rng):
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    return copy

@@ -1,0 +1,251 @@
+"""Numba kernels of the RBM family: contrastive-divergence epochs, Gibbs sampling,
+free energy and pseudo-likelihood.
+
+Conventions: ``W`` has shape (n_hidden, n_visible); hidden pre-activations are
+``v @ W.T + hidden_bias`` and visible ones ``h @ W + visible_bias``. Every random
+draw comes from the stream of its row (``skgen.utils._random``), so results do not
+depend on thread counts, and float32 and float64 models draw the same uniforms.
+"""
+
+import numpy as np
+from numba import njit
+
+from ..utils._blas import gemm
+from ..utils._random import _GOLDEN_GAMMA, uniform_at
+
+
+@njit(cache=True, inline="always")
+def _softplus(x):
+    """log(1 + exp(x)), without overflow."""
+    zero = x - x
+    return max(x, zero) + np.log1p(np.exp(-abs(x)))
+
+
+@njit(cache=True)
+def sigmoid_rows(pre, bias):
+    """In place: ``pre = sigmoid(pre + bias)``, with ``bias`` added to every row."""
+    one = pre.dtype.type(1.0)
+    n_rows, n_cols = pre.shape
+    for i in range(n_rows):
+        for j in range(n_cols):
+            pre[i, j] = one / (one + np.exp(-(pre[i, j] + bias[j])))
+
+
+@njit(cache=True)
+def sample_rows(pre, bias, streams):
+    """In place: ``pre = (u < sigmoid(pre + bias))``, u from the stream of each row."""
+    one = pre.dtype.type(1.0)
+    zero = pre.dtype.type(0.0)
+    n_rows, n_cols = pre.shape
+    for i in range(n_rows):
+        counter = streams[i]
+        for j in range(n_cols):
+            counter += _GOLDEN_GAMMA
+            probability = one / (one + np.exp(-(pre[i, j] + bias[j])))
+            pre[i, j] = one if uniform_at(counter) < probability else zero
+        streams[i] = counter
+
+
+@njit(cache=True)
+def sample_probabilities(probabilities, out, streams):
+    """``out = (u < probabilities)``, u from the stream of each row."""
+    one = out.dtype.type(1.0)
+    zero = out.dtype.type(0.0)
+    n_rows, n_cols = probabilities.shape
+    for i in range(n_rows):
+        counter = streams[i]
+        for j in range(n_cols):
+            counter += _GOLDEN_GAMMA
+            out[i, j] = one if uniform_at(counter) < probabilities[i, j] else zero
+        streams[i] = counter
+
+
+@njit(cache=True)
+def gather_rows(dense, data, indices, indptr, order, start, out):
+    """Copy rows ``order[start:start + len(out)]`` of X into ``out``.
+
+    X is ``dense`` when it has rows, else the CSR matrix (data, indices, indptr).
+    """
+    n_rows, n_cols = out.shape
+    if dense.shape[0] > 0:
+        for r in range(n_rows):
+            row = order[start + r]
+            for j in range(n_cols):
+                out[r, j] = dense[row, j]
+    else:
+        zero = out.dtype.type(0.0)
+        for r in range(n_rows):
+            row = order[start + r]
+            for j in range(n_cols):
+                out[r, j] = zero
+            for p in range(indptr[row], indptr[row + 1]):
+                out[r, indices[p]] = data[p]
+
+
+@njit(cache=True)
+def _column_sums(a, out):
+    out[:] = 0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            out[j] += a[i, j]
+
+
+@njit(cache=True)
+def _update_bias(bias, velocity, positive_sum, negative_sum, n_positive, n_negative,
+                 learning_rate, momentum):
+    """Gradient ascent with momentum on one bias vector (no weight decay)."""
+    for j in range(bias.shape[0]):
+        gradient = positive_sum[j] / n_positive - negative_sum[j] / n_negative
+        velocity[j] = momentum * velocity[j] + learning_rate * gradient
+        bias[j] += velocity[j]
+
+
+@njit(cache=True)
+def _decay_velocity(velocity, weights, momentum, decay_rate):
+    """In place: ``velocity = momentum * velocity - decay_rate * weights``."""
+    for i in range(velocity.shape[0]):
+        for j in range(velocity.shape[1]):
+            velocity[i, j] = momentum * velocity[i, j] - decay_rate * weights[i, j]
+
+
+@njit(cache=True)
+def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_bias,
+              visible_bias, weights_velocity, hidden_velocity, visible_velocity,
+              chain_hidden, streams, learning_rate, momentum, weight_decay,
+              n_gibbs_steps, persistent, visible_stack, hidden_stack, hidden_sums,
+              visible_sums):
+    """One pass of CD-k or PCD-k over the rows ``order`` of X.
+
+    For each mini-batch of ``batch_size`` rows: the positive phase uses the data
+    and P(h|v); the negative phase runs ``n_gibbs_steps`` Gibbs steps from the
+    persistent chains ``chain_hidden`` (PCD, as sklearn) or from h sampled given
+    the batch (CD), and uses the sampled visible states with P(h|v_neg). The
+    weight gradient of both phases is one GEMM, accumulated straight into the
+    weights (or their velocity) by BLAS.
+
+    ``visible_stack`` (2 * batch_size, n_visible) and ``hidden_stack``
+    (2 * batch_size, n_hidden) hold the positive rows followed by the negative
+    ones; ``hidden_sums`` and ``visible_sums`` hold two rows each. Nothing is
+    allocated per mini-batch. Scalars must have the dtype of the weights.
+    """
+    n_samples = order.shape[0]
+    one = weights.dtype.type(1.0)
+    decay = one - learning_rate * weight_decay
+    for start in range(0, n_samples, batch_size):
+        n_positive = min(batch_size, n_samples - start)
+        visible_positive = visible_stack[:n_positive]
+        hidden_positive = hidden_stack[:n_positive]
+        gather_rows(dense, data, indices, indptr, order, start, visible_positive)
+        gemm(one, visible_positive, False, weights, True, 0 * one, hidden_positive)
+        sigmoid_rows(hidden_positive, hidden_bias)
+
+        if persistent:
+            n_negative = chain_hidden.shape[0]
+            chains = chain_hidden
+        else:
+            n_negative = n_positive
+            chains = chain_hidden[:n_negative]
+            sample_probabilities(hidden_positive, chains, streams)
+        visible_negative = visible_stack[n_positive:n_positive + n_negative]
+        hidden_negative = hidden_stack[n_positive:n_positive + n_negative]
+        for step in range(n_gibbs_steps):
+            gemm(one, chains, False, weights, False, 0 * one, visible_negative)
+            sample_rows(visible_negative, visible_bias, streams)
+            gemm(one, visible_negative, False, weights, True, 0 * one, hidden_negative)
+            sigmoid_rows(hidden_negative, hidden_bias)
+            if persistent or step < n_gibbs_steps - 1:
+                sample_probabilities(hidden_negative, chains, streams)
+
+        _column_sums(hidden_positive, hidden_sums[0])
+        _column_sums(hidden_negative, hidden_sums[1])
+        _column_sums(visible_positive, visible_sums[0])
+        _column_sums(visible_negative, visible_sums[1])
+        _update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],
+                     n_positive, n_negative, learning_rate, momentum)
+        _update_bias(visible_bias, visible_velocity, visible_sums[0], visible_sums[1],
+                     n_positive, n_negative, learning_rate, momentum)
+
+        # Scale rows so that one GEMM gives mean(h_pos v_pos) - mean(h_neg v_neg).
+        hidden_positive *= one / n_positive
+        hidden_negative *= -one / n_negative
+        n_stacked = n_positive + n_negative
+        hidden_rows = hidden_stack[:n_stacked]
+        visible_rows = visible_stack[:n_stacked]
+        if momentum == 0:
+            gemm(learning_rate, hidden_rows, True, visible_rows, False, decay, weights)
+        else:
+            if weight_decay != 0:
+                _decay_velocity(weights_velocity, weights, momentum,
+                                learning_rate * weight_decay)
+                gemm(learning_rate, hidden_rows, True, visible_rows, False, one,
+                     weights_velocity)
+            else:
+                gemm(learning_rate, hidden_rows, True, visible_rows, False, momentum,
+                     weights_velocity)
+            weights += weights_velocity
+
+
+@njit(cache=True)
+def all_finite(weights, hidden_bias, visible_bias):
+    """Whether no parameter is NaN or infinite."""
+    total = weights.sum() + hidden_bias.sum() + visible_bias.sum()
+    return np.isfinite(total)
+
+
+@njit(cache=True)
+def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
+                 hidden):
+    """In place: run ``n_steps`` Gibbs steps v -> h -> v from ``visible``.
+
+    Every step samples both layers; ``hidden`` is scratch of shape
+    (n_chains, n_hidden) and ends with the last hidden sample.
+    """
+    one = weights.dtype.type(1.0)
+    for _ in range(n_steps):
+        gemm(one, visible, False, weights, True, 0 * one, hidden)
+        sample_rows(hidden, hidden_bias, streams)
+        gemm(one, hidden, False, weights, False, 0 * one, visible)
+        sample_rows(visible, visible_bias, streams)
+
+
+@njit(cache=True)
+def free_energy_from_hidden_input(hidden_input, visible_term):
+    """F(v) = -visible_term - sum_j softplus(hidden_input_j), per row, in float64.
+
+    ``hidden_input`` is ``v @ W.T + hidden_bias`` and ``visible_term`` the
+    visible units' own contribution (``v @ visible_bias`` for Bernoulli units).
+    """
+    n_rows, n_cols = hidden_input.shape
+    out = np.empty(n_rows)
+    for i in range(n_rows):
+        total = 0.0
+        for j in range(n_cols):
+            total += _softplus(hidden_input[i, j])
+        out[i] = -visible_term[i] - total
+    return out
+
+
+@njit(cache=True)
+def pseudo_likelihood_from_hidden_input(hidden_input, weights, visible_bias, flipped,
+                                        flipped_values):
+    """sklearn's pseudo-likelihood: flip one unit per row, compare free energies.
+
+    Row i flips unit ``flipped[i]``, whose value is ``flipped_values[i]``, to
+    ``1 - value``. The flipped row's hidden input differs by a rank-one term, so
+    no second product with X is needed. Returns
+    ``n_visible * log sigmoid(F(v_flipped) - F(v))`` per row, in float64.
+    """
+    n_rows, n_hidden = hidden_input.shape
+    n_visible = weights.shape[1]
+    out = np.empty(n_rows)
+    for i in range(n_rows):
+        k = flipped[i]
+        delta = 1.0 - 2.0 * flipped_values[i]
+        # F(v') - F(v) = -delta * b_k - sum_j [softplus(a'_j) - softplus(a_j)]
+        difference = -delta * visible_bias[k]
+        for j in range(n_hidden):
+            before = np.float64(hidden_input[i, j])
+            after = before + delta * weights[j, k]
+            difference -= _softplus(after) - _softplus(before)
+        out[i] = -n_visible * _softplus(-difference)
+    return out

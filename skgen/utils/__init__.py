@@ -1,0 +1,1 @@
+"""Shared building blocks: random streams, BLAS products, input checks, discovery."""

@@ -1,0 +1,62 @@
+"""Input checks shared by the estimators."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+_FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
+
+def stored_values(X):
+    """The explicitly stored values of a dense array or sparse container."""
+    return X.data if sp.issparse(X) else X
+
+
+def check_interval(X, low, high, estimator_name, units):
+    """Raise a ValueError naming the problem when X has values outside [low, high]."""
+    values = stored_values(X)
+    if values.size == 0:
+        return
+    smallest, largest = values.min(), values.max()
+    if smallest < low or largest > high:
+        raise ValueError(
+            f"{estimator_name} has {units} visible units and expects every value of X "
+            f"in [{low:g}, {high:g}], but X has values in [{smallest:g}, {largest:g}]. "
+            "Rescale the data first, for example with sklearn's MinMaxScaler."
+        )
+
+
+def validate_support(estimator, X, check_support, *, reset, **check_params):
+    """``validate_data`` followed by a support check, all or nothing.
+
+    When the support check fails, the feature bookkeeping that ``validate_data``
+    did with ``reset=True`` is undone, so that a rejected call leaves the
+    estimator exactly as it was.
+    """
+    previous = {
+        name: estimator.__dict__[name]
+        for name in _FEATURE_ATTRIBUTES
+        if name in estimator.__dict__
+    }
+    X = validate_data(estimator, X, reset=reset, **check_params)
+    try:
+        check_support(X)
+    except ValueError:
+        for name in _FEATURE_ATTRIBUTES:
+            estimator.__dict__.pop(name, None)
+        estimator.__dict__.update(previous)
+        raise
+    return X
+
+
+def as_dense_and_csr(X):
+    """Split X into the (dense, data, indices, indptr) arguments kernels take.
+
+    Kernels accept both layouts through one signature: the unused side is empty.
+    """
+    if sp.issparse(X):
+        X = X.tocsr()
+        dense = np.empty((0, X.shape[1]), dtype=X.dtype)
+        return dense, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)
+    empty_index = np.empty(0, dtype=np.int64)
+    return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty_index, empty_index
