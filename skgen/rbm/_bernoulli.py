@@ -163,6 +163,11 @@ class BernoulliRBM(BaseRBM):
     def _check_support(self, X):
         check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        return tags
+
     def _fit_epoch(self, X, order, state):
         weights = state["components_"]
         dtype = weights.dtype.type

@@ -8,7 +8,7 @@ a named symbol, so kernels that use it can still be cached.
 
 import numpy as np
 from numba import types
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 from numba.np.linalg import ensure_blas
 
 
@@ -30,6 +30,14 @@ def _external_gemm(dtype):
         types.intp,  # ldc
     )
     return types.ExternalFunction("numba_xxgemm", signature)
+
+
+@register_jitable
+def _leading_dimension(x):
+    # numpy gives a single row any stride, but BLAS wants at least its length.
+    if x.shape[0] <= 1:
+        return max(x.shape[1], 1)
+    return x.strides[0] // x.itemsize
 
 
 def gemm(alpha, a, trans_a, b, trans_b, beta, c):
@@ -62,7 +70,6 @@ def _gemm_impl(alpha, a, trans_a, b, trans_b, beta, c):
         scalars = np.empty(2, dtype=np_dtype)
         scalars[0] = alpha
         scalars[1] = beta
-        itemsize = c.itemsize
         # Row-major C = op(A) op(B) is column-major C.T = op(B).T op(A).T, and a
         # row-major array read column-major is its transpose.
         xxgemm(
@@ -74,12 +81,12 @@ def _gemm_impl(alpha, a, trans_a, b, trans_b, beta, c):
             k,
             scalars[0:].ctypes,
             b.ctypes,
-            max(b.strides[0] // itemsize, 1),
+            _leading_dimension(b),
             a.ctypes,
-            max(a.strides[0] // itemsize, 1),
+            _leading_dimension(a),
             scalars[1:].ctypes,
             c.ctypes,
-            max(c.strides[0] // itemsize, 1),
+            _leading_dimension(c),
         )
 
     return impl

@@ -19,10 +19,13 @@ def check_interval(X, low, high, estimator_name, units):
         return
     smallest, largest = values.min(), values.max()
     if smallest < low or largest > high:
+        # sklearn's checks expect "Negative values in data" for non-negative input.
+        problem = "Negative values in data" if smallest < 0 <= low else "Values out of range"
         raise ValueError(
-            f"{estimator_name} has {units} visible units and expects every value of X "
-            f"in [{low:g}, {high:g}], but X has values in [{smallest:g}, {largest:g}]. "
-            "Rescale the data first, for example with sklearn's MinMaxScaler."
+            f"{problem} passed to {estimator_name}: its {units} visible units expect "
+            f"every value of X in [{low:g}, {high:g}], but X has values in "
+            f"[{smallest:g}, {largest:g}]. Rescale the data first, for example with "
+            "sklearn's MinMaxScaler."
         )
 
 

@@ -1,0 +1,23 @@
+"""Shared test data."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """sklearn's digits scaled to [0, 1], shuffled with a fixed seed."""
+    X, y = load_digits(return_X_y=True)
+    order = np.random.RandomState(0).permutation(len(X))
+    return X[order] / 16.0, y[order]
+
+
+@pytest.fixture(scope="session")
+def mnist_sized_digits(digits):
+    """Binary 28x28 (784-pixel) images made from the 8x8 digits, like MNIST."""
+    X, y = digits
+    images = X.reshape(-1, 8, 8)
+    large = np.kron(images, np.ones((3, 3)))
+    large = np.pad(large, ((0, 0), (2, 2), (2, 2)))
+    return (large.reshape(len(X), 784) > 0.5).astype(np.float64), y

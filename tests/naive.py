@@ -1,0 +1,280 @@
+"""Plain NumPy / pure-Python reference implementations of skgen's Numba kernels.
+
+In the spirit of stumpy's ``tests/naive.py``: every function here is written from
+the mathematics stated in the kernels' docstrings, as directly as possible, and
+never calls a kernel. Speed is irrelevant; the tests only use tiny shapes.
+
+Random streams are reproduced with Python integers (arbitrary precision, masked
+to 64 bits), independently of the ``np.uint64`` arithmetic of
+``skgen.utils._random``. Sampling compares ``u < p`` with the probability ``p``
+computed in the model's dtype, as the kernels do, and records the closest call
+``min |u - p|`` so that a test can tell a genuine mismatch from a draw that sat
+on a rounding-level knife edge.
+"""
+
+import math
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+MIX_1 = 0xBF58476D1CE4E5B9
+MIX_2 = 0x94D049BB133111EB
+TWO_POW_MINUS_53 = 2.0**-53
+
+
+# -- SplitMix64 ------------------------------------------------------------------
+
+
+def splitmix64_mix(z):
+    """The SplitMix64 output function of a 64-bit state (pure Python ints)."""
+    z &= MASK64
+    z = ((z ^ (z >> 30)) * MIX_1) & MASK64
+    z = ((z ^ (z >> 27)) * MIX_2) & MASK64
+    return z ^ (z >> 31)
+
+
+def splitmix64_next(state):
+    """Advance a state by one draw: return ``(new_state, 64-bit output)``."""
+    state = (state + GOLDEN_GAMMA) & MASK64
+    return state, splitmix64_mix(state)
+
+
+def uniform_next(state):
+    """Advance a state by one draw: return ``(new_state, uniform in [0, 1))``."""
+    state, z = splitmix64_next(state)
+    return state, (z >> 11) * TWO_POW_MINUS_53
+
+
+class Streams:
+    """One SplitMix64 stream per row, held as Python ints.
+
+    ``closest`` is the smallest ``|u - p|`` seen by :meth:`bernoulli`, i.e. how
+    near any sampled bit came to depending on the last bits of a probability.
+    """
+
+    def __init__(self, states):
+        self.states = [int(s) for s in np.asarray(states, dtype=np.uint64)]
+        self.closest = math.inf
+
+    def uniforms(self, row, n_draws):
+        """The next ``n_draws`` uniforms of stream ``row`` (a list of floats)."""
+        state = self.states[row]
+        out = []
+        for _ in range(n_draws):
+            state, u = uniform_next(state)
+            out.append(u)
+        self.states[row] = state
+        return out
+
+    def uniform_rows(self, n_rows, n_cols):
+        """Row i holds the next ``n_cols`` uniforms of stream i, for i < n_rows."""
+        return np.array([self.uniforms(i, n_cols) for i in range(n_rows)],
+                        dtype=np.float64).reshape(n_rows, n_cols)
+
+    def bernoulli(self, probabilities):
+        """``u < p`` elementwise, row i drawing from stream i, in p's dtype."""
+        probabilities = np.asarray(probabilities)
+        n_rows, n_cols = probabilities.shape
+        u = self.uniform_rows(n_rows, n_cols)
+        p = probabilities.astype(np.float64)  # exact for float32
+        if u.size:
+            self.closest = min(self.closest, float(np.abs(u - p).min()))
+        return (u < p).astype(probabilities.dtype)
+
+    def as_array(self):
+        return np.array(self.states, dtype=np.uint64)
+
+
+# -- elementwise helpers ---------------------------------------------------------
+
+
+def sigmoid(x):
+    """``1 / (1 + exp(-x))`` evaluated in x's own floating dtype."""
+    x = np.asarray(x)
+    one = x.dtype.type(1.0)
+    with np.errstate(over="ignore"):
+        return one / (one + np.exp(-x))
+
+
+def softplus(x):
+    """``log(1 + exp(x))`` in float64."""
+    return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
+
+
+# -- sampling and data access -----------------------------------------------------
+
+
+def sample_rows(pre, bias, streams):
+    """Bernoulli(sigmoid(pre + bias)) with row i drawing from stream i."""
+    return streams.bernoulli(sigmoid(pre + bias))
+
+
+def sample_probabilities(probabilities, streams):
+    return streams.bernoulli(probabilities)
+
+
+def gather_rows_dense(X, order, start, n_rows):
+    return np.array(X[np.asarray(order[start:start + n_rows])])
+
+
+def csr_to_dense(data, indices, indptr, n_cols, dtype):
+    """A CSR matrix as a dense array; duplicated entries add up, as in scipy."""
+    n_rows = len(indptr) - 1
+    out = np.zeros((n_rows, n_cols), dtype=dtype)
+    for i in range(n_rows):
+        for p in range(indptr[i], indptr[i + 1]):
+            out[i, indices[p]] += data[p]
+    return out
+
+
+def gather_rows_csr(data, indices, indptr, n_cols, order, start, n_rows, dtype):
+    full = csr_to_dense(data, indices, indptr, n_cols, dtype)
+    return gather_rows_dense(full, order, start, n_rows)
+
+
+# -- training ----------------------------------------------------------------------
+
+
+def fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
+              weights_velocity, hidden_velocity, visible_velocity, chain_hidden,
+              streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
+              persistent):
+    """One CD-k / PCD-k pass over the rows ``order`` of the dense array X.
+
+    Returns new arrays (inputs are not modified, except ``streams``, which is
+    advanced):  weights, hidden_bias, visible_bias, weights_velocity,
+    hidden_velocity, visible_velocity, chain_hidden.
+
+    Per mini-batch: the positive phase is the data with P(h|v). The negative
+    phase starts from the persistent chains (PCD) or from h ~ P(h|v_data) drawn
+    from the streams of the batch rows (CD) and runs ``n_gibbs_steps`` steps
+    h -> v (sampled) -> P(h|v); PCD, and CD before its last step, then sample h.
+    Parameters move along ``<.>_data - <.>_model`` (means over each phase's rows)
+    with momentum; weight decay ``-weight_decay * W`` applies to the weights only.
+    With momentum 0 this is ``W = (1 - lr*wd) W + lr * grad``.
+    """
+    dtype = weights.dtype.type
+    lr, mom, wd = dtype(learning_rate), dtype(momentum), dtype(weight_decay)
+    W, c, b = weights.copy(), hidden_bias.copy(), visible_bias.copy()
+    vW, vc, vb = (weights_velocity.copy(), hidden_velocity.copy(),
+                  visible_velocity.copy())
+    chains = chain_hidden.copy()
+    n_samples = len(order)
+    for start in range(0, n_samples, batch_size):
+        v_pos = gather_rows_dense(X, order, start, batch_size)
+        n_pos = v_pos.shape[0]
+        h_pos = sigmoid(v_pos @ W.T + c)
+
+        if persistent:
+            n_neg = chains.shape[0]
+        else:
+            n_neg = n_pos
+            chains[:n_neg] = sample_probabilities(h_pos, streams)
+        h_state = chains[:n_neg]  # a view: PCD updates the chains in place
+        for step in range(n_gibbs_steps):
+            v_neg = sample_rows(h_state @ W, b, streams)
+            h_neg = sigmoid(v_neg @ W.T + c)
+            if persistent or step < n_gibbs_steps - 1:
+                h_state[:] = sample_probabilities(h_neg, streams)
+
+        grad_W = h_pos.T @ v_pos / dtype(n_pos) - h_neg.T @ v_neg / dtype(n_neg)
+        grad_c = h_pos.sum(0) / dtype(n_pos) - h_neg.sum(0) / dtype(n_neg)
+        grad_b = v_pos.sum(0) / dtype(n_pos) - v_neg.sum(0) / dtype(n_neg)
+
+        vc = mom * vc + lr * grad_c
+        c = c + vc
+        vb = mom * vb + lr * grad_b
+        b = b + vb
+        vW = mom * vW - lr * wd * W + lr * grad_W
+        W = W + vW
+    return W, c, b, vW, vc, vb, chains
+
+
+def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps):
+    """``n_steps`` steps v -> h -> v, both layers sampled. Returns (v, last h)."""
+    v = visible.copy()
+    h = None
+    for _ in range(n_steps):
+        h = sample_rows(v @ weights.T, hidden_bias, streams)
+        v = sample_rows(h @ weights, visible_bias, streams)
+    return v, h
+
+
+# -- likelihood ---------------------------------------------------------------------
+
+
+def free_energy(X, weights, hidden_bias, visible_bias):
+    """``F(v) = -b.v - sum_j log(1 + exp(c_j + W_j.v))`` in float64."""
+    X = np.asarray(X, dtype=np.float64)
+    W = np.asarray(weights, dtype=np.float64)
+    c = np.asarray(hidden_bias, dtype=np.float64)
+    b = np.asarray(visible_bias, dtype=np.float64)
+    return -X @ b - softplus(X @ W.T + c).sum(axis=1)
+
+
+def pseudo_likelihood(X, weights, hidden_bias, visible_bias, flipped):
+    """sklearn's ``score_samples``: flip unit ``flipped[i]`` of row i to 1 - v."""
+    X = np.asarray(X, dtype=np.float64)
+    rows = np.arange(X.shape[0])
+    X_flipped = X.copy()
+    X_flipped[rows, flipped] = 1.0 - X_flipped[rows, flipped]
+    fe = free_energy(X, weights, hidden_bias, visible_bias)
+    fe_flipped = free_energy(X_flipped, weights, hidden_bias, visible_bias)
+    return -X.shape[1] * np.logaddexp(0.0, -(fe_flipped - fe))
+
+
+def all_binary_states(n_units):
+    """Every binary vector of length ``n_units``, one per row (2**n_units rows)."""
+    codes = np.arange(2**n_units)[:, None]
+    return ((codes >> np.arange(n_units)) & 1).astype(np.float64)
+
+
+def log_partition_bruteforce(weights, hidden_bias, visible_bias):
+    """``log sum_{v,h} exp(b.v + c.h + h.W.v)`` over every joint state (v, h).
+
+    ``weights`` has shape (n_hidden, n_visible). Both layers are enumerated, so
+    this does not rely on summing either one out in closed form.
+    """
+    W = np.asarray(weights, dtype=np.float64)
+    c = np.asarray(hidden_bias, dtype=np.float64)
+    b = np.asarray(visible_bias, dtype=np.float64)
+    V = all_binary_states(W.shape[1])
+    H = all_binary_states(W.shape[0])
+    negative_energy = (H @ c)[:, None] + (V @ b)[None, :] + H @ W @ V.T
+    top = negative_energy.max()
+    return top + np.log(np.exp(negative_energy - top).sum())
+
+
+def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
+                    streams):
+    """AIS log importance weights, one run per stream, from the base-rate model.
+
+    ``f_k(v) = exp((1 - b_k) base.v + b_k vb.v) prod_j (1 + exp(b_k (W_j.v + c_j)))``;
+    run i starts from v ~ base model (stream i), and for k = 1..K adds
+    ``log f_k(v) - log f_{k-1}(v)``, then (except after the last beta) moves
+    with the Gibbs transition at b_k: h ~ sigmoid(b_k a(v)), then
+    v ~ sigmoid((1 - b_k) base + b_k (vb + h W)).
+    """
+    W = np.asarray(weights, dtype=np.float64)
+    c = np.asarray(hidden_bias, dtype=np.float64)
+    vb = np.asarray(visible_bias, dtype=np.float64)
+    base = np.asarray(base_visible_bias, dtype=np.float64)
+    n_chains = len(streams.states)
+    n_visible = W.shape[1]
+
+    def log_f(v, beta):
+        activation = v @ W.T + c
+        return ((1.0 - beta) * (v @ base) + beta * (v @ vb)
+                + softplus(beta * activation).sum(axis=1))
+
+    v = streams.bernoulli(np.broadcast_to(sigmoid(base), (n_chains, n_visible)))
+    log_w = np.zeros(n_chains)
+    for k in range(1, len(betas)):
+        beta_before, beta = float(betas[k - 1]), float(betas[k])
+        log_w += log_f(v, beta) - log_f(v, beta_before)
+        h = streams.bernoulli(sigmoid(beta * (v @ W.T + c)))
+        if k == len(betas) - 1:
+            break
+        v = streams.bernoulli(sigmoid((1.0 - beta) * base + beta * (vb + h @ W)))
+    return log_w
