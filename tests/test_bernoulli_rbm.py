@@ -437,3 +437,15 @@ def test_training_is_statistically_sklearns(digits):
     ours = np.mean([BernoulliRBM(**params, random_state=s).fit(X).pseudo_likelihood(X).mean()
                     for s in range(2)])
     assert ours == pytest.approx(theirs, rel=0.1)
+
+
+def test_non_canonical_sparse_input_reads_duplicates_as_sums():
+    data, indices, indptr = np.array([0.25, 0.5, 1.0]), np.array([1, 1, 0]), np.array([0, 2, 3])
+    X = sp.csr_matrix((data, indices, indptr), shape=(2, 3))
+    canonical = X.copy()
+    canonical.sum_duplicates()
+    assert_same_fit(small_rbm().fit(X), small_rbm().fit(canonical.toarray()))
+    too_large = sp.csr_matrix((np.array([0.75, 0.5]), np.array([1, 1]), np.array([0, 2])),
+                              shape=(1, 3))
+    with pytest.raises(ValueError, match="Values out of range"):
+        small_rbm().fit(too_large)

@@ -15,8 +15,11 @@ class BernoulliRBM(BaseRBM):
     An RBM with binary visible and binary hidden units, trained by contrastive
     divergence: persistent (PCD, also called stochastic maximum likelihood, as in
     sklearn) or not (CD-k). With the extra parameters at their defaults the
-    training algorithm is sklearn's PCD-1, compiled with Numba. Beyond sklearn it
-    can draw samples and report the true log-likelihood of data.
+    training algorithm is sklearn's PCD-1, compiled with Numba; the only
+    differences are the order of the samples (``shuffle=True``) and, in a last
+    mini-batch smaller than ``batch_size``, averaging the negative phase over the
+    chains rather than over the batch. Beyond sklearn it can draw samples and
+    report the true log-likelihood of data.
 
     Parameters
     ----------

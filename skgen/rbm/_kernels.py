@@ -78,8 +78,9 @@ def gather_rows(dense, data, indices, indptr, order, start, out):
             row = order[start + r]
             for j in range(n_cols):
                 out[r, j] = zero
+            # Duplicate entries of a non-canonical CSR matrix add up, as in scipy.
             for p in range(indptr[row], indptr[row + 1]):
-                out[r, indices[p]] = data[p]
+                out[r, indices[p]] += data[p]
 
 
 @njit(cache=True)
@@ -210,7 +211,7 @@ def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
 
 @njit(cache=True)
 def free_energy_from_hidden_input(hidden_input, visible_term):
-    """F(v) = -visible_term - sum_j softplus(hidden_input_j), per row, in float64.
+    """F(v) = -visible_term - sum_j softplus(hidden_input_j), per row, summed in float64.
 
     ``hidden_input`` is ``v @ W.T + hidden_bias`` and ``visible_term`` the
     visible units' own contribution (``v @ visible_bias`` for Bernoulli units).

@@ -8,8 +8,13 @@ _FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
 def stored_values(X):
-    """The explicitly stored values of a dense array or sparse container."""
-    return X.data if sp.issparse(X) else X
+    """The values of a dense array, or the stored values of a sparse container."""
+    if not sp.issparse(X):
+        return X
+    if not getattr(X, "has_canonical_format", True):
+        X = X.copy()
+        X.sum_duplicates()  # a repeated entry stands for the sum of its values
+    return X.data
 
 
 def check_interval(X, low, high, estimator_name, units):

@@ -1,0 +1,76 @@
+"""Quickstart: RBM features for a classifier, a held-out log-likelihood, and samples.
+
+Trains a BernoulliRBM + LogisticRegression pipeline on sklearn's digits, prints the
+test accuracy (against logistic regression on raw pixels) and the RBM's held-out
+log-likelihood, and writes a PNG of the learned filters and of generated digits.
+
+    python examples/quickstart.py [output.png]
+"""
+
+import sys
+
+import numpy as np
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+
+from skgen import BernoulliRBM  # noqa: E402
+
+
+def main(output="quickstart.png"):
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0  # Bernoulli units take values in [0, 1]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=0
+    )
+
+    rbm = BernoulliRBM(n_components=100, learning_rate=0.06, n_iter=20, random_state=0)
+    model = Pipeline([("rbm", rbm), ("logistic", LogisticRegression(C=6000, max_iter=2000))])
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    raw = LogisticRegression(C=100, max_iter=2000).fit(X_train, y_train)
+    print(f"fit RBM + logistic regression in {seconds:.1f}s")
+    print(f"test accuracy, RBM features:  {model.score(X_test, y_test):.3f}")
+    print(f"test accuracy, raw pixels:    {raw.score(X_test, y_test):.3f}")
+
+    log_z, std = rbm.log_partition(return_std=True)
+    print(f"log Z (AIS, {rbm.ais_n_chains} runs): {log_z:.2f} +/- {std:.2f}")
+    print(f"held-out log-likelihood: {rbm.score(X_test):.2f} nats per digit")
+    print(f"training log-likelihood: {rbm.score(X_train):.2f} nats per digit")
+
+    samples = rbm.sample(16, n_gibbs_steps=1000, random_state=0)
+    figure, axes = plt.subplots(2, 1, figsize=(8, 6.5))
+    axes[0].imshow(_tile(rbm.components_, rows=5, cols=20), cmap="gray")
+    axes[0].set_title("The first 100 filters (rows of components_)")
+    axes[1].imshow(_tile(samples, rows=1, cols=16), cmap="gray_r")
+    axes[1].set_title("Digits drawn with sample(16, n_gibbs_steps=1000)")
+    for axis in axes:
+        axis.axis("off")
+    figure.tight_layout()
+    figure.savefig(output, dpi=100)
+    print(f"wrote {output}")
+
+
+def _tile(images, rows, cols, side=8, pad=1):
+    """Arrange flat side x side images in a grid, each scaled to its own range."""
+    grid = np.ones((rows * (side + pad) + pad, cols * (side + pad) + pad)) * 0.5
+    for index, image in enumerate(images[: rows * cols]):
+        image = image.reshape(side, side)
+        span = image.max() - image.min()
+        image = (image - image.min()) / (span if span > 0 else 1.0)
+        r, c = divmod(index, cols)
+        top, left = pad + r * (side + pad), pad + c * (side + pad)
+        grid[top:top + side, left:left + side] = image
+    return grid
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,478 @@
+"""skgen's RBM kernels against the plain NumPy references of tests/naive.py.
+
+Random draws: the kernels compare ``u < p`` with ``p`` in the model's dtype, and
+the references do the same (float32 probabilities are computed in float32). The
+probabilities can still differ in their last bits (BLAS vs NumPy summation order,
+libm vs NumPy ``exp``, float64 intermediates in the kernels), so a sampled bit
+could in principle differ when ``u`` lands within rounding of ``p``. Each
+reference records its closest call ``min |u - p|`` and :func:`check_unambiguous`
+asserts it is far above that level before results are compared, so a failure
+always means a real mismatch (or, with a clear message, an unlucky seed).
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numba import njit
+from numpy.testing import assert_allclose, assert_array_equal
+
+import naive
+from skgen.rbm import _kernels, _partition
+from skgen.utils._blas import gemm
+from skgen.utils._random import row_streams
+
+DTYPES = [np.float32, np.float64]
+
+#: assert_allclose tolerances for results of floating-point arithmetic.
+TOLERANCES = {
+    np.float32: dict(rtol=1e-5, atol=1e-6),
+    np.float64: dict(rtol=1e-12, atol=1e-13),
+}
+
+#: The closest |u - p| a reference may see for its sampled bits to be trusted.
+MARGINS = {np.float32: 1e-5, np.float64: 1e-10}
+
+
+def check_unambiguous(streams, dtype):
+    assert streams.closest > MARGINS[dtype], (
+        f"a uniform came within {streams.closest:.3g} of its probability, so the "
+        "sampled bit depends on rounding; this seed cannot test the kernel, pick "
+        "another one"
+    )
+
+
+def random_model(rng, n_hidden, n_visible, dtype, scale=1.0):
+    weights = (scale * rng.standard_normal((n_hidden, n_visible))).astype(dtype)
+    hidden_bias = (0.5 * scale * rng.standard_normal(n_hidden)).astype(dtype)
+    visible_bias = (0.5 * scale * rng.standard_normal(n_visible)).astype(dtype)
+    return weights, hidden_bias, visible_bias
+
+
+def random_data(rng, n_samples, n_features, dtype, fractional=True):
+    """Mostly 0/1 data, some entries fractional (probabilities are allowed)."""
+    X = (rng.random((n_samples, n_features)) < 0.4).astype(dtype)
+    if fractional:
+        mask = rng.random(X.shape) < 0.15
+        X[mask] = rng.random(mask.sum()).astype(dtype)
+    return X
+
+
+def kernel_args(X):
+    """(dense, data, indices, indptr) as the kernels take them."""
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        dense = np.empty((0, X.shape[1]), dtype=X.dtype)
+        return (dense, X.data, X.indices.astype(np.int64),
+                X.indptr.astype(np.int64))
+    empty = np.empty(0, dtype=np.int64)
+    return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty, empty
+
+
+# -- gemm --------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _gemm(alpha, a, trans_a, b, trans_b, beta, c):
+    gemm(alpha, a, trans_a, b, trans_b, beta, c)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a", [False, True])
+@pytest.mark.parametrize("trans_b", [False, True])
+@pytest.mark.parametrize("m, n, k", [(1, 1, 1), (3, 4, 5), (6, 1, 3), (1, 5, 2),
+                                     (4, 3, 1)])
+@pytest.mark.parametrize("beta", [0.0, 0.5])
+def test_gemm(dtype, trans_a, trans_b, m, n, k, beta):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
+    c = rng.standard_normal((m, n)).astype(dtype)
+    if beta == 0.0:
+        c[0, 0] = np.nan  # beta = 0 must overwrite, not scale, c
+    alpha = dtype(1.5)
+    op_a = a.T if trans_a else a
+    op_b = b.T if trans_b else b
+    expected = alpha * (op_a.astype(np.float64) @ op_b.astype(np.float64))
+    if beta:
+        expected += beta * c.astype(np.float64)
+    _gemm(alpha, a, trans_a, b, trans_b, dtype(beta), c)
+    assert_allclose(c, expected, rtol=1e-5 if dtype == np.float32 else 1e-13,
+                    atol=1e-5 if dtype == np.float32 else 1e-13)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a", [False, True])
+@pytest.mark.parametrize("trans_b", [False, True])
+def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b):
+    # Row slices (as fit_epoch's stacks) and column slices (leading dimension
+    # larger than the row length) of C-ordered arrays, writing into a slice.
+    rng = np.random.default_rng(1)
+    m, n, k = 3, 4, 2
+    big_a = rng.standard_normal((9, 9)).astype(dtype)
+    big_b = rng.standard_normal((9, 9)).astype(dtype)
+    big_c = rng.standard_normal((9, 9)).astype(dtype)
+    a = big_a[2:2 + (k if trans_a else m), 1:1 + (m if trans_a else k)]
+    b = big_b[:(n if trans_b else k), 3:3 + (k if trans_b else n)]
+    c = big_c[4:4 + m, 2:2 + n]
+    untouched = big_c.copy()
+    op_a = a.T if trans_a else a
+    op_b = b.T if trans_b else b
+    expected = 2.0 * (op_a.astype(np.float64) @ op_b.astype(np.float64)) \
+        + 0.25 * c.astype(np.float64)
+    _gemm(dtype(2.0), a, trans_a, b, trans_b, dtype(0.25), c)
+    assert_allclose(c, expected, **TOLERANCES[dtype])
+    untouched[4:4 + m, 2:2 + n] = c
+    assert_array_equal(big_c, untouched)  # nothing outside the slice changed
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("row_stride", [0, 1, 1000])
+def test_gemm_on_single_rows_with_any_stride(dtype, row_stride):
+    # numpy lets a dimension of length 1 have any stride (x[None, :] has 0), yet
+    # BLAS wants a leading dimension of at least the row length.
+    rng = np.random.default_rng(2)
+    as_strided = np.lib.stride_tricks.as_strided
+    itemsize = np.dtype(dtype).itemsize
+    x = rng.standard_normal(4).astype(dtype)
+    y = rng.standard_normal(3).astype(dtype)
+    a = as_strided(x, shape=(1, 4), strides=(row_stride * itemsize, itemsize))
+    b = rng.standard_normal((4, 3)).astype(dtype)
+    c = np.zeros((1, 3), dtype=dtype)
+    _gemm(dtype(1.0), a, False, b, False, dtype(0.0), c)
+    assert_allclose(c, x[None, :] @ b, **TOLERANCES[dtype])
+    # op(a) = a.T with a of shape (1, 4): an outer product into a (4, 3) matrix.
+    row = as_strided(y, shape=(1, 3), strides=(row_stride * itemsize, itemsize))
+    outer = np.zeros((4, 3), dtype=dtype)
+    _gemm(dtype(1.0), a, True, row, False, dtype(0.0), outer)
+    assert_allclose(outer, np.outer(x, y), **TOLERANCES[dtype])
+
+
+# -- elementwise kernels and sampling ------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
+def test_sigmoid_rows(dtype, shape):
+    rng = np.random.default_rng(2)
+    pre = (4 * rng.standard_normal(shape)).astype(dtype)
+    pre[0, 0] = -200  # exp overflows: the sigmoid is 0, not NaN
+    bias = rng.standard_normal(shape[1]).astype(dtype)
+    expected = naive.sigmoid(pre + bias)
+    _kernels.sigmoid_rows(pre, bias)
+    assert pre.dtype == dtype
+    assert np.isfinite(pre).all()
+    assert_allclose(pre, expected, rtol=2 * np.finfo(dtype).eps, atol=0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sample_rows(dtype, shape, seed):
+    rng = np.random.default_rng(seed)
+    pre = (2 * rng.standard_normal(shape)).astype(dtype)
+    bias = rng.standard_normal(shape[1]).astype(dtype)
+    states = row_streams(np.random.RandomState(seed), shape[0])
+    reference = naive.Streams(states)
+    expected = naive.sample_rows(pre, bias, reference)
+    check_unambiguous(reference, dtype)
+    _kernels.sample_rows(pre, bias, states)
+    assert_array_equal(pre, expected)
+    assert_array_equal(states, reference.as_array())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sample_probabilities(dtype, shape, seed):
+    rng = np.random.default_rng(seed)
+    probabilities = rng.random(shape).astype(dtype)
+    probabilities[0, 0] = 0.0  # never 1
+    if shape[1] > 1:
+        probabilities[0, 1] = 1.0  # always 1
+    states = row_streams(np.random.RandomState(seed), shape[0])
+    reference = naive.Streams(states)
+    expected = naive.sample_probabilities(probabilities, reference)
+    out = np.full(shape, -1, dtype=dtype)
+    _kernels.sample_probabilities(probabilities, out, states)
+    assert_array_equal(out, expected)
+    assert out[0, 0] == 0 and (shape[1] == 1 or out[0, 1] == 1)
+    assert_array_equal(states, reference.as_array())
+
+
+def test_sample_probabilities_uses_only_the_streams_of_its_rows():
+    # CD samples the last, smaller mini-batch with the first streams only.
+    states = row_streams(np.random.RandomState(0), 5)
+    original = states.copy()
+    out = np.empty((3, 4))
+    _kernels.sample_probabilities(np.full((3, 4), 0.5), out, states)
+    assert (states[:3] != original[:3]).all()
+    assert_array_equal(states[3:], original[3:])
+
+
+# -- gather_rows ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("start, n_rows", [(0, 4), (4, 4), (8, 3), (10, 1)])
+def test_gather_rows_dense_and_csr(dtype, start, n_rows):
+    rng = np.random.default_rng(3)
+    X = random_data(rng, 11, 6, dtype)
+    X[5] = 0  # an empty CSR row
+    order = rng.permutation(11).astype(np.int64)
+    expected = naive.gather_rows_dense(X, order, start, n_rows)
+
+    out_dense = np.full((n_rows, 6), np.nan, dtype=dtype)
+    _kernels.gather_rows(*kernel_args(X), order, start, out_dense)
+    assert_array_equal(out_dense, expected)
+
+    X_csr = sp.csr_matrix(X)
+    out_csr = np.full((n_rows, 6), np.nan, dtype=dtype)
+    _kernels.gather_rows(*kernel_args(X_csr), order, start, out_csr)
+    assert_array_equal(out_csr, expected)
+    csr_expected = naive.gather_rows_csr(X_csr.data, X_csr.indices, X_csr.indptr, 6,
+                                         order, start, n_rows, dtype)
+    assert_array_equal(out_csr, csr_expected)
+
+
+def test_gather_rows_csr_with_duplicate_entries():
+    """A repeated (i, j) entry of a non-canonical CSR matrix stands for the sum."""
+    data = np.array([0.25, 0.5, 1.0])
+    indices = np.array([1, 1, 0], dtype=np.int64)
+    indptr = np.array([0, 2, 3], dtype=np.int64)
+    X = sp.csr_matrix((data, indices, indptr), shape=(2, 3))
+    assert not X.has_canonical_format
+    expected = naive.gather_rows_csr(data, indices, indptr, 3, np.arange(2), 0, 2,
+                                     np.float64)
+    assert_array_equal(expected, X.toarray())
+    out = np.empty((2, 3))
+    _kernels.gather_rows(*kernel_args(X), np.arange(2, dtype=np.int64), 0, out)
+    assert_array_equal(out, expected)
+
+
+# -- fit_epoch --------------------------------------------------------------------------
+
+
+def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, states,
+                         learning_rate, momentum, weight_decay, n_gibbs_steps,
+                         persistent):
+    """Run the kernel on copies; return the updated arrays and streams."""
+    dtype = params[0].dtype.type
+    W, c, b = (p.copy() for p in params)
+    vW, vc, vb = (v.copy() for v in velocities)
+    chains = chains.copy()
+    states = states.copy()
+    n_hidden, n_visible = W.shape
+    n_chains = chains.shape[0]
+    _kernels.fit_epoch(
+        *kernel_args(X), order, batch_size, W, c, b, vW, vc, vb, chains, states,
+        dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
+        persistent,
+        np.empty((2 * n_chains, n_visible), dtype=dtype),
+        np.empty((2 * n_chains, n_hidden), dtype=dtype),
+        np.empty((2, n_hidden), dtype=dtype),
+        np.empty((2, n_visible), dtype=dtype),
+    )
+    return (W, c, b, vW, vc, vb, chains), states
+
+
+FIT_NAMES = ("weights", "hidden_bias", "visible_bias", "weights_velocity",
+             "hidden_velocity", "visible_velocity", "chain_hidden")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("persistent", [True, False])
+@pytest.mark.parametrize("n_gibbs_steps", [1, 3])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+@pytest.mark.parametrize("n_samples, batch_size, n_visible, n_hidden",
+                         [(13, 5, 6, 4), (8, 4, 3, 5)])
+def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
+                   n_samples, batch_size, n_visible, n_hidden):
+    # 13 rows in batches of 5: the last mini-batch has 3 rows (and, with PCD,
+    # fewer positive than negative rows).
+    rng = np.random.default_rng(4)
+    X = random_data(rng, n_samples, n_visible, dtype)
+    order = rng.permutation(n_samples).astype(np.int64)
+    params = random_model(rng, n_hidden, n_visible, dtype)
+    velocities = tuple((0.1 * rng.standard_normal(p.shape)).astype(dtype)
+                       for p in params)
+    chains = (rng.random((batch_size, n_hidden)) < 0.5).astype(dtype)
+    states = row_streams(np.random.RandomState(5), batch_size)
+    learning_rate = 0.1
+
+    reference = naive.Streams(states)
+    expected = naive.fit_epoch(X, order, batch_size, *params, *velocities, chains,
+                               reference, learning_rate, momentum, weight_decay,
+                               n_gibbs_steps, persistent)
+    check_unambiguous(reference, dtype)
+
+    arguments = (order, batch_size, params, velocities, chains, states,
+                 learning_rate, momentum, weight_decay, n_gibbs_steps, persistent)
+    result, result_states = run_kernel_fit_epoch(X, *arguments)
+    result_csr, result_csr_states = run_kernel_fit_epoch(sp.csr_matrix(X),
+                                                         *arguments)
+
+    # Dense and CSR input run the same arithmetic on the same gathered rows.
+    for name, dense_value, csr_value in zip(FIT_NAMES, result, result_csr):
+        assert_array_equal(dense_value, csr_value, err_msg=name)
+    assert_array_equal(result_states, result_csr_states)
+
+    # Every stream consumed exactly the draws of the reference, in its order.
+    assert_array_equal(result_states, reference.as_array())
+    for name, value, expected_value in zip(FIT_NAMES, result, expected):
+        assert value.dtype == dtype, name
+        if name == "weights_velocity" and momentum == 0:
+            continue  # without momentum the kernel does not keep this velocity
+        if name == "chain_hidden":
+            assert_array_equal(value, expected_value, err_msg=name)
+        else:
+            assert_allclose(value, expected_value, err_msg=name, **TOLERANCES[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fit_epoch_moves_parameters_towards_data(dtype):
+    # A sanity check independent of the reference: a few PCD epochs on data
+    # where unit 0 is always on raise its visible bias.
+    rng = np.random.default_rng(6)
+    X = random_data(rng, 20, 4, dtype, fractional=False)
+    X[:, 0] = 1
+    W = np.zeros((3, 4), dtype=dtype)
+    c = np.zeros(3, dtype=dtype)
+    b = np.zeros(4, dtype=dtype)
+    velocities = (np.zeros_like(W), np.zeros_like(c), np.zeros_like(b))
+    chains = np.zeros((5, 3), dtype=dtype)
+    states = row_streams(np.random.RandomState(0), 5)
+    for _ in range(5):
+        (W, c, b, *velocities, chains), states = run_kernel_fit_epoch(
+            X, np.arange(20, dtype=np.int64), 5, (W, c, b), velocities, chains,
+            states, 0.1, 0.0, 0.0, 1, True)
+    assert b[0] > 0.5
+
+
+# -- gibbs_chains -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_steps", [1, 3])
+@pytest.mark.parametrize("n_chains, n_visible, n_hidden", [(1, 1, 1), (6, 5, 3),
+                                                           (4, 3, 7)])
+def test_gibbs_chains(dtype, n_steps, n_chains, n_visible, n_hidden):
+    rng = np.random.default_rng(7)
+    W, c, b = random_model(rng, n_hidden, n_visible, dtype)
+    visible = (rng.random((n_chains, n_visible)) < 0.5).astype(dtype)
+    states = row_streams(np.random.RandomState(8), n_chains)
+
+    reference = naive.Streams(states)
+    expected_visible, expected_hidden = naive.gibbs_chains(visible, W, c, b,
+                                                           reference, n_steps)
+    check_unambiguous(reference, dtype)
+
+    hidden = np.empty((n_chains, n_hidden), dtype=dtype)
+    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden)
+    assert_array_equal(visible, expected_visible)
+    assert_array_equal(hidden, expected_hidden)
+    assert_array_equal(states, reference.as_array())
+
+
+# -- free energy and pseudo-likelihood -----------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_samples, n_visible, n_hidden", [(1, 1, 1), (7, 5, 3),
+                                                            (4, 2, 9)])
+@pytest.mark.parametrize("scale", [1.0, 30.0])
+def test_free_energy(dtype, n_samples, n_visible, n_hidden, scale):
+    rng = np.random.default_rng(9)
+    X = random_data(rng, n_samples, n_visible, dtype)
+    W, c, b = random_model(rng, n_hidden, n_visible, dtype, scale)
+    # The estimator's inputs: v @ W.T + c in the model's dtype, b.v in float64.
+    hidden_input = np.ascontiguousarray(X @ W.T + c)
+    visible_term = (X @ b).astype(np.float64)
+    expected = naive.free_energy(X, W, c, b)
+    result = _kernels.free_energy_from_hidden_input(hidden_input, visible_term)
+    assert result.dtype == np.float64
+    # float32 inputs are rounded to float32 (and, in the kernel, so is each
+    # softplus term), hence a float32-level tolerance.
+    assert_allclose(result, expected, **TOLERANCES[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_samples, n_visible, n_hidden", [(1, 1, 1), (7, 5, 3),
+                                                            (6, 2, 9)])
+@pytest.mark.parametrize("scale", [1.0, 30.0])
+def test_pseudo_likelihood(dtype, n_samples, n_visible, n_hidden, scale):
+    rng = np.random.default_rng(10)
+    X = random_data(rng, n_samples, n_visible, dtype)  # some values fractional
+    W, c, b = random_model(rng, n_hidden, n_visible, dtype, scale)
+    flipped = rng.integers(0, n_visible, n_samples)
+    values = X[np.arange(n_samples), flipped].astype(np.float64)
+    hidden_input = np.ascontiguousarray(X @ W.T + c)
+    expected = naive.pseudo_likelihood(X, W, c, b, flipped)
+    result = _kernels.pseudo_likelihood_from_hidden_input(hidden_input, W, b,
+                                                          flipped, values)
+    assert result.dtype == np.float64
+    assert (result <= 0).all()
+    tolerance = dict(rtol=1e-4, atol=1e-4 * scale) if dtype == np.float32 else \
+        dict(rtol=1e-10, atol=1e-10)
+    assert_allclose(result, expected, **tolerance)
+
+
+# -- log partition -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_hidden, n_visible", [(1, 1), (2, 5), (5, 3), (4, 4),
+                                                 (13, 2)])
+@pytest.mark.parametrize("scale", [0.5, 8.0])
+def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
+    # (13, 2): enumerating 13 units takes two blocks of 4096 configurations.
+    rng = np.random.default_rng(11)
+    W, c, b = (p.astype(np.float64)  # the estimator casts to float64
+               for p in random_model(rng, n_hidden, n_visible, dtype, scale))
+    expected = naive.log_partition_bruteforce(W, c, b)
+    by_hidden = _partition.log_partition_exact(W, c, b)
+    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, c)
+    assert_allclose(by_hidden, expected, rtol=1e-12)
+    assert_allclose(by_visible, expected, rtol=1e-12)
+
+
+def test_log_partition_exact_of_zero_model():
+    # Every joint state has energy 0: Z = 2 ** (n_visible + n_hidden).
+    W = np.zeros((3, 4))
+    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), np.zeros(4)),
+                    7 * np.log(2.0), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_chains, n_hidden, n_visible", [(1, 1, 1), (6, 3, 4),
+                                                           (3, 5, 2)])
+@pytest.mark.parametrize("n_betas", [2, 3, 20])
+def test_ais_log_weights(dtype, n_chains, n_hidden, n_visible, n_betas):
+    rng = np.random.default_rng(12)
+    W, c, b = (p.astype(np.float64)
+               for p in random_model(rng, n_hidden, n_visible, dtype))
+    base = rng.standard_normal(n_visible)
+    betas = _partition.default_betas(n_betas)
+    states = row_streams(np.random.RandomState(13), n_chains)
+
+    reference = naive.Streams(states)
+    expected = naive.ais_log_weights(W, c, b, base, betas, reference)
+    check_unambiguous(reference, np.float64)
+
+    result = _partition.ais_log_weights(W, c, b, base, betas, states)
+    assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
+    assert_array_equal(states, reference.as_array())
+
+
+def test_ais_estimate_is_close_to_exact_log_partition():
+    # Statistical sanity (fixed seed): log Z_0 + log mean(w) ~ exact log Z.
+    rng = np.random.default_rng(14)
+    W, c, b = random_model(rng, 3, 4, np.float64)
+    base = np.zeros(4)
+    log_weights = _partition.ais_log_weights(
+        W, c, b, base, _partition.default_betas(200),
+        row_streams(np.random.RandomState(15), 200))
+    base_log_partition = 3 * np.log(2.0) + np.logaddexp(0.0, base).sum()
+    top = log_weights.max()
+    estimate = base_log_partition + top + np.log(np.mean(np.exp(log_weights - top)))
+    assert abs(estimate - naive.log_partition_bruteforce(W, c, b)) < 0.05
