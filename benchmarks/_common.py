@@ -5,6 +5,7 @@ The benchmark scripts in this folder import it as ``_common`` (a script's own
 folder is on ``sys.path``), so it must stay free of side effects on import.
 """
 
+import contextlib
 import datetime
 import os
 import platform
@@ -44,7 +45,9 @@ def load_mnist(seed=MNIST_SEED):
 
 def dtype_copies(X, dtypes=(np.float32, np.float64)):
     """C-contiguous copies of X in each dtype, keyed by the dtype's name."""
-    return {np.dtype(dtype).name: np.ascontiguousarray(X, dtype=dtype) for dtype in dtypes}
+    return {
+        np.dtype(dtype).name: np.ascontiguousarray(X, dtype=dtype) for dtype in dtypes
+    }
 
 
 def try_import_torch():
@@ -71,7 +74,15 @@ def timed(function, *args, **kwargs):
     return task
 
 
-def interleave(tasks: Mapping[str, Callable], repeats, *, progress=None):
+#: Seconds to sleep before each timed call. An OpenBLAS pool keeps its threads
+#: spinning for about 0.1 s after its last call; numpy and scipy (hence Numba)
+#: load separate OpenBLAS copies, and on few cores a task that starts while the
+#: other pool still spins runs up to 2-3 times slower.
+PAUSE_SECONDS = 0.2
+
+
+def interleave(tasks: Mapping[str, Callable], repeats, *, pause=PAUSE_SECONDS,
+               progress=None):
     """Run the tasks in ``repeats`` rounds, each round calling every task once.
 
     Interleaving (a, b, c, a, b, c, ...) exposes all contenders to the same drift
@@ -84,6 +95,9 @@ def interleave(tasks: Mapping[str, Callable], repeats, *, progress=None):
     tasks : mapping of name to callable taking no argument
     repeats : int
         Number of rounds.
+    pause : float
+        Seconds to sleep before each call, so that the thread pools used by
+        the previous task are idle (see :data:`PAUSE_SECONDS`).
     progress : callable, optional
         Called as ``progress(round_index, name, measurement)`` after each call.
 
@@ -94,6 +108,8 @@ def interleave(tasks: Mapping[str, Callable], repeats, *, progress=None):
     results = {name: [] for name in tasks}
     for round_index in range(repeats):
         for name, task in tasks.items():
+            if pause:
+                time.sleep(pause)
             measurement = task()
             if isinstance(measurement, Iterable):
                 results[name].extend(float(m) for m in measurement)
@@ -134,7 +150,10 @@ def gemm_rates(m, k, n, dtype, *, n_trials=30, trial_seconds=2e-3, seed=0,
     """
     rng = np.random.default_rng(seed)
     a = rng.random((m, k)).astype(dtype)
-    b = rng.random((n, k)).astype(dtype).T if transposed_b else rng.random((k, n)).astype(dtype)
+    if transposed_b:
+        b = rng.random((n, k)).astype(dtype).T
+    else:
+        b = rng.random((k, n)).astype(dtype)
     out = np.empty((m, n), dtype=dtype)
 
     def run(n_calls):
@@ -152,11 +171,77 @@ def gemm_rates(m, k, n, dtype, *, n_trials=30, trial_seconds=2e-3, seed=0,
 
 
 def gemm_rate(m, k, n, dtype, **kwargs):
-    """Median flops per second of numpy's ``(m x k) @ (k x n)``; see :func:`gemm_rates`."""
+    """Median flops/s of numpy's ``(m x k) @ (k x n)``; see :func:`gemm_rates`."""
     return float(np.median(gemm_rates(m, k, n, dtype, **kwargs)))
 
 
+def limit_threads(n_threads=None, torch=None):
+    """A context manager capping the BLAS and OpenMP thread pools at ``n_threads``.
+
+    PyTorch's pool is capped too when ``torch`` is given (for the rest of the
+    process). With ``n_threads=None``, or without threadpoolctl for the BLAS
+    pools, it leaves them alone.
+    """
+    if n_threads is None:
+        return contextlib.nullcontext()
+    if torch is not None:
+        torch.set_num_threads(n_threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=n_threads)
+
+
 # -- description of the run ---------------------------------------------------------
+
+
+#: Above this share of all CPUs busy just before the run, other work competes
+#: with the benchmark.
+BUSY_SHARE = 0.1
+
+
+def load_average():
+    """The 1, 5 and 15-minute load averages as text, or None where unknown."""
+    if not hasattr(os, "getloadavg"):
+        return None
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def _cpu_times():
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    total = sum(fields[:8])  # guest time is already counted in user time
+    return total - idle, total
+
+
+def cpu_busy_share(seconds=1.0):
+    """Share of all CPUs busy while this process sleeps ``seconds``, or None.
+
+    Unlike the load average, which decays over minutes, it tells whether other
+    work runs right now. Linux only; None elsewhere.
+    """
+    try:
+        busy_before, total_before = _cpu_times()
+        time.sleep(seconds)
+        busy_after, total_after = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    elapsed = total_after - total_before
+    return (busy_after - busy_before) / elapsed if elapsed > 0 else None
+
+
+def busy_warning(busy_share):
+    """A warning when other work kept the CPUs busy, else None."""
+    if busy_share is None or busy_share <= BUSY_SHARE:
+        return None
+    return (
+        f"WARNING: other processes kept {100 * busy_share:.0f}% of the CPUs busy just "
+        "before the run; they compete with the benchmark, and multi-threaded BLAS "
+        "can slow down many times over, so the timings are not reliable."
+    )
 
 
 def _cpu_model():
@@ -178,6 +263,10 @@ def _version(module_name):
     return getattr(module, "__version__", "unknown")
 
 
+def _threads(count):
+    return f"{count} thread" if count == 1 else f"{count} threads"
+
+
 def _blas_libraries():
     """One line per BLAS/OpenMP runtime loaded so far, from threadpoolctl."""
     try:
@@ -192,7 +281,7 @@ def _blas_libraries():
             details.append(pool["version"])
         if pool.get("architecture"):
             details.append(pool["architecture"])
-        details.append(f"{pool.get('num_threads', '?')} threads")
+        details.append(_threads(pool.get("num_threads", "?")))
         lines.append(f"{library} ({', '.join(details)})")
     return lines
 
@@ -201,7 +290,7 @@ def machine_info(torch=None):
     """An ordered dict describing the run: date, command, machine and versions.
 
     Call it after the libraries under test are imported, so that their BLAS
-    runtimes appear under ``blas``.
+    runtimes appear under "thread pools".
     """
     info = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -211,19 +300,19 @@ def machine_info(torch=None):
     }
     if hasattr(os, "sched_getaffinity"):
         info["usable cpus"] = len(os.sched_getaffinity(0))
-    if hasattr(os, "getloadavg"):
-        info["load average"] = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    if load_average() is not None:
+        info["load average (start)"] = load_average()
     info["platform"] = platform.platform()
     info["python"] = platform.python_version()
     for name in ("numpy", "scipy", "sklearn", "numba", "skgen"):
         info[name] = _version(name)
     if torch is not None:
-        info["torch"] = f"{torch.__version__} ({torch.get_num_threads()} threads)"
+        info["torch"] = f"{torch.__version__} ({_threads(torch.get_num_threads())})"
     else:
         info["torch"] = _version("torch")
     blas = _blas_libraries()
     if blas:
-        info["blas"] = blas
+        info["thread pools"] = blas
     return info
 
 

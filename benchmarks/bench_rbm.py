@@ -1,0 +1,418 @@
+"""Speed of PCD-1 training of a Bernoulli RBM: skgen vs scikit-learn vs PyTorch.
+
+All contenders train the same model by the same algorithm, sklearn's persistent
+contrastive divergence with one Gibbs step, for one pass over MNIST, and are
+timed in one process, interleaved (skgen, sklearn, torch, GEMM, skgen, ...).
+The table gives the median throughput of each in samples per second, the ratios
+of these medians, and skgen's share of a "GEMM bound": the rate at which numpy
+runs the algorithm's matrix product, divided by the 10 V H flops that one
+sample costs (three products of 2 V H flops and the 4 V H weight gradient).
+The bound ignores everything but the GEMMs, and skgen does the weight gradient
+as one larger product, so skgen can exceed 100% of it at small batch sizes.
+
+Run ``python benchmarks/bench_rbm.py --help`` for the options.
+"""
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
+
+import skgen
+from _common import (
+    PAUSE_SECONDS,
+    busy_warning,
+    cpu_busy_share,
+    dtype_copies,
+    format_info,
+    format_number,
+    format_percent,
+    format_ratio,
+    format_table,
+    gemm_rates,
+    interleave,
+    limit_threads,
+    load_average,
+    load_mnist,
+    machine_info,
+    median_rate,
+    ratio,
+    timed,
+    try_import_torch,
+)
+
+torch, TORCH_MISSING = try_import_torch()
+
+#: (n_components, batch_size) of the benchmarked models.
+SHAPES = ((256, 10), (500, 100))
+DTYPES = ("float32", "float64")
+LEARNING_RATE = 0.05
+CONTENDERS = ("skgen", "sklearn", "torch")
+
+#: Flops per training sample, in units of V * H (see the module docstring).
+FLOPS_PER_SAMPLE = 10
+
+
+@dataclass(frozen=True)
+class Config:
+    """One benchmarked model: hidden units, mini-batch size and dtype."""
+
+    n_components: int
+    batch_size: int
+    dtype: str
+
+    @property
+    def label(self):
+        return f"H={self.n_components} B={self.batch_size}"
+
+
+# -- the contenders -------------------------------------------------------------------
+
+
+def fit_skgen(X, config, learning_rate=LEARNING_RATE):
+    """One pass of skgen's BernoulliRBM (PCD-1, shuffled) over X."""
+    return skgen.BernoulliRBM(
+        n_components=config.n_components,
+        batch_size=config.batch_size,
+        n_iter=1,
+        learning_rate=learning_rate,
+        random_state=0,
+    ).fit(X)
+
+
+def fit_sklearn(X, config, learning_rate=LEARNING_RATE):
+    """One pass of sklearn's BernoulliRBM (PCD-1, in order) over X."""
+    return SklearnBernoulliRBM(
+        n_components=config.n_components,
+        batch_size=config.batch_size,
+        n_iter=1,
+        learning_rate=learning_rate,
+        random_state=0,
+    ).fit(X)
+
+
+def torch_pcd_fit(X, n_components, batch_size, learning_rate=LEARNING_RATE, n_iter=1,
+                  seed=0):
+    """Train a Bernoulli RBM by PCD-1 with plain PyTorch tensor ops, as sklearn does.
+
+    Per mini-batch ``v_pos`` of ``n`` rows, with ``batch_size`` persistent hidden
+    chains ``h_chain`` (initially zeros): ``h_pos = P(h|v_pos)``; ``v_neg`` is
+    sampled from ``P(v|h_chain)``; ``h_neg = P(h|v_neg)``; then, with
+    ``step = learning_rate / n``, ``W += step (h_pos^T v_pos - h_neg^T v_neg)``,
+    the biases likewise, and ``h_chain ~ Bernoulli(h_neg)``. The rows are
+    visited in a new random order on each pass. The positive and negative rows
+    share buffers so that the weight gradient is a single ``addmm_``, and
+    nothing is allocated per mini-batch but small temporaries.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_samples, n_visible), float32 or float64
+    n_components, batch_size, learning_rate, n_iter : as sklearn's BernoulliRBM
+    seed : int
+        Seed of the initial weights, the order of the rows and the samples.
+
+    Returns
+    -------
+    weights : torch.Tensor of shape (n_components, n_visible)
+    hidden_bias : torch.Tensor of shape (n_components,)
+    visible_bias : torch.Tensor of shape (n_visible,)
+    """
+    generator = torch.Generator().manual_seed(seed)
+    n_samples, n_visible = X.shape
+    like = {"dtype": X.dtype}
+    weights = torch.empty(n_components, n_visible, **like)
+    weights.normal_(0, 0.01, generator=generator)
+    hidden_bias = torch.zeros(n_components, **like)
+    visible_bias = torch.zeros(n_visible, **like)
+    chains = torch.zeros(batch_size, n_components, **like)
+    # Rows [0, n) hold the positive phase and [n, n + batch_size) the negative one.
+    visible = torch.empty(2 * batch_size, n_visible, **like)
+    hidden = torch.empty(2 * batch_size, n_components, **like)
+    visible_probabilities = torch.empty(batch_size, n_visible, **like)
+    with torch.no_grad():
+        for _ in range(n_iter):
+            order = torch.randperm(n_samples, generator=generator)
+            for start in range(0, n_samples, batch_size):
+                rows = order[start:start + batch_size]
+                n_positive = rows.shape[0]
+                n_stacked = n_positive + batch_size
+                visible_positive = visible[:n_positive]
+                hidden_positive = hidden[:n_positive]
+                visible_negative = visible[n_positive:n_stacked]
+                hidden_negative = hidden[n_positive:n_stacked]
+
+                torch.index_select(X, 0, rows, out=visible_positive)
+                torch.addmm(hidden_bias, visible_positive, weights.T, out=hidden_positive)
+                hidden_positive.sigmoid_()
+                torch.addmm(visible_bias, chains, weights, out=visible_probabilities)
+                visible_probabilities.sigmoid_()
+                torch.bernoulli(visible_probabilities, generator=generator,
+                                out=visible_negative)
+                torch.addmm(hidden_bias, visible_negative, weights.T, out=hidden_negative)
+                hidden_negative.sigmoid_()
+
+                step = learning_rate / n_positive
+                hidden_bias.add_(hidden_positive.sum(0) - hidden_negative.sum(0),
+                                 alpha=step)
+                visible_bias.add_(visible_positive.sum(0) - visible_negative.sum(0),
+                                  alpha=step)
+                torch.bernoulli(hidden_negative, generator=generator, out=chains)
+                hidden_negative.neg_()
+                weights.addmm_(hidden[:n_stacked].T, visible[:n_stacked], alpha=step)
+    return weights, hidden_bias, visible_bias
+
+
+def fit_torch(X, config, learning_rate=LEARNING_RATE):
+    """One pass of :func:`torch_pcd_fit` over the tensor X."""
+    return torch_pcd_fit(X, config.n_components, config.batch_size, learning_rate)
+
+
+# -- one configuration ------------------------------------------------------------------
+
+
+def gemm_bound_task(config, n_features, n_trials):
+    """A task measuring numpy's rate for the ``(B x V) @ (V x H)`` product, in flops/s."""
+
+    def task():
+        return gemm_rates(config.batch_size, n_features, config.n_components,
+                          np.dtype(config.dtype), n_trials=n_trials)
+
+    return task
+
+
+def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
+                     pause=PAUSE_SECONDS, log=None):
+    """Time the contenders on one configuration; return medians and ratios.
+
+    Parameters
+    ----------
+    config : Config
+    X : ndarray of shape (n_all, n_features), in ``config.dtype``
+    n_samples : dict of contender name to the number of rows it trains on
+    learning_rate : float
+    repeats : int
+        Number of interleaved rounds.
+    gemm_trials : int
+        Number of GEMM-rate trials per round.
+    pause : float
+        Seconds of idle time before each timed call (see ``_common.interleave``).
+    log : callable, optional
+        Receives progress lines.
+
+    Returns
+    -------
+    dict with the config, the samples per second of each contender (None when
+    skipped), the raw times, the GEMM rate and bound, and the ratios.
+    """
+    subsets = {name: X[:count] for name, count in n_samples.items()}
+    fits = {"skgen": fit_skgen, "sklearn": fit_sklearn}
+    if torch is not None:
+        subsets["torch"] = torch.from_numpy(subsets["torch"])
+        fits["torch"] = fit_torch
+    # Warm-up, untimed: Numba loads or compiles the kernels for this dtype, and
+    # every contender touches its code and data once.
+    for name, fit in fits.items():
+        fit(subsets[name][: 20 * config.batch_size], config, learning_rate)
+
+    tasks = {
+        name: timed(fit, subsets[name], config, learning_rate)
+        for name, fit in fits.items()
+    }
+    tasks["gemm"] = gemm_bound_task(config, X.shape[1], gemm_trials)
+
+    def progress(round_index, name, measurement):
+        if log is None:
+            return
+        if name == "gemm":
+            shown = f"{np.median(measurement) / 1e9:.1f} Gflop/s"
+        else:
+            rate = n_samples[name] / measurement
+            shown = f"{measurement:.3f} s ({rate:,.0f} samples/s)"
+        log(f"  {config.label} {config.dtype} round {round_index + 1}: {name:<7} {shown}")
+
+    measurements = interleave(tasks, repeats, pause=pause, progress=progress)
+    rates = {name: None for name in CONTENDERS}
+    for name in fits:
+        rates[name] = median_rate(n_samples[name], measurements[name])
+    gemm_flops = float(np.median(measurements["gemm"]))
+    gemm_bound = gemm_flops / (FLOPS_PER_SAMPLE * X.shape[1] * config.n_components)
+    return {
+        "config": config,
+        "rates": rates,
+        "times": {name: measurements[name] for name in fits},
+        "n_samples": {name: n_samples[name] for name in fits},
+        "gemm_flops": gemm_flops,
+        "gemm_bound": gemm_bound,
+        "skgen_vs_sklearn": ratio(rates["skgen"], rates["sklearn"]),
+        "skgen_vs_torch": ratio(rates["skgen"], rates["torch"]),
+        "skgen_of_bound": ratio(rates["skgen"], gemm_bound),
+    }
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+TABLE_HEADERS = (
+    "model",
+    "dtype",
+    "skgen",
+    "sklearn",
+    "torch",
+    "skgen/sklearn",
+    "skgen/torch",
+    "GEMM Gflop/s",
+    "GEMM bound",
+    "skgen % bound",
+)
+
+
+def table_rows(results):
+    """Rows of the results table, as strings."""
+    rows = []
+    for result in results:
+        config, rates = result["config"], result["rates"]
+        rows.append([
+            config.label,
+            config.dtype,
+            format_number(rates["skgen"]),
+            format_number(rates["sklearn"]),
+            format_number(rates["torch"]),
+            format_ratio(result["skgen_vs_sklearn"]),
+            format_ratio(result["skgen_vs_torch"]),
+            format_number(result["gemm_flops"] / 1e9, digits=1),
+            format_number(result["gemm_bound"]),
+            format_percent(result["skgen_of_bound"]),
+        ])
+    return rows
+
+
+def notes(n_samples, repeats, learning_rate, pause):
+    """Lines explaining the table."""
+    counts = ", ".join(f"{name} {count}" for name, count in n_samples.items())
+    lines = [
+        "Throughput in training samples per second (median of "
+        f"{repeats} interleaved repeats); ratios are ratios of medians.",
+        f"One fit = one pass of PCD-1 over the first N shuffled MNIST rows: {counts}; "
+        f"learning_rate {learning_rate:g}; n_iter 1.",
+        "GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product "
+        "/ (10 * 784 * H) flops per sample.",
+        f"Each timed call follows {pause:g} s of idle time.",
+    ]
+    if torch is None:
+        lines.append(f"torch: skipped, {TORCH_MISSING}.")
+    return lines
+
+
+def report(results, info, n_samples, repeats, learning_rate, pause, markdown,
+           warning=None):
+    """The full report: run description, table and notes (and a warning, if any)."""
+    table = format_table(TABLE_HEADERS, table_rows(results), markdown=markdown,
+                         left_columns=2)
+    explanation = notes(n_samples, repeats, learning_rate, pause)
+    if warning:
+        explanation.append(warning)
+    if markdown:
+        return "\n\n".join([
+            "### Bernoulli RBM, PCD-1 training speed (samples/s)",
+            format_info(info, markdown=True),
+            table,
+            "\n".join(f"- {line}" for line in explanation),
+        ])
+    title = "Bernoulli RBM, PCD-1 training speed (samples/s)"
+    return "\n\n".join([
+        f"{title}\n{'=' * len(title)}",
+        format_info(info),
+        table,
+        "\n".join(explanation),
+    ])
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Benchmark PCD-1 training of a Bernoulli RBM: skgen vs sklearn "
+        "vs PyTorch (CPU), with a GEMM bound.",
+    )
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 1000 samples and 2 repeats")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="interleaved repeats per configuration (default 5, quick 2)")
+    parser.add_argument("--n-samples", type=int, default=None,
+                        help="rows per fit (default all 5000, quick 1000)")
+    parser.add_argument("--sklearn-samples", type=int, default=None,
+                        help="rows per sklearn fit, if it should be fewer (default: "
+                        "as --n-samples)")
+    parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cap the BLAS, OpenMP and PyTorch thread pools (default: "
+                        "the libraries' own defaults)")
+    parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
+                        help="seconds of idle time before each timed call, so that "
+                        "the previous contender's BLAS threads stop spinning "
+                        f"(default {PAUSE_SECONDS:g})")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the results as Markdown, for benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 2 if args.quick else 5
+    if args.n_samples is None:
+        args.n_samples = 1000 if args.quick else 5000
+    if args.sklearn_samples is None:
+        args.sklearn_samples = args.n_samples
+    counts = (args.repeats, args.n_samples, args.sklearn_samples, args.threads or 1)
+    if min(counts) < 1 or args.pause < 0:
+        parser.error("--repeats, --n-samples, --sklearn-samples and --threads must be "
+                     "positive, and --pause not negative")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+
+    def log(line):
+        print(line, file=sys.stderr, flush=True)
+
+    busy_share = cpu_busy_share()
+    warning = busy_warning(busy_share)
+    if warning:
+        log(warning)
+    if torch is None:
+        log(f"torch: skipped, {TORCH_MISSING}")
+    with limit_threads(args.threads, torch):
+        info = machine_info(torch)  # at the start: date, load average, threads
+        if busy_share is not None:
+            info["cpu busy before start"] = f"{100 * busy_share:.0f}%"
+        results, n_samples = run(args, log)
+    if load_average() is not None:
+        info["load average (end)"] = load_average()
+    print(report(results, info, n_samples, args.repeats, args.learning_rate,
+                 args.pause, args.markdown, warning))
+
+
+def run(args, log):
+    """Benchmark every configuration; return the results and the rows per fit."""
+    X, _ = load_mnist()
+    data = dtype_copies(X, DTYPES)
+    n_all = X.shape[0]
+    n_samples = {
+        "skgen": min(args.n_samples, n_all),
+        "sklearn": min(args.sklearn_samples, n_all),
+    }
+    if torch is not None:
+        n_samples["torch"] = min(args.n_samples, n_all)
+    gemm_trials = 10 if args.quick else 30
+    results = []
+    for n_components, batch_size in SHAPES:
+        for dtype in DTYPES:
+            config = Config(n_components, batch_size, dtype)
+            log(f"{config.label} {dtype}:")
+            results.append(benchmark_config(
+                config, data[dtype], n_samples, args.learning_rate, args.repeats,
+                gemm_trials, pause=args.pause, log=log,
+            ))
+    return results, n_samples
+
+
+if __name__ == "__main__":
+    main()
