@@ -20,7 +20,7 @@ MASK64 = (1 << 64) - 1
 GOLDEN_GAMMA = 0x9E3779B97F4A7C15
 MIX_1 = 0xBF58476D1CE4E5B9
 MIX_2 = 0x94D049BB133111EB
-TWO_POW_MINUS_53 = 2.0**-53
+TWO_POW_MINUS_52 = 2.0**-52
 
 
 # -- SplitMix64 ------------------------------------------------------------------
@@ -43,7 +43,12 @@ def splitmix64_next(state):
 def uniform_next(state):
     """Advance a state by one draw: return ``(new_state, uniform in [0, 1))``."""
     state, z = splitmix64_next(state)
-    return state, (z >> 11) * TWO_POW_MINUS_53
+    return state, uniform_from_bits(z)
+
+
+def uniform_from_bits(z):
+    """The uniform of a 64-bit output: its top 52 bits as a binary fraction."""
+    return (z >> 12) * TWO_POW_MINUS_52
 
 
 class Streams:

@@ -76,7 +76,7 @@ def test_states_wrap_around_modulo_2_64():
 def test_uniform_at_and_advance_match_reference():
     rng = np.random.RandomState(3)
     for counter in row_streams(rng, 20):
-        expected = (naive.splitmix64_mix(int(counter)) >> 11) * naive.TWO_POW_MINUS_53
+        expected = naive.uniform_from_bits(naive.splitmix64_mix(int(counter)))
         assert uniform_at(counter) == expected
         for n_draws in (0, 1, 7, 10**6):
             expected_counter = (int(counter) + n_draws * naive.GOLDEN_GAMMA) & naive.MASK64
@@ -88,7 +88,7 @@ def test_uniform_extremes_stay_in_unit_interval():
     lowest = uniform_at(np.uint64(_inverse_mix(0)))
     highest = uniform_at(np.uint64(_inverse_mix(naive.MASK64)))
     assert lowest == 0.0
-    assert highest == 1.0 - 2.0**-53
+    assert highest == 1.0 - 2.0**-52
     assert highest < 1.0
 
 

@@ -8,59 +8,58 @@ depend on thread counts, and float32 and float64 models draw the same uniforms.
 """
 
 import numpy as np
-from numba import njit
 
 from ..utils._blas import gemm
+from ..utils._numba import inline_kernel, kernel, sigmoid
 from ..utils._random import _GOLDEN_GAMMA, uniform_at
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _softplus(x):
     """log(1 + exp(x)), without overflow."""
     zero = x - x
     return max(x, zero) + np.log1p(np.exp(-abs(x)))
 
 
-@njit(cache=True)
+@kernel
 def sigmoid_rows(pre, bias):
     """In place: ``pre = sigmoid(pre + bias)``, with ``bias`` added to every row."""
-    one = pre.dtype.type(1.0)
-    n_rows, n_cols = pre.shape
-    for i in range(n_rows):
-        for j in range(n_cols):
-            pre[i, j] = one / (one + np.exp(-(pre[i, j] + bias[j])))
+    for i in range(pre.shape[0]):
+        row = pre[i]
+        for j in range(row.shape[0]):
+            row[j] = sigmoid(row[j] + bias[j])
 
 
-@njit(cache=True)
+@kernel
 def sample_rows(pre, bias, streams):
     """In place: ``pre = (u < sigmoid(pre + bias))``, u from the stream of each row."""
     one = pre.dtype.type(1.0)
     zero = pre.dtype.type(0.0)
-    n_rows, n_cols = pre.shape
-    for i in range(n_rows):
+    for i in range(pre.shape[0]):
+        row = pre[i]
         counter = streams[i]
-        for j in range(n_cols):
-            counter += _GOLDEN_GAMMA
-            probability = one / (one + np.exp(-(pre[i, j] + bias[j])))
-            pre[i, j] = one if uniform_at(counter) < probability else zero
-        streams[i] = counter
+        for j in range(row.shape[0]):
+            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
+            row[j] = one if u < sigmoid(row[j] + bias[j]) else zero
+        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
 
 
-@njit(cache=True)
+@kernel
 def sample_probabilities(probabilities, out, streams):
     """``out = (u < probabilities)``, u from the stream of each row."""
     one = out.dtype.type(1.0)
     zero = out.dtype.type(0.0)
-    n_rows, n_cols = probabilities.shape
-    for i in range(n_rows):
+    for i in range(probabilities.shape[0]):
+        row = probabilities[i]
+        out_row = out[i]
         counter = streams[i]
-        for j in range(n_cols):
-            counter += _GOLDEN_GAMMA
-            out[i, j] = one if uniform_at(counter) < probabilities[i, j] else zero
-        streams[i] = counter
+        for j in range(row.shape[0]):
+            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
+            out_row[j] = one if u < row[j] else zero
+        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
 
 
-@njit(cache=True)
+@kernel
 def gather_rows(dense, data, indices, indptr, order, start, out):
     """Copy rows ``order[start:start + len(out)]`` of X into ``out``.
 
@@ -83,7 +82,7 @@ def gather_rows(dense, data, indices, indptr, order, start, out):
                 out[r, indices[p]] += data[p]
 
 
-@njit(cache=True)
+@kernel
 def _column_sums(a, out):
     out[:] = 0
     for i in range(a.shape[0]):
@@ -91,7 +90,7 @@ def _column_sums(a, out):
             out[j] += a[i, j]
 
 
-@njit(cache=True)
+@kernel
 def _update_bias(bias, velocity, positive_sum, negative_sum, n_positive, n_negative,
                  learning_rate, momentum):
     """Gradient ascent with momentum on one bias vector (no weight decay)."""
@@ -101,7 +100,7 @@ def _update_bias(bias, velocity, positive_sum, negative_sum, n_positive, n_negat
         bias[j] += velocity[j]
 
 
-@njit(cache=True)
+@kernel
 def _decay_velocity(velocity, weights, momentum, decay_rate):
     """In place: ``velocity = momentum * velocity - decay_rate * weights``."""
     for i in range(velocity.shape[0]):
@@ -109,7 +108,7 @@ def _decay_velocity(velocity, weights, momentum, decay_rate):
             velocity[i, j] = momentum * velocity[i, j] - decay_rate * weights[i, j]
 
 
-@njit(cache=True)
+@kernel
 def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_bias,
               visible_bias, weights_velocity, hidden_velocity, visible_velocity,
               chain_hidden, streams, learning_rate, momentum, weight_decay,
@@ -131,31 +130,45 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     """
     n_samples = order.shape[0]
     one = weights.dtype.type(1.0)
+    zero = 0 * one
     decay = one - learning_rate * weight_decay
     for start in range(0, n_samples, batch_size):
         n_positive = min(batch_size, n_samples - start)
+        n_negative = chain_hidden.shape[0] if persistent else n_positive
+        n_stacked = n_positive + n_negative
         visible_positive = visible_stack[:n_positive]
         hidden_positive = hidden_stack[:n_positive]
+        visible_negative = visible_stack[n_positive:n_stacked]
+        hidden_negative = hidden_stack[n_positive:n_stacked]
+        chains = chain_hidden[:n_negative]
         gather_rows(dense, data, indices, indptr, order, start, visible_positive)
-        gemm(one, visible_positive, False, weights, True, 0 * one, hidden_positive)
-        sigmoid_rows(hidden_positive, hidden_bias)
 
         if persistent:
-            n_negative = chain_hidden.shape[0]
-            chains = chain_hidden
+            # The chains do not depend on the batch, so both phases' hidden
+            # probabilities come from one GEMM over the stacked visible rows.
+            for step in range(n_gibbs_steps):
+                gemm(one, chains, False, weights, False, zero, visible_negative)
+                sample_rows(visible_negative, visible_bias, streams)
+                if step < n_gibbs_steps - 1:
+                    gemm(one, visible_negative, False, weights, True, zero,
+                         hidden_negative)
+                    sigmoid_rows(hidden_negative, hidden_bias)
+                    sample_probabilities(hidden_negative, chains, streams)
+            gemm(one, visible_stack[:n_stacked], False, weights, True, zero,
+                 hidden_stack[:n_stacked])
+            sigmoid_rows(hidden_stack[:n_stacked], hidden_bias)
+            sample_probabilities(hidden_negative, chains, streams)
         else:
-            n_negative = n_positive
-            chains = chain_hidden[:n_negative]
+            gemm(one, visible_positive, False, weights, True, zero, hidden_positive)
+            sigmoid_rows(hidden_positive, hidden_bias)
             sample_probabilities(hidden_positive, chains, streams)
-        visible_negative = visible_stack[n_positive:n_positive + n_negative]
-        hidden_negative = hidden_stack[n_positive:n_positive + n_negative]
-        for step in range(n_gibbs_steps):
-            gemm(one, chains, False, weights, False, 0 * one, visible_negative)
-            sample_rows(visible_negative, visible_bias, streams)
-            gemm(one, visible_negative, False, weights, True, 0 * one, hidden_negative)
-            sigmoid_rows(hidden_negative, hidden_bias)
-            if persistent or step < n_gibbs_steps - 1:
-                sample_probabilities(hidden_negative, chains, streams)
+            for step in range(n_gibbs_steps):
+                gemm(one, chains, False, weights, False, zero, visible_negative)
+                sample_rows(visible_negative, visible_bias, streams)
+                gemm(one, visible_negative, False, weights, True, zero, hidden_negative)
+                sigmoid_rows(hidden_negative, hidden_bias)
+                if step < n_gibbs_steps - 1:
+                    sample_probabilities(hidden_negative, chains, streams)
 
         _column_sums(hidden_positive, hidden_sums[0])
         _column_sums(hidden_negative, hidden_sums[1])
@@ -169,7 +182,6 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         # Scale rows so that one GEMM gives mean(h_pos v_pos) - mean(h_neg v_neg).
         hidden_positive *= one / n_positive
         hidden_negative *= -one / n_negative
-        n_stacked = n_positive + n_negative
         hidden_rows = hidden_stack[:n_stacked]
         visible_rows = visible_stack[:n_stacked]
         if momentum == 0:
@@ -186,14 +198,14 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             weights += weights_velocity
 
 
-@njit(cache=True)
+@kernel
 def all_finite(weights, hidden_bias, visible_bias):
     """Whether no parameter is NaN or infinite."""
     total = weights.sum() + hidden_bias.sum() + visible_bias.sum()
     return np.isfinite(total)
 
 
-@njit(cache=True)
+@kernel
 def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
                  hidden):
     """In place: run ``n_steps`` Gibbs steps v -> h -> v from ``visible``.
@@ -209,7 +221,7 @@ def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
         sample_rows(visible, visible_bias, streams)
 
 
-@njit(cache=True)
+@kernel
 def free_energy_from_hidden_input(hidden_input, visible_term):
     """F(v) = -visible_term - sum_j softplus(hidden_input_j), per row, summed in float64.
 
@@ -226,7 +238,7 @@ def free_energy_from_hidden_input(hidden_input, visible_term):
     return out
 
 
-@njit(cache=True)
+@kernel
 def pseudo_likelihood_from_hidden_input(hidden_input, weights, visible_bias, flipped,
                                         flipped_values):
     """sklearn's pseudo-likelihood: flip one unit per row, compare free energies.

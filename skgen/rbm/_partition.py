@@ -8,9 +8,9 @@ up many terms of very different sizes.
 """
 
 import numpy as np
-from numba import njit
 
 from ..utils._blas import gemm
+from ..utils._numba import kernel
 from ..utils._random import _GOLDEN_GAMMA, uniform_at
 from ._kernels import _softplus, sample_rows
 
@@ -26,7 +26,7 @@ def default_betas(n_betas):
     return np.interp(grid, _SCHEDULE_FRACTIONS, _SCHEDULE_BETAS)
 
 
-@njit(cache=True)
+@kernel
 def log_partition_exact(weights, row_bias, column_bias):
     """log Z of a binary RBM by enumerating its "row" layer.
 
@@ -63,7 +63,7 @@ def log_partition_exact(weights, row_bias, column_bias):
     return running_max + np.log(running_sum)
 
 
-@njit(cache=True)
+@kernel
 def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
                     streams):
     """Log importance weights of AIS runs, one per stream, from base model to RBM.
