@@ -71,26 +71,25 @@ class Config:
 # -- the contenders -------------------------------------------------------------------
 
 
-def fit_skgen(X, config, learning_rate=LEARNING_RATE):
-    """One pass of skgen's BernoulliRBM (PCD-1, shuffled) over X."""
-    return skgen.BernoulliRBM(
+def _fit_rbm(Estimator, X, config, learning_rate):
+    """One pass of a BernoulliRBM class with sklearn's API (skgen's is a drop-in)."""
+    return Estimator(
         n_components=config.n_components,
         batch_size=config.batch_size,
         n_iter=1,
         learning_rate=learning_rate,
         random_state=0,
     ).fit(X)
+
+
+def fit_skgen(X, config, learning_rate=LEARNING_RATE):
+    """One pass of skgen's BernoulliRBM (PCD-1, shuffled) over X."""
+    return _fit_rbm(skgen.BernoulliRBM, X, config, learning_rate)
 
 
 def fit_sklearn(X, config, learning_rate=LEARNING_RATE):
     """One pass of sklearn's BernoulliRBM (PCD-1, in order) over X."""
-    return SklearnBernoulliRBM(
-        n_components=config.n_components,
-        batch_size=config.batch_size,
-        n_iter=1,
-        learning_rate=learning_rate,
-        random_state=0,
-    ).fit(X)
+    return _fit_rbm(SklearnBernoulliRBM, X, config, learning_rate)
 
 
 def torch_pcd_fit(X, n_components, batch_size, learning_rate=LEARNING_RATE, n_iter=1,

@@ -14,12 +14,13 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._random import row_streams
-from ..utils._validation import as_dense_and_csr, validate_support
+from ..utils._validation import validate_support
+from ._partition import default_betas
 
 #: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
 #: this many units, and runs AIS otherwise.
@@ -72,24 +73,28 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Run one training pass over the rows ``order`` of X, updating ``state``."""
 
     @abstractmethod
-    def _hidden_input(self, X):
-        """``v @ W.T + hidden_bias`` for the rows of X, a C-ordered array."""
-
-    @abstractmethod
-    def _visible_term(self, X):
-        """The visible units' own term of -F(v), per row, in float64."""
+    def _hidden_means(self, X):
+        """P(h=1|v) for the rows of X."""
 
     @abstractmethod
     def _visible_means(self, hidden):
-        """E[v | h] for the rows of ``hidden``."""
+        """E[v|h] for the rows of ``hidden``."""
 
     @abstractmethod
-    def _run_gibbs(self, visible, n_steps, streams):
-        """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
+    def _free_energy(self, X):
+        """F(v) for the rows of X, in float64."""
+
+    @abstractmethod
+    def _pseudo_likelihood(self, X, params, random_state):
+        """sklearn's pseudo-likelihood of X under ``params`` (W, c, b)."""
 
     @abstractmethod
     def _random_visible(self, n_samples, dtype, streams):
         """Starting states for sampling chains."""
+
+    @abstractmethod
+    def _run_gibbs(self, visible, n_steps, streams):
+        """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
 
     @abstractmethod
     def _log_partition_exact(self):
@@ -98,10 +103,6 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     @abstractmethod
     def _log_partition_ais(self, n_chains, betas, random_state):
         """AIS log weights and the base model's log Z."""
-
-    @abstractmethod
-    def _pseudo_likelihood(self, X, params, random_state):
-        """sklearn's pseudo-likelihood of X under ``params`` (W, c, b)."""
 
     # -- fitting --------------------------------------------------------------------
 
@@ -541,8 +542,6 @@ def _params(namespace):
 
 
 def _default_betas(n_betas):
-    from ._partition import default_betas
-
     _check_count(n_betas, "n_betas", 2)
     return default_betas(n_betas)
 
