@@ -391,6 +391,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``random_state``. It is computed once and cached until the parameters
         change.
 
+        For Bernoulli units this is a log-probability for binary rows; rows with
+        values strictly between 0 and 1 get the same formula, which is then not a
+        normalised probability of anything (binarise the data to compare models
+        by likelihood).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
