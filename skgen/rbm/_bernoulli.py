@@ -201,18 +201,6 @@ class BernoulliRBM(BaseRBM):
             np.empty((2, n_visible), dtype=dtype),
         )
 
-    def _hidden_input(self, X, params=None):
-        weights, hidden_bias, _ = params or (
-            self.components_,
-            self.intercept_hidden_,
-            self.intercept_visible_,
-        )
-        hidden_input = np.ascontiguousarray(
-            safe_sparse_dot(X, weights.T, dense_output=True)
-        )
-        hidden_input += hidden_bias
-        return hidden_input
-
     def _hidden_means(self, X):
         hidden = np.ascontiguousarray(safe_sparse_dot(X, self.components_.T, dense_output=True))
         _kernels.sigmoid_rows(hidden, self.intercept_hidden_)
@@ -223,21 +211,20 @@ class BernoulliRBM(BaseRBM):
         _kernels.sigmoid_rows(visible, self.intercept_visible_)
         return visible
 
-    def _visible_term(self, X, params=None):
-        visible_bias = (params or (None, None, self.intercept_visible_))[2]
-        return np.asarray(safe_sparse_dot(X, visible_bias), dtype=np.float64).ravel()
-
     def _free_energy(self, X):
+        visible_term = safe_sparse_dot(X, self.intercept_visible_)
         return _kernels.free_energy_from_hidden_input(
-            self._hidden_input(X), self._visible_term(X)
+            _hidden_input(X, self.components_, self.intercept_hidden_),
+            np.asarray(visible_term, dtype=np.float64).ravel(),
         )
 
     def _pseudo_likelihood(self, X, params, random_state):
         n_samples, n_features = X.shape
         flipped = random_state.randint(0, n_features, n_samples)
         values = np.asarray(X[np.arange(n_samples), flipped], dtype=np.float64).ravel()
+        weights, hidden_bias, visible_bias = params
         return _kernels.pseudo_likelihood_from_hidden_input(
-            self._hidden_input(X, params), params[0], params[2], flipped, values
+            _hidden_input(X, weights, hidden_bias), weights, visible_bias, flipped, values
         )
 
     def _run_gibbs(self, visible, n_steps, streams):
@@ -281,3 +268,10 @@ class BernoulliRBM(BaseRBM):
             0.0, base_bias
         ).sum()
         return log_weights, base_log_partition
+
+
+def _hidden_input(X, weights, hidden_bias):
+    """``X @ weights.T + hidden_bias`` as a C-ordered array, for dense or sparse X."""
+    hidden_input = np.ascontiguousarray(safe_sparse_dot(X, weights.T, dense_output=True))
+    hidden_input += hidden_bias
+    return hidden_input
