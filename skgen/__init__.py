@@ -2,8 +2,8 @@
 learners (RBMs, DBNs, autoencoders), with Numba-compiled inner loops."""
 
 from .exceptions import DivergenceError
-from .rbm import BernoulliRBM
+from .rbm import BernoulliRBM, GaussianBernoulliRBM
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BernoulliRBM", "DivergenceError", "__version__"]
+__all__ = ["BernoulliRBM", "DivergenceError", "GaussianBernoulliRBM", "__version__"]

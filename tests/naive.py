@@ -87,6 +87,24 @@ class Streams:
             self.closest = min(self.closest, float(np.abs(u - p).min()))
         return (u < p).astype(probabilities.dtype)
 
+    def normal(self, n_rows, n_cols):
+        """Standard normals by Box-Muller, row i from stream i, in float64.
+
+        Each pair of uniforms (u1, u2) gives ``r cos(2 pi u2)`` and
+        ``r sin(2 pi u2)`` with ``r = sqrt(-2 log(1 - u1))``; a row of odd
+        length discards the last sine.
+        """
+        n_pairs = (n_cols + 1) // 2
+        out = np.empty((n_rows, 2 * n_pairs))
+        for i in range(n_rows):
+            u = self.uniforms(i, 2 * n_pairs)
+            for p in range(n_pairs):
+                radius = math.sqrt(-2.0 * math.log(1.0 - u[2 * p]))
+                angle = 2.0 * math.pi * u[2 * p + 1]
+                out[i, 2 * p] = radius * math.cos(angle)
+                out[i, 2 * p + 1] = radius * math.sin(angle)
+        return out[:, :n_cols]
+
     def as_array(self):
         return np.array(self.states, dtype=np.uint64)
 
@@ -145,11 +163,34 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
               weights_velocity, hidden_velocity, visible_velocity, chain_hidden,
               streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
               persistent):
+    """One CD-k / PCD-k pass of a binary RBM; see :func:`rbm_fit_epoch`."""
+    return rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
+                         weights_velocity, hidden_velocity, visible_velocity,
+                         chain_hidden, streams, learning_rate, momentum,
+                         weight_decay, n_gibbs_steps, persistent)[:7]
+
+
+def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
+                  weights_velocity, hidden_velocity, visible_velocity, chain_hidden,
+                  streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
+                  persistent, log_variance=None, log_variance_velocity=None,
+                  min_log_variance=None, learn_sigma=False):
     """One CD-k / PCD-k pass over the rows ``order`` of the dense array X.
 
     Returns new arrays (inputs are not modified, except ``streams``, which is
     advanced):  weights, hidden_bias, visible_bias, weights_velocity,
-    hidden_velocity, visible_velocity, chain_hidden.
+    hidden_velocity, visible_velocity, chain_hidden, log_variance,
+    log_variance_velocity.
+
+    Without ``log_variance`` the visible units are binary. With it they are
+    Gaussian with ``sigma = exp(log_variance / 2)``, written here in the
+    original units v (the kernel works in v / sigma):
+    ``P(h=1|v) = sigmoid((v / sigma) @ W.T + c)``,
+    ``v | h = b + sigma * (h @ W) + sigma * z`` with z from :meth:`Streams.normal`,
+    and the gradients are those of -E: ``h (v / sigma)`` for W,
+    ``(v - b) / sigma**2`` for b and, with ``learn_sigma``,
+    ``(v - b)**2 / (2 sigma**2) - v (h @ W) / (2 sigma)`` for the log-variance,
+    which never goes below ``min_log_variance``.
 
     Per mini-batch: the positive phase is the data with P(h|v). The negative
     phase starts from the persistent chains (PCD) or from h ~ P(h|v_data) drawn
@@ -165,11 +206,27 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
     vW, vc, vb = (weights_velocity.copy(), hidden_velocity.copy(),
                   visible_velocity.copy())
     chains = chain_hidden.copy()
+    gaussian = log_variance is not None
+    if gaussian:
+        z, vz = log_variance.copy(), log_variance_velocity.copy()
+    else:
+        z = vz = None
     n_samples = len(order)
     for start in range(0, n_samples, batch_size):
         v_pos = gather_rows_dense(X, order, start, batch_size)
         n_pos = v_pos.shape[0]
-        h_pos = sigmoid(v_pos @ W.T + c)
+        sigma = np.exp(z / dtype(2)) if gaussian else np.ones_like(b)
+
+        def hidden_given(v, sigma=sigma):
+            return sigmoid((v / sigma) @ W.T + c)
+
+        def visible_given(h, sigma=sigma):
+            if not gaussian:
+                return sample_rows(h @ W, b, streams)
+            noise = streams.normal(h.shape[0], W.shape[1]).astype(dtype)
+            return b + sigma * (h @ W) + sigma * noise
+
+        h_pos = hidden_given(v_pos)
 
         if persistent:
             n_neg = chains.shape[0]
@@ -178,14 +235,29 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
             chains[:n_neg] = sample_probabilities(h_pos, streams)
         h_state = chains[:n_neg]  # a view: PCD updates the chains in place
         for step in range(n_gibbs_steps):
-            v_neg = sample_rows(h_state @ W, b, streams)
-            h_neg = sigmoid(v_neg @ W.T + c)
+            v_neg = visible_given(h_state)
+            h_neg = hidden_given(v_neg)
             if persistent or step < n_gibbs_steps - 1:
                 h_state[:] = sample_probabilities(h_neg, streams)
 
-        grad_W = h_pos.T @ v_pos / dtype(n_pos) - h_neg.T @ v_neg / dtype(n_neg)
-        grad_c = h_pos.sum(0) / dtype(n_pos) - h_neg.sum(0) / dtype(n_neg)
-        grad_b = v_pos.sum(0) / dtype(n_pos) - v_neg.sum(0) / dtype(n_neg)
+        def mean(a, n):
+            return a.sum(0) / dtype(n)
+
+        x_pos, x_neg = v_pos / sigma, v_neg / sigma
+        grad_W = h_pos.T @ x_pos / dtype(n_pos) - h_neg.T @ x_neg / dtype(n_neg)
+        grad_c = mean(h_pos, n_pos) - mean(h_neg, n_neg)
+        precision = dtype(1) / sigma**2
+        grad_b = (mean((v_pos - b) * precision, n_pos)
+                  - mean((v_neg - b) * precision, n_neg))
+        if gaussian and learn_sigma:
+            def minus_energy_gradient(v, h):
+                return ((v - b) ** 2 * precision / dtype(2)
+                        - v * (h @ W) / (dtype(2) * sigma))
+
+            grad_z = (mean(minus_energy_gradient(v_pos, h_pos), n_pos)
+                      - mean(minus_energy_gradient(v_neg, h_neg), n_neg))
+            vz = mom * vz + lr * grad_z
+            z = np.maximum(z + vz, min_log_variance)
 
         vc = mom * vc + lr * grad_c
         c = c + vc
@@ -193,16 +265,26 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         b = b + vb
         vW = mom * vW - lr * wd * W + lr * grad_W
         W = W + vW
-    return W, c, b, vW, vc, vb, chains
+    return W, c, b, vW, vc, vb, chains, z, vz
 
 
-def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps):
-    """``n_steps`` steps v -> h -> v, both layers sampled. Returns (v, last h)."""
+def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
+                 sigma=None):
+    """``n_steps`` steps v -> h -> v, both layers sampled. Returns (v, last h).
+
+    With ``sigma`` the visible units are Gaussian:
+    ``v | h = visible_bias + sigma * (h @ W + z)``, z standard normal.
+    """
     v = visible.copy()
     h = None
     for _ in range(n_steps):
-        h = sample_rows(v @ weights.T, hidden_bias, streams)
-        v = sample_rows(h @ weights, visible_bias, streams)
+        if sigma is None:
+            h = sample_rows(v @ weights.T, hidden_bias, streams)
+            v = sample_rows(h @ weights, visible_bias, streams)
+        else:
+            h = sample_rows((v / sigma) @ weights.T, hidden_bias, streams)
+            noise = streams.normal(*v.shape).astype(v.dtype)
+            v = visible_bias + sigma * (h @ weights + noise)
     return v, h
 
 
@@ -282,4 +364,82 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
         if k == len(betas) - 1:
             break
         v = streams.bernoulli(sigmoid((1.0 - beta) * base + beta * (vb + h @ W)))
+    return log_w
+
+
+# -- Gaussian visible units ------------------------------------------------------------
+
+
+def gaussian_free_energy(X, weights, hidden_bias, visible_bias, sigma):
+    """``F(v) = sum_i (v_i - b_i)**2 / (2 sigma_i**2) - sum_j softplus(c_j + W_j.(v / sigma))``."""
+    X, W, c, b, sigma = (np.asarray(a, dtype=np.float64)
+                         for a in (X, weights, hidden_bias, visible_bias, sigma))
+    return (((X - b) / sigma) ** 2 / 2).sum(axis=1) - softplus(
+        (X / sigma) @ W.T + c).sum(axis=1)
+
+
+def gaussian_log_partition_quadrature(weights, hidden_bias, visible_bias, sigma):
+    """log Z of a Gaussian-Bernoulli RBM: enumerate h, integrate v numerically.
+
+    Given h the energy is a sum over visible units, so the integral over v is a
+    product of one-dimensional integrals of
+    ``exp(-(v - b_i)**2 / (2 sigma_i**2) + (v / sigma_i) (W.T h)_i)``, each done by
+    adaptive quadrature (not by completing the square).
+    """
+    from scipy.integrate import quad
+
+    W, c, b, sigma = (np.asarray(a, dtype=np.float64)
+                      for a in (weights, hidden_bias, visible_bias, sigma))
+    log_terms = []
+    for h in all_binary_states(W.shape[0]):
+        u = W.T @ h
+        total = float(c @ h)
+        for i in range(W.shape[1]):
+            centre = b[i] + sigma[i] * u[i]  # where the integrand peaks
+
+            def integrand(v, i=i, centre=centre):
+                exponent = (-(v - b[i]) ** 2 / (2 * sigma[i] ** 2) + v * u[i] / sigma[i]
+                            - (-(centre - b[i]) ** 2 / (2 * sigma[i] ** 2)
+                               + centre * u[i] / sigma[i]))
+                return math.exp(exponent)
+
+            value, _ = quad(integrand, -np.inf, np.inf, points=None, epsabs=0,
+                            epsrel=1e-12, limit=200)
+            total += math.log(value) + (-(centre - b[i]) ** 2 / (2 * sigma[i] ** 2)
+                                        + centre * u[i] / sigma[i])
+        log_terms.append(total)
+    return float(np.logaddexp.reduce(log_terms))
+
+
+def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, sigma, base_mean,
+                             base_std, betas, streams):
+    """AIS log weights from independent Gaussians N(base_mean, base_std**2).
+
+    ``log f_k(v) = -(1 - b_k) |(v - m) / s|**2 / 2 - b_k |(v - vb) / sigma|**2 / 2
+    + sum_j softplus(b_k a_j(v))`` with ``a(v) = W (v / sigma) + c``. Run i starts
+    from v = m + s z (z from stream i) and, between temperatures, samples
+    h ~ sigmoid(b_k a(v)) and then v from the product of the two Gaussian factors
+    and exp(b_k (v / sigma).(W.T h)).
+    """
+    W, c, vb, sigma, m, s = (np.asarray(a, dtype=np.float64) for a in (
+        weights, hidden_bias, visible_bias, sigma, base_mean, base_std))
+    n_chains = len(streams.states)
+    n_visible = W.shape[1]
+
+    def log_f(v, beta):
+        return (-(1.0 - beta) * (((v - m) / s) ** 2).sum(axis=1) / 2
+                - beta * (((v - vb) / sigma) ** 2).sum(axis=1) / 2
+                + softplus(beta * ((v / sigma) @ W.T + c)).sum(axis=1))
+
+    v = m + s * streams.normal(n_chains, n_visible)
+    log_w = np.zeros(n_chains)
+    for k in range(1, len(betas)):
+        beta_before, beta = float(betas[k - 1]), float(betas[k])
+        log_w += log_f(v, beta) - log_f(v, beta_before)
+        h = streams.bernoulli(sigmoid(beta * ((v / sigma) @ W.T + c)))
+        if k == len(betas) - 1:
+            break
+        precision = (1.0 - beta) / s**2 + beta / sigma**2
+        linear = (1.0 - beta) * m / s**2 + beta * vb / sigma**2 + beta * (h @ W) / sigma
+        v = linear / precision + streams.normal(n_chains, n_visible) / np.sqrt(precision)
     return log_w

@@ -257,8 +257,13 @@ def test_gather_rows_csr_with_duplicate_entries():
 
 def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, states,
                          learning_rate, momentum, weight_decay, n_gibbs_steps,
-                         persistent):
-    """Run the kernel on copies; return the updated arrays and streams."""
+                         persistent, log_variance=None, log_variance_velocity=None,
+                         min_log_variance=None, learn_sigma=False):
+    """Run the kernel on copies; return the updated arrays and streams.
+
+    Passing ``log_variance`` makes the visible units Gaussian; the updated
+    log-variance and its velocity are then returned after the chains.
+    """
     dtype = params[0].dtype.type
     W, c, b = (p.copy() for p in params)
     vW, vc, vb = (v.copy() for v in velocities)
@@ -266,6 +271,13 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
     states = states.copy()
     n_hidden, n_visible = W.shape
     n_chains = chains.shape[0]
+    gaussian = log_variance is not None
+    if gaussian:
+        z, vz = log_variance.copy(), log_variance_velocity.copy()
+        scratch = n_visible
+    else:
+        z = vz = min_log_variance = np.empty(0, dtype=dtype)
+        scratch = 0
     _kernels.fit_epoch(
         *kernel_args(X), order, batch_size, W, c, b, vW, vc, vb, chains, states,
         dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
@@ -274,7 +286,13 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
         np.empty((2 * n_chains, n_hidden), dtype=dtype),
         np.empty((2, n_hidden), dtype=dtype),
         np.empty((2, n_visible), dtype=dtype),
+        gaussian, z, vz, min_log_variance, dtype(learning_rate if learn_sigma else 0),
+        np.empty(scratch, dtype=dtype),
+        np.empty(scratch, dtype=dtype),
+        np.empty((2 * n_chains if gaussian else 0, scratch), dtype=dtype),
     )
+    if gaussian:
+        return (W, c, b, vW, vc, vb, chains, z, vz), states
     return (W, c, b, vW, vc, vb, chains), states
 
 
@@ -333,6 +351,65 @@ def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("persistent", [True, False])
+@pytest.mark.parametrize("n_gibbs_steps", [1, 2])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+@pytest.mark.parametrize("learn_sigma", [False, True])
+@pytest.mark.parametrize("n_samples, batch_size, n_visible, n_hidden",
+                         [(13, 5, 5, 4), (8, 4, 3, 6)])
+def test_fit_epoch_gaussian(dtype, persistent, n_gibbs_steps, momentum, learn_sigma,
+                            n_samples, batch_size, n_visible, n_hidden):
+    rng = np.random.default_rng(16)
+    X = (2.0 * rng.standard_normal((n_samples, n_visible)) + 1.0).astype(dtype)
+    order = rng.permutation(n_samples).astype(np.int64)
+    params = random_model(rng, n_hidden, n_visible, dtype, scale=0.5)
+    velocities = tuple((0.1 * rng.standard_normal(p.shape)).astype(dtype)
+                       for p in params)
+    chains = (rng.random((batch_size, n_hidden)) < 0.5).astype(dtype)
+    log_variance = (0.5 * rng.standard_normal(n_visible)).astype(dtype)
+    log_variance_velocity = (0.1 * rng.standard_normal(n_visible)).astype(dtype)
+    # One unit starts at its floor, so that the floor is exercised.
+    min_log_variance = np.full(n_visible, -1.0, dtype=dtype)
+    log_variance[0] = -1.0
+    states = row_streams(np.random.RandomState(17), batch_size)
+    learning_rate, weight_decay = 0.05, 0.01
+    gaussian = (log_variance, log_variance_velocity, min_log_variance, learn_sigma)
+
+    reference = naive.Streams(states)
+    expected = naive.rbm_fit_epoch(X, order, batch_size, *params, *velocities,
+                                   chains, reference, learning_rate, momentum,
+                                   weight_decay, n_gibbs_steps, persistent,
+                                   *gaussian)
+    check_unambiguous(reference, dtype)
+
+    arguments = (order, batch_size, params, velocities, chains, states,
+                 learning_rate, momentum, weight_decay, n_gibbs_steps, persistent,
+                 *gaussian)
+    result, result_states = run_kernel_fit_epoch(X, *arguments)
+    result_csr, _ = run_kernel_fit_epoch(sp.csr_matrix(X), *arguments)
+
+    names = (*FIT_NAMES, "log_variance", "log_variance_velocity")
+    for name, dense_value, csr_value in zip(names, result, result_csr):
+        assert_array_equal(dense_value, csr_value, err_msg=name)
+    assert_array_equal(result_states, reference.as_array())
+    # The kernel works in units of v / sigma, the reference in v: the same
+    # arithmetic in another order, so float32 needs a looser tolerance.
+    tolerance = dict(rtol=2e-4, atol=2e-5) if dtype == np.float32 else \
+        dict(rtol=1e-10, atol=1e-11)
+    for name, value, expected_value in zip(names, result, expected):
+        assert value.dtype == dtype, name
+        if name == "weights_velocity" and momentum == 0:
+            continue
+        if name == "chain_hidden":
+            assert_array_equal(value, expected_value, err_msg=name)
+        else:
+            assert_allclose(value, expected_value, err_msg=name, **tolerance)
+    if not learn_sigma:
+        assert_array_equal(result[7], log_variance)
+    assert (result[7] >= min_log_variance).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_fit_epoch_moves_parameters_towards_data(dtype):
     # A sanity check independent of the reference: a few PCD epochs on data
     # where unit 0 is always on raise its visible bias.
@@ -371,10 +448,47 @@ def test_gibbs_chains(dtype, n_steps, n_chains, n_visible, n_hidden):
     check_unambiguous(reference, dtype)
 
     hidden = np.empty((n_chains, n_hidden), dtype=dtype)
-    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden)
+    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden, False)
     assert_array_equal(visible, expected_visible)
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_steps", [1, 3])
+@pytest.mark.parametrize("n_chains, n_visible, n_hidden", [(1, 1, 1), (6, 5, 3),
+                                                           (4, 4, 7)])
+def test_gibbs_chains_gaussian(dtype, n_steps, n_chains, n_visible, n_hidden):
+    rng = np.random.default_rng(18)
+    W, c, b = random_model(rng, n_hidden, n_visible, dtype, scale=0.5)
+    sigma = np.exp(0.3 * rng.standard_normal(n_visible)).astype(dtype)
+    visible = rng.standard_normal((n_chains, n_visible)).astype(dtype)
+    states = row_streams(np.random.RandomState(19), n_chains)
+
+    reference = naive.Streams(states)
+    expected_visible, expected_hidden = naive.gibbs_chains(visible, W, c, b,
+                                                           reference, n_steps, sigma)
+    check_unambiguous(reference, dtype)
+
+    # The kernel runs in scaled units x = v / sigma, with bias b / sigma.
+    scaled = visible / sigma
+    hidden = np.empty((n_chains, n_hidden), dtype=dtype)
+    _kernels.gibbs_chains(scaled, W, c, b / sigma, states, n_steps, hidden, True)
+    assert_allclose(scaled * sigma, expected_visible, **TOLERANCES[dtype])
+    assert_array_equal(hidden, expected_hidden)
+    assert_array_equal(states, reference.as_array())
+
+
+def test_sample_normal_rows_moments():
+    # Independent of the reference: 200,000 draws have the moments of N(0, 1).
+    out = np.zeros((400, 501))
+    _kernels.sample_normal_rows(out, np.zeros(501), row_streams(np.random.RandomState(0), 400))
+    values = out.ravel()
+    assert abs(values.mean()) < 0.01
+    assert abs(values.var() - 1) < 0.01
+    assert abs(np.mean(values**4) - 3) < 0.05
+    # Consecutive draws (a Box-Muller pair) are uncorrelated.
+    assert abs(np.corrcoef(out[:, 0], out[:, 1])[0, 1]) < 0.15
 
 
 # -- free energy and pseudo-likelihood -----------------------------------------------------
@@ -433,8 +547,8 @@ def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
     W, c, b = (p.astype(np.float64)  # the estimator casts to float64
                for p in random_model(rng, n_hidden, n_visible, dtype, scale))
     expected = naive.log_partition_bruteforce(W, c, b)
-    by_hidden = _partition.log_partition_exact(W, c, b)
-    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, c)
+    by_hidden = _partition.log_partition_exact(W, c, b, False)
+    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, c, False)
     assert_allclose(by_hidden, expected, rtol=1e-12)
     assert_allclose(by_visible, expected, rtol=1e-12)
 
@@ -442,7 +556,7 @@ def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
 def test_log_partition_exact_of_zero_model():
     # Every joint state has energy 0: Z = 2 ** (n_visible + n_hidden).
     W = np.zeros((3, 4))
-    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), np.zeros(4)),
+    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), np.zeros(4), False),
                     7 * np.log(2.0), rtol=1e-15)
 
 
@@ -479,3 +593,42 @@ def test_ais_estimate_is_close_to_exact_log_partition():
     top = log_weights.max()
     estimate = base_log_partition + top + np.log(np.mean(np.exp(log_weights - top)))
     assert abs(estimate - naive.log_partition_bruteforce(W, c, b)) < 0.05
+
+
+@pytest.mark.parametrize("n_hidden, n_visible", [(1, 1), (3, 2), (4, 3), (13, 1)])
+@pytest.mark.parametrize("scale", [0.5, 2.0])
+def test_log_partition_exact_gaussian(n_hidden, n_visible, scale):
+    # The kernel integrates v in closed form; the reference by quadrature.
+    rng = np.random.default_rng(20)
+    W, c, b = random_model(rng, n_hidden, n_visible, np.float64, scale)
+    sigma = np.exp(0.5 * rng.standard_normal(n_visible))
+    if n_hidden > 4:
+        W = W[:, :1]  # keep the quadrature cheap: 2**13 one-dimensional integrals
+    expected = naive.gaussian_log_partition_quadrature(W, c, b, sigma)
+    result = _partition.log_partition_exact(W, c, b / sigma, True) + np.sum(
+        np.log(np.sqrt(2 * np.pi) * sigma))
+    assert_allclose(result, expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("n_chains, n_hidden, n_visible", [(1, 1, 1), (5, 3, 4),
+                                                           (3, 4, 3)])
+@pytest.mark.parametrize("n_betas", [2, 3, 20])
+def test_gaussian_ais_log_weights(n_chains, n_hidden, n_visible, n_betas):
+    rng = np.random.default_rng(21)
+    W, c, b = random_model(rng, n_hidden, n_visible, np.float64)
+    log_variance = 0.5 * rng.standard_normal(n_visible)
+    base_mean = rng.standard_normal(n_visible)
+    base_log_variance = 0.5 * rng.standard_normal(n_visible)
+    betas = _partition.default_betas(n_betas)
+    states = row_streams(np.random.RandomState(22), n_chains)
+
+    reference = naive.Streams(states)
+    expected = naive.gaussian_ais_log_weights(
+        W, c, b, np.exp(0.5 * log_variance), base_mean,
+        np.exp(0.5 * base_log_variance), betas, reference)
+    check_unambiguous(reference, np.float64)
+
+    result = _partition.gaussian_ais_log_weights(
+        W, c, b, log_variance, base_mean, base_log_variance, betas, states)
+    assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
+    assert_array_equal(states, reference.as_array())

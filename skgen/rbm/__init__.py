@@ -1,5 +1,6 @@
 """Restricted Boltzmann Machines."""
 
 from ._bernoulli import BernoulliRBM
+from ._gaussian import GaussianBernoulliRBM
 
-__all__ = ["BernoulliRBM"]
+__all__ = ["BernoulliRBM", "GaussianBernoulliRBM"]

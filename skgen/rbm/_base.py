@@ -19,7 +19,8 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._random import row_streams
-from ..utils._validation import validate_support
+from ..utils._validation import as_dense_and_csr, validate_support
+from . import _kernels
 from ._partition import default_betas
 
 #: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
@@ -59,8 +60,12 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "_streams",
         "_rng",
         "_visible_sum",
+        "_visible_square_sum",
         "_n_samples_seen",
     )
+
+    #: Fitted parameters beyond (components_, intercept_hidden_, intercept_visible_).
+    _extra_parameter_names = ()
 
     # -- what a visible-unit type provides ------------------------------------------
 
@@ -69,8 +74,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Raise a ValueError when X has values outside the visible units' support."""
 
     @abstractmethod
-    def _fit_epoch(self, X, order, state):
-        """Run one training pass over the rows ``order`` of X, updating ``state``."""
+    def _visible_unit_arguments(self, state):
+        """The visible-unit arguments of ``_kernels.fit_epoch``, from ``gaussian`` on."""
 
     @abstractmethod
     def _hidden_means(self, X):
@@ -85,8 +90,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """F(v) for the rows of X, in float64."""
 
     @abstractmethod
-    def _pseudo_likelihood(self, X, params, random_state):
-        """sklearn's pseudo-likelihood of X under ``params`` (W, c, b)."""
+    def _progress_score(self, X, state):
+        """(name, value) of the score that ``verbose`` prints after each pass."""
 
     @abstractmethod
     def _random_visible(self, n_samples, dtype, streams):
@@ -97,8 +102,12 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
 
     @abstractmethod
+    def _n_enumerated_units(self):
+        """Number of units that exact log Z enumerates."""
+
+    @abstractmethod
     def _log_partition_exact(self):
-        """log Z by enumeration of the smaller layer."""
+        """log Z by enumeration."""
 
     @abstractmethod
     def _log_partition_ais(self, n_chains, betas, random_state):
@@ -189,6 +198,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "_streams": row_streams(rng, self.batch_size),
             "_rng": rng,
             "_visible_sum": np.zeros(n_features),
+            "_visible_square_sum": np.zeros(n_features),
             "_n_samples_seen": 0,
         }
 
@@ -213,8 +223,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         for iteration in range(1, n_epochs + 1):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             self._fit_epoch(X, order.astype(np.int64), state)
-            params = _params(state)
-            if not all(np.isfinite(p).all() for p in params):
+            if not all(np.isfinite(p).all() for p in self._parameter_arrays(state)):
                 raise DivergenceError(
                     f"{type(self).__name__} diverged in training pass {iteration}: its "
                     "parameters contain NaN or infinite values. Lower learning_rate "
@@ -223,18 +232,49 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 )
             if verbose:
                 end = time.time()
-                # sklearn scores with a new generator seeded from random_state.
-                score = self._pseudo_likelihood(
-                    X, params, check_random_state(self.random_state)
-                ).mean()
+                name, score = self._progress_score(X, state)
                 print(
-                    "[%s] Iteration %d, pseudo-likelihood = %.2f, time = %.2fs"
-                    % (type(self).__name__, iteration, score, end - begin)
+                    "[%s] Iteration %d, %s = %.2f, time = %.2fs"
+                    % (type(self).__name__, iteration, name, score, end - begin)
                 )
                 begin = end
         if n_samples:
-            state["_visible_sum"] += np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+            squares = X.multiply(X) if hasattr(X, "multiply") else np.square(X)
+            for name, values in (("_visible_sum", X), ("_visible_square_sum", squares)):
+                state[name] += np.asarray(values.sum(axis=0), dtype=np.float64).ravel()
             state["_n_samples_seen"] += n_samples
+
+    def _fit_epoch(self, X, order, state):
+        """Run one training pass over the rows ``order`` of X, updating ``state``."""
+        weights = state["components_"]
+        dtype = weights.dtype.type
+        n_chains, n_hidden = state["h_samples_"].shape
+        n_visible = weights.shape[1]
+        dense, data, indices, indptr = as_dense_and_csr(X)
+        _kernels.fit_epoch(
+            dense,
+            data,
+            indices,
+            indptr,
+            order,
+            n_chains,
+            weights,
+            state["intercept_hidden_"],
+            state["intercept_visible_"],
+            *state["_velocities"],
+            state["h_samples_"],
+            state["_streams"],
+            dtype(self.learning_rate),
+            dtype(self.momentum),
+            dtype(self.weight_decay),
+            self.n_gibbs_steps,
+            self.persistent,
+            np.empty((2 * n_chains, n_visible), dtype=dtype),
+            np.empty((2 * n_chains, n_hidden), dtype=dtype),
+            np.empty((2, n_hidden), dtype=dtype),
+            np.empty((2, n_visible), dtype=dtype),
+            *self._visible_unit_arguments(state),
+        )
 
     @property
     def _n_features_out(self):
@@ -358,43 +398,20 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_data(X)
         return self._free_energy(X)
 
-    def pseudo_likelihood(self, X):
-        """sklearn's ``score_samples``: the pseudo-likelihood, for migrating code.
-
-        Flips one randomly chosen unit per row and returns ``n_features * log
-        sigmoid(F(v_flipped) - F(v))``. It is a noisy proxy that grows with the
-        number of features, not a log-likelihood; use :meth:`score_samples` for
-        that. The flipped units come from ``random_state`` exactly as in
-        sklearn, so the result is deterministic for a fixed ``random_state``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Values of the visible layer.
-
-        Returns
-        -------
-        pseudo_likelihood : ndarray of shape (n_samples,)
-            The pseudo-likelihood of each row, in float64.
-        """
-        X = self._validate_data(X)
-        return self._pseudo_likelihood(
-            X, _params(self.__dict__), check_random_state(self.random_state)
-        )
-
     def score_samples(self, X):
         """Compute the log-likelihood log p(v) = -F(v) - log Z of each row.
 
         log Z comes from :meth:`log_partition` with ``method="auto"``: exact when
-        the smaller layer has at most 20 units, otherwise estimated by AIS with
+        the enumerated layer has at most 20 units, otherwise estimated by AIS with
         ``ais_n_chains`` runs over ``ais_n_betas`` inverse temperatures, seeded by
         ``random_state``. It is computed once and cached until the parameters
         change.
 
-        For Bernoulli units this is a log-probability for binary rows; rows with
-        values strictly between 0 and 1 get the same formula, which is then not a
-        normalised probability of anything (binarise the data to compare models
-        by likelihood).
+        For Bernoulli visible units this is a log-probability for binary rows;
+        rows with values strictly between 0 and 1 get the same formula, which is
+        then not a normalised probability of anything (binarise the data to
+        compare models by likelihood). For Gaussian visible units it is a log
+        probability density.
 
         Parameters
         ----------
@@ -441,11 +458,13 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         method : {"auto", "exact", "ais"}, default="auto"
-            "exact" enumerates the smaller layer (at most 30 units). "ais"
-            estimates log Z by annealed importance sampling (Salakhutdinov &
-            Murray 2008) from a base-rate model whose visible units have the
-            training data's marginals. "auto" is exact when the smaller layer
-            has at most 20 units, AIS otherwise.
+            "exact" enumerates a binary layer (at most 30 units): the smaller
+            one for Bernoulli visible units, the hidden one for Gaussian
+            visible units. "ais" estimates log Z by annealed importance
+            sampling (Salakhutdinov & Murray 2008) from a base model of
+            independent visible units with the training data's marginals.
+            "auto" is exact when the enumerated layer has at most 20 units,
+            AIS otherwise.
         n_chains : int, default=None
             Number of AIS runs; None uses ``ais_n_chains``.
         n_betas : int, default=None
@@ -471,15 +490,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"method must be 'auto', 'exact' or 'ais', got {method!r}."
             )
-        n_smaller = min(self.components_.shape)
+        n_enumerated = self._n_enumerated_units()
         if method == "auto":
-            method = "exact" if n_smaller <= EXACT_MAX_UNITS else "ais"
+            method = "exact" if n_enumerated <= EXACT_MAX_UNITS else "ais"
         if method == "exact":
-            if n_smaller > _ENUMERABLE_MAX_UNITS:
+            if n_enumerated > _ENUMERABLE_MAX_UNITS:
                 raise ValueError(
-                    f"Exact log Z enumerates 2**{n_smaller} states of the smaller "
-                    f"layer, which is infeasible above {_ENUMERABLE_MAX_UNITS} units; "
-                    "use method='ais'."
+                    f"Exact log Z enumerates 2**{n_enumerated} binary states, which "
+                    f"is infeasible above {_ENUMERABLE_MAX_UNITS} units; use "
+                    "method='ais'."
                 )
             key = ("exact",)
         else:
@@ -521,14 +540,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _fingerprint(self):
         digest = hashlib.blake2b(digest_size=16)
-        for array in (*_params(self.__dict__), self._visible_sum):
+        for array in (*self._parameter_arrays(self.__dict__), self._visible_sum,
+                      self._visible_square_sum):
             digest.update(np.ascontiguousarray(array).view(np.uint8))
         return digest.hexdigest()
 
-    def _base_rate_logits(self):
-        """Logits of the training data's visible marginals, smoothed away from 0 and 1."""
-        mean = (self._visible_sum + 0.5) / (self._n_samples_seen + 1.0)
-        return np.log(mean) - np.log1p(-mean)
+    def _parameter_arrays(self, namespace):
+        """Every fitted parameter array, from a state dict or an estimator's __dict__."""
+        return _params(namespace) + tuple(
+            namespace[name] for name in self._extra_parameter_names
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

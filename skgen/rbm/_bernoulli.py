@@ -1,12 +1,13 @@
 """Restricted Boltzmann Machine with binary visible and hidden units."""
 
 import numpy as np
+from sklearn.utils import check_random_state
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ..utils._random import row_streams
-from ..utils._validation import as_dense_and_csr, check_interval
+from ..utils._validation import check_interval
 from . import _kernels, _partition
-from ._base import BaseRBM
+from ._base import BaseRBM, _params
 
 
 class BernoulliRBM(BaseRBM):
@@ -163,6 +164,31 @@ class BernoulliRBM(BaseRBM):
         self.verbose = verbose
         self.random_state = random_state
 
+    def pseudo_likelihood(self, X):
+        """sklearn's ``score_samples``: the pseudo-likelihood, for migrating code.
+
+        Flips one randomly chosen unit per row and returns ``n_features * log
+        sigmoid(F(v_flipped) - F(v))``. It is a noisy proxy that grows with the
+        number of features, not a log-likelihood; use :meth:`score_samples` for
+        that. The flipped units come from ``random_state`` exactly as in
+        sklearn, so the result is deterministic for a fixed ``random_state``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+
+        Returns
+        -------
+        pseudo_likelihood : ndarray of shape (n_samples,)
+            The pseudo-likelihood of each row, in float64.
+        """
+        X = self._validate_data(X)
+        return self._pseudo_likelihood(
+            X, _params(self.__dict__), check_random_state(self.random_state)
+        )
+
+
     def _check_support(self, X):
         check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
@@ -171,35 +197,11 @@ class BernoulliRBM(BaseRBM):
         tags.input_tags.positive_only = True
         return tags
 
-    def _fit_epoch(self, X, order, state):
-        weights = state["components_"]
-        dtype = weights.dtype.type
-        n_chains, n_hidden = state["h_samples_"].shape
-        n_visible = weights.shape[1]
-        dense, data, indices, indptr = as_dense_and_csr(X)
-        _kernels.fit_epoch(
-            dense,
-            data,
-            indices,
-            indptr,
-            order,
-            n_chains,
-            weights,
-            state["intercept_hidden_"],
-            state["intercept_visible_"],
-            *state["_velocities"],
-            state["h_samples_"],
-            state["_streams"],
-            dtype(self.learning_rate),
-            dtype(self.momentum),
-            dtype(self.weight_decay),
-            self.n_gibbs_steps,
-            self.persistent,
-            np.empty((2 * n_chains, n_visible), dtype=dtype),
-            np.empty((2 * n_chains, n_hidden), dtype=dtype),
-            np.empty((2, n_hidden), dtype=dtype),
-            np.empty((2, n_visible), dtype=dtype),
-        )
+    def _visible_unit_arguments(self, state):
+        dtype = state["components_"].dtype.type
+        empty = np.empty(0, dtype=dtype)
+        return (False, empty, empty, empty, dtype(0), empty, empty,
+                np.empty((0, 0), dtype=dtype))
 
     def _hidden_means(self, X):
         hidden = np.ascontiguousarray(safe_sparse_dot(X, self.components_.T, dense_output=True))
@@ -217,6 +219,11 @@ class BernoulliRBM(BaseRBM):
             _hidden_input(X, self.components_, self.intercept_hidden_),
             np.asarray(visible_term, dtype=np.float64).ravel(),
         )
+
+    def _progress_score(self, X, state):
+        # sklearn scores with a new generator seeded from random_state.
+        score = self._pseudo_likelihood(X, _params(state), check_random_state(self.random_state))
+        return "pseudo-likelihood", score.mean()
 
     def _pseudo_likelihood(self, X, params, random_state):
         n_samples, n_features = X.shape
@@ -237,6 +244,7 @@ class BernoulliRBM(BaseRBM):
             streams,
             n_steps,
             hidden,
+            False,
         )
 
     def _random_visible(self, n_samples, dtype, streams):
@@ -244,14 +252,19 @@ class BernoulliRBM(BaseRBM):
         _kernels.sample_rows(visible, np.zeros(visible.shape[1], dtype=dtype), streams)
         return visible
 
+    def _n_enumerated_units(self):
+        return min(self.components_.shape)
+
     def _log_partition_exact(self):
         weights = self.components_.astype(np.float64)
         hidden_bias = self.intercept_hidden_.astype(np.float64)
         visible_bias = self.intercept_visible_.astype(np.float64)
         if weights.shape[0] <= weights.shape[1]:
-            return _partition.log_partition_exact(weights, hidden_bias, visible_bias)
+            return _partition.log_partition_exact(
+                weights, hidden_bias, visible_bias, False
+            )
         return _partition.log_partition_exact(
-            np.ascontiguousarray(weights.T), visible_bias, hidden_bias
+            np.ascontiguousarray(weights.T), visible_bias, hidden_bias, False
         )
 
     def _log_partition_ais(self, n_chains, betas, random_state):
@@ -268,6 +281,11 @@ class BernoulliRBM(BaseRBM):
             0.0, base_bias
         ).sum()
         return log_weights, base_log_partition
+
+    def _base_rate_logits(self):
+        """Logits of the training data's visible marginals, smoothed away from 0 and 1."""
+        mean = (self._visible_sum + 0.5) / (self._n_samples_seen + 1.0)
+        return np.log(mean) - np.log1p(-mean)
 
 
 def _hidden_input(X, weights, hidden_bias):

@@ -2,16 +2,19 @@
 free energy and pseudo-likelihood.
 
 Conventions: ``W`` has shape (n_hidden, n_visible); hidden pre-activations are
-``v @ W.T + hidden_bias`` and visible ones ``h @ W + visible_bias``. Every random
-draw comes from the stream of its row (``skgen.utils._random``), so results do not
-depend on thread counts, and float32 and float64 models draw the same uniforms.
+``x @ W.T + hidden_bias`` and visible ones ``h @ W + visible_bias``. For Bernoulli
+visible units x is the data v. For Gaussian ones the kernels work in scaled units
+``x = v / sigma``: the hidden input is then the same product, and x given h is
+``Normal(h @ W + visible_bias / sigma, 1)``. Every random draw comes from the
+stream of its row (``skgen.utils._random``), so results do not depend on thread
+counts, and float32 and float64 models draw the same uniforms.
 """
 
 import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel, sigmoid
-from ..utils._random import _GOLDEN_GAMMA, uniform_at
+from ..utils._random import _GOLDEN_GAMMA, normal_pair, uniform_at
 
 
 @inline_kernel
@@ -42,6 +45,39 @@ def sample_rows(pre, bias, streams):
             u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
             row[j] = one if u < sigmoid(row[j] + bias[j]) else zero
         streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+
+
+@kernel
+def sample_normal_rows(pre, bias, streams):
+    """In place: ``pre = pre + bias + z``, z standard normal from the stream of each row.
+
+    Draws come in Box-Muller pairs, so a row of n values uses n rounded up to an
+    even number of uniforms. They are computed in float64, then rounded to the
+    dtype of ``pre``.
+    """
+    n_rows, n_cols = pre.shape
+    n_draws = n_cols + n_cols % 2
+    for i in range(n_rows):
+        row = pre[i]
+        counter = streams[i]
+        for j in range(0, n_cols, 2):
+            first, second = normal_pair(
+                uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA),
+                uniform_at(counter + np.uint64(j + 2) * _GOLDEN_GAMMA),
+            )
+            row[j] += bias[j] + first
+            if j + 1 < n_cols:
+                row[j + 1] += bias[j + 1] + second
+        streams[i] = counter + np.uint64(n_draws) * _GOLDEN_GAMMA
+
+
+@inline_kernel
+def _sample_visible(pre, visible_bias, scaled_visible_bias, streams, gaussian):
+    """Sample visible units given their input ``h @ W``, in place."""
+    if gaussian:
+        sample_normal_rows(pre, scaled_visible_bias, streams)
+    else:
+        sample_rows(pre, visible_bias, streams)
 
 
 @kernel
@@ -109,11 +145,49 @@ def _decay_velocity(velocity, weights, momentum, decay_rate):
 
 
 @kernel
+def _visible_scale(log_variance, visible_bias, scale, scaled_bias):
+    """``scale = 1 / sigma`` and ``scaled_bias = visible_bias / sigma``."""
+    for i in range(scale.shape[0]):
+        scale[i] = np.exp(-0.5 * log_variance[i])
+        scaled_bias[i] = visible_bias[i] * scale[i]
+
+
+@kernel
+def _scale_columns(a, scale):
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j] *= scale[j]
+
+
+@kernel
+def _log_variance_statistic(visible, visible_mean, scaled_bias, out):
+    """Column sums of -dE/dlog(sigma**2) = ``(x - b/sigma)**2 / 2 - x (h @ W) / 2``."""
+    out[:] = 0
+    for r in range(visible.shape[0]):
+        for i in range(visible.shape[1]):
+            x = visible[r, i]
+            centred = x - scaled_bias[i]
+            out[i] += 0.5 * centred * centred - 0.5 * x * visible_mean[r, i]
+
+
+@kernel
+def _update_log_variance(log_variance, velocity, positive_sum, negative_sum,
+                         n_positive, n_negative, learning_rate, momentum,
+                         min_log_variance):
+    for i in range(log_variance.shape[0]):
+        gradient = positive_sum[i] / n_positive - negative_sum[i] / n_negative
+        velocity[i] = momentum * velocity[i] + learning_rate * gradient
+        log_variance[i] = max(log_variance[i] + velocity[i], min_log_variance[i])
+
+
+@kernel
 def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_bias,
               visible_bias, weights_velocity, hidden_velocity, visible_velocity,
               chain_hidden, streams, learning_rate, momentum, weight_decay,
               n_gibbs_steps, persistent, visible_stack, hidden_stack, hidden_sums,
-              visible_sums):
+              visible_sums, gaussian, log_variance, log_variance_velocity,
+              min_log_variance, sigma_learning_rate, visible_scale,
+              scaled_visible_bias, visible_mean_stack):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
@@ -123,9 +197,19 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     weight gradient of both phases is one GEMM, accumulated straight into the
     weights (or their velocity) by BLAS.
 
+    With ``gaussian`` the visible units are Gaussian with standard deviations
+    ``exp(log_variance / 2)``, and the rows are scaled by ``1 / sigma`` once
+    gathered. The visible bias then moves along ``<x>_data - <x>_model`` divided
+    by sigma, and, when ``sigma_learning_rate`` is not 0, the log-variances along
+    ``<(x - b/sigma)**2 / 2 - x (h @ W) / 2>_data - <...>_model`` at that rate,
+    never below ``min_log_variance`` (Cho, Ilin & Raiko 2011). For Bernoulli
+    units the arguments from ``log_variance`` on are unused and may be empty.
+
     ``visible_stack`` (2 * batch_size, n_visible) and ``hidden_stack``
     (2 * batch_size, n_hidden) hold the positive rows followed by the negative
-    ones; ``hidden_sums`` and ``visible_sums`` hold two rows each. Nothing is
+    ones; ``hidden_sums`` and ``visible_sums`` hold two rows each;
+    ``visible_scale``, ``scaled_visible_bias`` and ``visible_mean_stack`` (the
+    shape of ``visible_stack``) are scratch for Gaussian units. Nothing is
     allocated per mini-batch. Scalars must have the dtype of the weights.
     """
     n_samples = order.shape[0]
@@ -142,13 +226,18 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         hidden_negative = hidden_stack[n_positive:n_stacked]
         chains = chain_hidden[:n_negative]
         gather_rows(dense, data, indices, indptr, order, start, visible_positive)
+        if gaussian:
+            _visible_scale(log_variance, visible_bias, visible_scale,
+                           scaled_visible_bias)
+            _scale_columns(visible_positive, visible_scale)
 
         if persistent:
             # The chains do not depend on the batch, so both phases' hidden
             # probabilities come from one GEMM over the stacked visible rows.
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
-                sample_rows(visible_negative, visible_bias, streams)
+                _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
+                                streams, gaussian)
                 if step < n_gibbs_steps - 1:
                     gemm(one, visible_negative, False, weights, True, zero,
                          hidden_negative)
@@ -164,7 +253,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             sample_probabilities(hidden_positive, chains, streams)
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
-                sample_rows(visible_negative, visible_bias, streams)
+                _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
+                                streams, gaussian)
                 gemm(one, visible_negative, False, weights, True, zero, hidden_negative)
                 sigmoid_rows(hidden_negative, hidden_bias)
                 if step < n_gibbs_steps - 1:
@@ -174,10 +264,24 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         _column_sums(hidden_negative, hidden_sums[1])
         _column_sums(visible_positive, visible_sums[0])
         _column_sums(visible_negative, visible_sums[1])
+        if gaussian:
+            # dE/db = -(v - b) / sigma**2 = -(x - b/sigma) / sigma; b/sigma cancels.
+            visible_sums[0] *= visible_scale
+            visible_sums[1] *= visible_scale
         _update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],
                      n_positive, n_negative, learning_rate, momentum)
         _update_bias(visible_bias, visible_velocity, visible_sums[0], visible_sums[1],
                      n_positive, n_negative, learning_rate, momentum)
+        if gaussian and sigma_learning_rate != 0:
+            mean_rows = visible_mean_stack[:n_stacked]
+            gemm(one, hidden_stack[:n_stacked], False, weights, False, zero, mean_rows)
+            _log_variance_statistic(visible_positive, mean_rows[:n_positive],
+                                    scaled_visible_bias, visible_sums[0])
+            _log_variance_statistic(visible_negative, mean_rows[n_positive:],
+                                    scaled_visible_bias, visible_sums[1])
+            _update_log_variance(log_variance, log_variance_velocity, visible_sums[0],
+                                 visible_sums[1], n_positive, n_negative,
+                                 sigma_learning_rate, momentum, min_log_variance)
 
         # Scale rows so that one GEMM gives mean(h_pos v_pos) - mean(h_neg v_neg).
         hidden_positive *= one / n_positive
@@ -207,18 +311,20 @@ def all_finite(weights, hidden_bias, visible_bias):
 
 @kernel
 def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
-                 hidden):
+                 hidden, gaussian):
     """In place: run ``n_steps`` Gibbs steps v -> h -> v from ``visible``.
 
     Every step samples both layers; ``hidden`` is scratch of shape
-    (n_chains, n_hidden) and ends with the last hidden sample.
+    (n_chains, n_hidden) and ends with the last hidden sample. With
+    ``gaussian``, ``visible`` holds scaled units x = v / sigma and
+    ``visible_bias`` is ``b / sigma``.
     """
     one = weights.dtype.type(1.0)
     for _ in range(n_steps):
         gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible)
-        sample_rows(visible, visible_bias, streams)
+        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian)
 
 
 @kernel

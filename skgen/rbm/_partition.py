@@ -1,7 +1,8 @@
-"""Numba kernels for the log partition function log Z of a binary RBM.
+"""Numba kernels for the log partition function log Z of an RBM.
 
-Exact: enumerate the smaller layer, the other one summed out in closed form.
-Estimated: annealed importance sampling (AIS) from a base-rate model, following
+Exact: enumerate a binary layer, the other one summed (binary) or integrated
+(Gaussian) out in closed form. Estimated: annealed importance sampling (AIS) from
+a base model of independent visible units, following
 Salakhutdinov & Murray (2008), "On the quantitative analysis of deep belief
 networks", ICML. Both work in float64 whatever the model's dtype, since they add
 up many terms of very different sizes.
@@ -10,8 +11,8 @@ up many terms of very different sizes.
 import numpy as np
 
 from ..utils._blas import gemm
-from ..utils._numba import kernel
-from ..utils._random import _GOLDEN_GAMMA, uniform_at
+from ..utils._numba import inline_kernel, kernel
+from ..utils._random import _GOLDEN_GAMMA, normal_pair, uniform_at
 from ._kernels import _softplus, sample_rows
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
@@ -27,12 +28,15 @@ def default_betas(n_betas):
 
 
 @kernel
-def log_partition_exact(weights, row_bias, column_bias):
-    """log Z of a binary RBM by enumerating its "row" layer.
+def log_partition_exact(weights, row_bias, column_bias, gaussian_columns):
+    """log Z of an RBM by enumerating its binary "row" layer.
 
     ``weights`` has shape (n_rows, n_columns) and Z sums, over every binary x of
-    length n_rows, ``exp(x @ row_bias + sum_j softplus(column_bias_j + (x @ weights)_j))``.
-    Pass the layer to enumerate (the smaller one) as the rows.
+    length n_rows, ``exp(x @ row_bias + sum_j g(column_bias_j, (x @ weights)_j))``.
+    For binary columns ``g(b, u) = softplus(b + u)``: the column unit summed out.
+    For Gaussian columns in scaled units (``column_bias`` is ``b / sigma``)
+    ``g(b, u) = b u + u**2 / 2``: the unit integrated out, without its constant
+    ``log(sqrt(2 pi) sigma)``. Pass the layer to enumerate as the rows.
     """
     n_rows, n_columns = weights.shape
     n_configurations = 1 << n_rows
@@ -53,14 +57,43 @@ def log_partition_exact(weights, row_bias, column_bias):
             value = 0.0
             for i in range(n_rows):
                 value += configurations[r, i] * row_bias[i]
-            for j in range(n_columns):
-                value += _softplus(column_input[r, j] + column_bias[j])
+            if gaussian_columns:
+                for j in range(n_columns):
+                    u = column_input[r, j]
+                    value += column_bias[j] * u + 0.5 * u * u
+            else:
+                for j in range(n_columns):
+                    value += _softplus(column_input[r, j] + column_bias[j])
             if value > running_max:
                 running_sum = running_sum * np.exp(running_max - value) + 1.0
                 running_max = value
             else:
                 running_sum += np.exp(value - running_max)
     return running_max + np.log(running_sum)
+
+
+@inline_kernel
+def _hidden_step(hidden_input, hidden_bias, beta_before, beta, hidden, streams, row):
+    """One chain's hidden units in an AIS step: their part of the log weight.
+
+    Adds up ``softplus(beta a_j) - softplus(beta_before a_j)`` over the hidden
+    units, ``a = hidden_input + hidden_bias``, and samples ``hidden`` from the
+    transition at ``beta`` (h_j ~ sigmoid(beta a_j)) with stream ``row``.
+    """
+    counter = streams[row]
+    total = 0.0
+    for j in range(hidden.shape[0]):
+        activation = hidden_input[j] + hidden_bias[j]
+        scaled = beta * activation
+        tail = np.exp(-abs(scaled))
+        total += max(scaled, 0.0) + np.log1p(tail)
+        total -= _softplus(beta_before * activation)
+        # sigmoid(scaled), from `tail` without a second exp.
+        probability = 1.0 / (1.0 + tail) if scaled >= 0 else tail / (1.0 + tail)
+        counter += _GOLDEN_GAMMA
+        hidden[j] = 1.0 if uniform_at(counter) < probability else 0.0
+    streams[row] = counter
+    return total
 
 
 @kernel
@@ -90,23 +123,12 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
         beta = betas[k]
         gemm(1.0, visible, False, weights, True, 0.0, hidden_input)
         for i in range(n_chains):
-            counter = streams[i]
             change = 0.0
             for v in range(n_visible):
                 change += visible[i, v] * bias_change[v]
-            total = (beta - beta_before) * change
-            for j in range(n_hidden):
-                activation = hidden_input[i, j] + hidden_bias[j]
-                scaled = beta * activation
-                tail = np.exp(-abs(scaled))
-                total += max(scaled, 0.0) + np.log1p(tail)
-                total -= _softplus(beta_before * activation)
-                # The transition at beta samples h from sigmoid(scaled), from `tail`.
-                probability = 1.0 / (1.0 + tail) if scaled >= 0 else tail / (1.0 + tail)
-                counter += _GOLDEN_GAMMA
-                hidden[i, j] = 1.0 if uniform_at(counter) < probability else 0.0
-            log_weights[i] += total
-            streams[i] = counter
+            log_weights[i] += (beta - beta_before) * change + _hidden_step(
+                hidden_input[i], hidden_bias, beta_before, beta, hidden[i], streams, i
+            )
         if k == n_betas - 1:
             break
         gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
@@ -119,5 +141,90 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
                 counter += _GOLDEN_GAMMA
                 probability = 1.0 / (1.0 + np.exp(-activation))
                 visible[i, v] = 1.0 if uniform_at(counter) < probability else 0.0
+            streams[i] = counter
+    return log_weights
+
+_TWO_GAMMAS = np.uint64((2 * int(_GOLDEN_GAMMA)) % 2**64)
+
+
+@inline_kernel
+def _next_normal_pair(counter):
+    """The two standard normals from the next two uniforms of a stream."""
+    return normal_pair(uniform_at(counter + _GOLDEN_GAMMA),
+                       uniform_at(counter + _TWO_GAMMAS))
+
+
+@kernel
+def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
+                             base_mean, base_log_variance, betas, streams):
+    """Log AIS weights for a Gaussian-Bernoulli RBM, from an independent Gaussian.
+
+    With ``a(v) = W (v / sigma) + hidden_bias`` the intermediate distributions are
+    ``f_k(v) = exp(-(1 - b_k) sum_i (v_i - m_i)**2 / (2 s_i**2)
+    - b_k sum_i (v_i - visible_bias_i)**2 / (2 sigma_i**2)) prod_j (1 + exp(b_k a_j(v)))``
+    where m and s**2 are the base model's means and variances. f_0 is the base
+    Gaussian times 2**n_hidden and f_K the RBM's unnormalised marginal. The
+    transition at b_k samples h ~ sigmoid(b_k a(v)), then each v_i from the
+    Gaussian of precision ``(1 - b_k) / s_i**2 + b_k / sigma_i**2`` that
+    f_k(v, h) gives it.
+    """
+    n_chains = streams.shape[0]
+    n_hidden, n_visible = weights.shape
+    n_draws = n_visible + n_visible % 2
+    scale = np.exp(-0.5 * log_variance)
+    base_precision = np.exp(-base_log_variance)
+    base_std = np.exp(0.5 * base_log_variance)
+    visible = np.empty((n_chains, n_visible))
+    scaled = np.empty((n_chains, n_visible))
+    hidden = np.empty((n_chains, n_hidden))
+    hidden_input = np.empty((n_chains, n_hidden))
+    visible_input = np.empty((n_chains, n_visible))
+    noise = np.empty(n_draws)
+    for i in range(n_chains):
+        counter = streams[i]
+        for v in range(0, n_visible, 2):
+            first, second = _next_normal_pair(counter)
+            counter += _TWO_GAMMAS
+            noise[v] = first
+            noise[v + 1] = second
+        for v in range(n_visible):
+            visible[i, v] = base_mean[v] + base_std[v] * noise[v]
+        streams[i] = counter
+    log_weights = np.zeros(n_chains)
+    n_betas = betas.shape[0]
+    for k in range(1, n_betas):
+        beta_before = betas[k - 1]
+        beta = betas[k]
+        for i in range(n_chains):
+            for v in range(n_visible):
+                scaled[i, v] = visible[i, v] * scale[v]
+        gemm(1.0, scaled, False, weights, True, 0.0, hidden_input)
+        for i in range(n_chains):
+            # log f_k - log f_{k-1}: the visible energies' difference, times the step.
+            change = 0.0
+            for v in range(n_visible):
+                to_base = (visible[i, v] - base_mean[v]) ** 2 * base_precision[v]
+                to_model = (scaled[i, v] - visible_bias[v] * scale[v]) ** 2
+                change += 0.5 * (to_base - to_model)
+            log_weights[i] += (beta - beta_before) * change + _hidden_step(
+                hidden_input[i], hidden_bias, beta_before, beta, hidden[i], streams, i
+            )
+        if k == n_betas - 1:
+            break
+        gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
+        for i in range(n_chains):
+            counter = streams[i]
+            for v in range(0, n_visible, 2):
+                first, second = _next_normal_pair(counter)
+                counter += _TWO_GAMMAS
+                noise[v] = first
+                noise[v + 1] = second
+            for v in range(n_visible):
+                model_precision = scale[v] * scale[v]
+                precision = (1.0 - beta) * base_precision[v] + beta * model_precision
+                linear = ((1.0 - beta) * base_precision[v] * base_mean[v]
+                          + beta * model_precision * visible_bias[v]
+                          + beta * scale[v] * visible_input[i, v])
+                visible[i, v] = linear / precision + noise[v] / np.sqrt(precision)
             streams[i] = counter
     return log_weights

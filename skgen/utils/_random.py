@@ -18,6 +18,7 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S12 = np.uint64(12)
 _EXPONENT_OF_ONE = np.uint64(0x3FF0000000000000)
+_TWO_PI = 2.0 * np.pi
 
 
 def row_streams(random_state, n_rows):
@@ -39,6 +40,17 @@ def uniform_at(counter):
     z = (z ^ (z >> _S27)) * _MIX_2
     z = z ^ (z >> _S31)
     return uint64_bits_as_float64((z >> _S12) | _EXPONENT_OF_ONE) - 1.0
+
+
+@inline_kernel
+def normal_pair(u1, u2):
+    """Two independent standard normals from two uniforms in [0, 1) (Box-Muller).
+
+    ``1 - u1`` lies in (0, 1], so the logarithm is finite.
+    """
+    radius = np.sqrt(-2.0 * np.log(1.0 - u1))
+    angle = _TWO_PI * u2
+    return radius * np.cos(angle), radius * np.sin(angle)
 
 
 @inline_kernel
