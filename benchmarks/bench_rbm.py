@@ -1,8 +1,10 @@
-"""Speed of PCD-1 training of a Bernoulli RBM: skgen vs scikit-learn vs PyTorch.
+"""Speed of PCD-1 training of RBMs: skgen vs scikit-learn vs PyTorch.
 
 All contenders train the same model by the same algorithm, sklearn's persistent
 contrastive divergence with one Gibbs step, for one pass over MNIST, and are
 timed in one process, interleaved (skgen, sklearn, torch, GEMM, skgen, ...).
+Two models: a Bernoulli RBM on the pixels in [0, 1], and a Gaussian-Bernoulli
+RBM (sigma fixed to 1) on the standardised pixels, which sklearn does not have.
 The table gives the median throughput of each in samples per second, the ratios
 of these medians, and skgen's share of a "GEMM bound": the rate at which numpy
 runs the algorithm's matrix product, divided by the 10 V H flops that one
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
+from sklearn.preprocessing import StandardScaler
 
 import skgen
 from _common import (
@@ -48,7 +51,10 @@ torch, TORCH_MISSING = try_import_torch()
 #: (n_components, batch_size) of the benchmarked models.
 SHAPES = ((256, 10), (500, 100))
 DTYPES = ("float32", "float64")
+VISIBLE_UNITS = ("bernoulli", "gaussian")
 LEARNING_RATE = 0.05
+#: Gaussian units need a smaller learning rate (their default is 0.01).
+GAUSSIAN_LEARNING_RATE = 0.005
 CONTENDERS = ("skgen", "sklearn", "torch")
 
 #: Flops per training sample, in units of V * H (see the module docstring).
@@ -62,10 +68,11 @@ class Config:
     n_components: int
     batch_size: int
     dtype: str
+    visible: str = "bernoulli"
 
     @property
     def label(self):
-        return f"H={self.n_components} B={self.batch_size}"
+        return f"{self.visible.capitalize()} H={self.n_components} B={self.batch_size}"
 
 
 # -- the contenders -------------------------------------------------------------------
@@ -83,7 +90,9 @@ def _fit_rbm(Estimator, X, config, learning_rate):
 
 
 def fit_skgen(X, config, learning_rate=LEARNING_RATE):
-    """One pass of skgen's BernoulliRBM (PCD-1, shuffled) over X."""
+    """One pass of skgen's BernoulliRBM or GaussianBernoulliRBM (PCD-1, shuffled)."""
+    if config.visible == "gaussian":
+        return _fit_rbm(skgen.GaussianBernoulliRBM, X, config, learning_rate)
     return _fit_rbm(skgen.BernoulliRBM, X, config, learning_rate)
 
 
@@ -93,12 +102,13 @@ def fit_sklearn(X, config, learning_rate=LEARNING_RATE):
 
 
 def torch_pcd_fit(X, n_components, batch_size, learning_rate=LEARNING_RATE, n_iter=1,
-                  seed=0):
-    """Train a Bernoulli RBM by PCD-1 with plain PyTorch tensor ops, as sklearn does.
+                  seed=0, gaussian=False):
+    """Train an RBM by PCD-1 with plain PyTorch tensor ops, as sklearn does.
 
     Per mini-batch ``v_pos`` of ``n`` rows, with ``batch_size`` persistent hidden
     chains ``h_chain`` (initially zeros): ``h_pos = P(h|v_pos)``; ``v_neg`` is
-    sampled from ``P(v|h_chain)``; ``h_neg = P(h|v_neg)``; then, with
+    sampled from ``P(v|h_chain)`` (Bernoulli, or with ``gaussian``
+    ``Normal(h_chain W + b, 1)``); ``h_neg = P(h|v_neg)``; then, with
     ``step = learning_rate / n``, ``W += step (h_pos^T v_pos - h_neg^T v_neg)``,
     the biases likewise, and ``h_chain ~ Bernoulli(h_neg)``. The rows are
     visited in a new random order on each pass. The positive and negative rows
@@ -145,10 +155,16 @@ def torch_pcd_fit(X, n_components, batch_size, learning_rate=LEARNING_RATE, n_it
                 torch.index_select(X, 0, rows, out=visible_positive)
                 torch.addmm(hidden_bias, visible_positive, weights.T, out=hidden_positive)
                 hidden_positive.sigmoid_()
-                torch.addmm(visible_bias, chains, weights, out=visible_probabilities)
-                visible_probabilities.sigmoid_()
-                torch.bernoulli(visible_probabilities, generator=generator,
-                                out=visible_negative)
+                if gaussian:
+                    torch.randn(visible_negative.shape, generator=generator,
+                                out=visible_negative, **like)
+                    visible_negative.add_(visible_bias)
+                    visible_negative.addmm_(chains, weights)
+                else:
+                    torch.addmm(visible_bias, chains, weights, out=visible_probabilities)
+                    visible_probabilities.sigmoid_()
+                    torch.bernoulli(visible_probabilities, generator=generator,
+                                    out=visible_negative)
                 torch.addmm(hidden_bias, visible_negative, weights.T, out=hidden_negative)
                 hidden_negative.sigmoid_()
 
@@ -165,7 +181,8 @@ def torch_pcd_fit(X, n_components, batch_size, learning_rate=LEARNING_RATE, n_it
 
 def fit_torch(X, config, learning_rate=LEARNING_RATE):
     """One pass of :func:`torch_pcd_fit` over the tensor X."""
-    return torch_pcd_fit(X, config.n_components, config.batch_size, learning_rate)
+    return torch_pcd_fit(X, config.n_components, config.batch_size, learning_rate,
+                         gaussian=config.visible == "gaussian")
 
 
 # -- one configuration ------------------------------------------------------------------
@@ -206,7 +223,9 @@ def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
     skipped), the raw times, the GEMM rate and bound, and the ratios.
     """
     subsets = {name: X[:count] for name, count in n_samples.items()}
-    fits = {"skgen": fit_skgen, "sklearn": fit_sklearn}
+    fits = {"skgen": fit_skgen}
+    if config.visible == "bernoulli":  # sklearn has no Gaussian RBM
+        fits["sklearn"] = fit_sklearn
     if torch is not None:
         subsets["torch"] = torch.from_numpy(subsets["torch"])
         fits["torch"] = fit_torch
@@ -242,6 +261,7 @@ def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
         "rates": rates,
         "times": {name: measurements[name] for name in fits},
         "n_samples": {name: n_samples[name] for name in fits},
+        "learning_rate": learning_rate,
         "gemm_flops": gemm_flops,
         "gemm_bound": gemm_bound,
         "skgen_vs_sklearn": ratio(rates["skgen"], rates["sklearn"]),
@@ -294,7 +314,9 @@ def notes(n_samples, repeats, learning_rate, pause):
         "Throughput in training samples per second (median of "
         f"{repeats} interleaved repeats); ratios are ratios of medians.",
         f"One fit = one pass of PCD-1 over the first N shuffled MNIST rows: {counts}; "
-        f"learning_rate {learning_rate:g}; n_iter 1.",
+        f"n_iter 1; learning_rate {learning_rate:g} (Bernoulli, pixels in [0, 1]) "
+        f"and {GAUSSIAN_LEARNING_RATE:g} (Gaussian, sigma = 1, standardised pixels; "
+        "sklearn has no Gaussian RBM).",
         "GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product "
         "/ (10 * 784 * H) flops per sample.",
         f"Each timed call follows {pause:g} s of idle time.",
@@ -314,12 +336,12 @@ def report(results, info, n_samples, repeats, learning_rate, pause, markdown,
         explanation.append(warning)
     if markdown:
         return "\n\n".join([
-            "### Bernoulli RBM, PCD-1 training speed (samples/s)",
+            "### RBMs, PCD-1 training speed (samples/s)",
             format_info(info, markdown=True),
             table,
             "\n".join(f"- {line}" for line in explanation),
         ])
-    title = "Bernoulli RBM, PCD-1 training speed (samples/s)"
+    title = "RBMs, PCD-1 training speed (samples/s)"
     return "\n\n".join([
         f"{title}\n{'=' * len(title)}",
         format_info(info),
@@ -330,9 +352,11 @@ def report(results, info, n_samples, repeats, learning_rate, pause, markdown,
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="Benchmark PCD-1 training of a Bernoulli RBM: skgen vs sklearn "
-        "vs PyTorch (CPU), with a GEMM bound.",
+        description="Benchmark PCD-1 training of RBMs: skgen vs sklearn vs PyTorch "
+        "(CPU), with a GEMM bound.",
     )
+    parser.add_argument("--visible", choices=(*VISIBLE_UNITS, "all"), default="all",
+                        help="which visible units to benchmark (default all)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: 1000 samples and 2 repeats")
     parser.add_argument("--repeats", type=int, default=None,
@@ -392,7 +416,10 @@ def main(argv=None):
 def run(args, log):
     """Benchmark every configuration; return the results and the rows per fit."""
     X, _ = load_mnist()
-    data = dtype_copies(X, DTYPES)
+    standardised = StandardScaler().fit_transform(X)
+    data = {"bernoulli": dtype_copies(X, DTYPES),
+            "gaussian": dtype_copies(standardised, DTYPES)}
+    visible_units = VISIBLE_UNITS if args.visible == "all" else (args.visible,)
     n_all = X.shape[0]
     n_samples = {
         "skgen": min(args.n_samples, n_all),
@@ -402,14 +429,17 @@ def run(args, log):
         n_samples["torch"] = min(args.n_samples, n_all)
     gemm_trials = 10 if args.quick else 30
     results = []
-    for n_components, batch_size in SHAPES:
-        for dtype in DTYPES:
-            config = Config(n_components, batch_size, dtype)
-            log(f"{config.label} {dtype}:")
-            results.append(benchmark_config(
-                config, data[dtype], n_samples, args.learning_rate, args.repeats,
-                gemm_trials, pause=args.pause, log=log,
-            ))
+    for visible in visible_units:
+        for n_components, batch_size in SHAPES:
+            for dtype in DTYPES:
+                config = Config(n_components, batch_size, dtype, visible)
+                learning_rate = (args.learning_rate if visible == "bernoulli"
+                                 else GAUSSIAN_LEARNING_RATE)
+                log(f"{config.label} {dtype}:")
+                results.append(benchmark_config(
+                    config, data[visible][dtype], n_samples, learning_rate,
+                    args.repeats, gemm_trials, pause=args.pause, log=log,
+                ))
     return results, n_samples
 
 
