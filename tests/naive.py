@@ -90,19 +90,20 @@ class Streams:
     def normal(self, n_rows, n_cols):
         """Standard normals by Box-Muller, row i from stream i, in float64.
 
-        Each pair of uniforms (u1, u2) gives ``r cos(2 pi u2)`` and
-        ``r sin(2 pi u2)`` with ``r = sqrt(-2 log(1 - u1))``; a row of odd
-        length discards the last sine.
+        A row takes ``m = ceil(n_cols / 2)`` pairs of uniforms (u1, u2); pair p
+        gives ``r cos(2 pi u2)`` to column p and ``r sin(2 pi u2)`` to column
+        ``m + p``, with ``r = sqrt(-2 log(1 - u1))``. With n_cols odd the last
+        sine is dropped.
         """
-        n_pairs = (n_cols + 1) // 2
-        out = np.empty((n_rows, 2 * n_pairs))
+        half = (n_cols + 1) // 2
+        out = np.empty((n_rows, 2 * half))
         for i in range(n_rows):
-            u = self.uniforms(i, 2 * n_pairs)
-            for p in range(n_pairs):
+            u = self.uniforms(i, 2 * half)
+            for p in range(half):
                 radius = math.sqrt(-2.0 * math.log(1.0 - u[2 * p]))
                 angle = 2.0 * math.pi * u[2 * p + 1]
-                out[i, 2 * p] = radius * math.cos(angle)
-                out[i, 2 * p + 1] = radius * math.sin(angle)
+                out[i, p] = radius * math.cos(angle)
+                out[i, half + p] = radius * math.sin(angle)
         return out[:, :n_cols]
 
     def as_array(self):
@@ -216,17 +217,7 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         v_pos = gather_rows_dense(X, order, start, batch_size)
         n_pos = v_pos.shape[0]
         sigma = np.exp(z / dtype(2)) if gaussian else np.ones_like(b)
-
-        def hidden_given(v, sigma=sigma):
-            return sigmoid((v / sigma) @ W.T + c)
-
-        def visible_given(h, sigma=sigma):
-            if not gaussian:
-                return sample_rows(h @ W, b, streams)
-            noise = streams.normal(h.shape[0], W.shape[1]).astype(dtype)
-            return b + sigma * (h @ W) + sigma * noise
-
-        h_pos = hidden_given(v_pos)
+        h_pos = _hidden_given(v_pos, W, c, sigma)
 
         if persistent:
             n_neg = chains.shape[0]
@@ -235,8 +226,8 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
             chains[:n_neg] = sample_probabilities(h_pos, streams)
         h_state = chains[:n_neg]  # a view: PCD updates the chains in place
         for step in range(n_gibbs_steps):
-            v_neg = visible_given(h_state)
-            h_neg = hidden_given(v_neg)
+            v_neg = _visible_given(h_state, W, b, sigma, gaussian, streams)
+            h_neg = _hidden_given(v_neg, W, c, sigma)
             if persistent or step < n_gibbs_steps - 1:
                 h_state[:] = sample_probabilities(h_neg, streams)
 
@@ -250,12 +241,8 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         grad_b = (mean((v_pos - b) * precision, n_pos)
                   - mean((v_neg - b) * precision, n_neg))
         if gaussian and learn_sigma:
-            def minus_energy_gradient(v, h):
-                return ((v - b) ** 2 * precision / dtype(2)
-                        - v * (h @ W) / (dtype(2) * sigma))
-
-            grad_z = (mean(minus_energy_gradient(v_pos, h_pos), n_pos)
-                      - mean(minus_energy_gradient(v_neg, h_neg), n_neg))
+            grad_z = (mean(_log_variance_gradient(v_pos, h_pos, W, b, sigma), n_pos)
+                      - mean(_log_variance_gradient(v_neg, h_neg, W, b, sigma), n_neg))
             vz = mom * vz + lr * grad_z
             z = np.maximum(z + vz, min_log_variance)
 
@@ -266,6 +253,23 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         vW = mom * vW - lr * wd * W + lr * grad_W
         W = W + vW
     return W, c, b, vW, vc, vb, chains, z, vz
+
+
+def _hidden_given(v, W, c, sigma):
+    return sigmoid((v / sigma) @ W.T + c)
+
+
+def _visible_given(h, W, b, sigma, gaussian, streams):
+    if not gaussian:
+        return sample_rows(h @ W, b, streams)
+    noise = streams.normal(h.shape[0], W.shape[1]).astype(W.dtype)
+    return b + sigma * (h @ W) + sigma * noise
+
+
+def _log_variance_gradient(v, h, W, b, sigma):
+    """-dE/dlog(sigma**2) = (v - b)**2 / (2 sigma**2) - v (h @ W) / (2 sigma)."""
+    two = W.dtype.type(2)
+    return (v - b) ** 2 / (two * sigma**2) - v * (h @ W) / (two * sigma)
 
 
 def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
@@ -395,18 +399,13 @@ def gaussian_log_partition_quadrature(weights, hidden_bias, visible_bias, sigma)
         u = W.T @ h
         total = float(c @ h)
         for i in range(W.shape[1]):
-            centre = b[i] + sigma[i] * u[i]  # where the integrand peaks
+            def log_integrand(v, i=i, u=u):
+                return -(v - b[i]) ** 2 / (2 * sigma[i] ** 2) + v * u[i] / sigma[i]
 
-            def integrand(v, i=i, centre=centre):
-                exponent = (-(v - b[i]) ** 2 / (2 * sigma[i] ** 2) + v * u[i] / sigma[i]
-                            - (-(centre - b[i]) ** 2 / (2 * sigma[i] ** 2)
-                               + centre * u[i] / sigma[i]))
-                return math.exp(exponent)
-
-            value, _ = quad(integrand, -np.inf, np.inf, points=None, epsabs=0,
-                            epsrel=1e-12, limit=200)
-            total += math.log(value) + (-(centre - b[i]) ** 2 / (2 * sigma[i] ** 2)
-                                        + centre * u[i] / sigma[i])
+            peak = log_integrand(b[i] + sigma[i] * u[i])
+            value, _ = quad(lambda v, f=log_integrand, peak=peak: math.exp(f(v) - peak),
+                            -np.inf, np.inf, epsabs=0, epsrel=1e-12, limit=200)
+            total += math.log(value) + peak
         log_terms.append(total)
     return float(np.logaddexp.reduce(log_terms))
 

@@ -1,10 +1,11 @@
-"""The scalar functions kernels share: the float32 exp and the sigmoid."""
+"""The scalar functions kernels share: the float32 exp, the sigmoid, and the
+polynomial log, cosine and sine behind the Gaussian draws."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skgen.utils._numba import exp_float32, kernel, sigmoid
+from skgen.utils._numba import cos_sin_turns, exp_float32, kernel, log_float64, sigmoid
 
 
 @kernel
@@ -45,3 +46,38 @@ def test_sigmoid_matches_the_logistic_function(dtype):
     expected = 1 / (1 + np.exp(-x[:-1].astype(np.float64)))
     assert_allclose(out[:-1], expected, rtol=4 * np.finfo(dtype).eps, atol=1e-37)
     assert np.isnan(out[-1])
+
+
+@kernel
+def _apply_log(x, out):
+    for i in range(x.shape[0]):
+        out[i] = log_float64(x[i])
+
+
+@kernel
+def _apply_cos_sin(turns, cosine, sine):
+    for i in range(turns.shape[0]):
+        cosine[i], sine[i] = cos_sin_turns(turns[i])
+
+
+def test_log_float64_matches_numpy():
+    rng = np.random.default_rng(0)
+    # Box-Muller takes the log of 1 - u, u in [0, 1) with 52 bits: (0, 1].
+    x = np.concatenate([rng.random(200_000), 2.0 ** -np.arange(53),
+                        [np.sqrt(2), np.sqrt(0.5), np.nextafter(1.0, 0), 3.5, 1e300]])
+    x = x[x > 0]
+    out = np.empty_like(x)
+    _apply_log(x, out)
+    assert_allclose(out, np.log(x), rtol=1e-15, atol=4e-15)
+    assert out[np.flatnonzero(x == 1.0)[0]] == 0.0
+
+
+def test_cos_sin_turns_match_numpy():
+    rng = np.random.default_rng(1)
+    turns = np.concatenate([rng.random(200_000), np.arange(17) / 16,
+                            [np.nextafter(1.0, 0), 1e-300]])
+    cosine, sine = np.empty_like(turns), np.empty_like(turns)
+    _apply_cos_sin(turns, cosine, sine)
+    angle = 2 * np.pi * turns
+    assert_allclose(cosine, np.cos(angle), rtol=0, atol=2e-15)
+    assert_allclose(sine, np.sin(angle), rtol=0, atol=2e-15)

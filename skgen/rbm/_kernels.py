@@ -14,7 +14,7 @@ import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel, sigmoid
-from ..utils._random import _GOLDEN_GAMMA, normal_pair, uniform_at
+from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
 
 
 @inline_kernel
@@ -51,24 +51,18 @@ def sample_rows(pre, bias, streams):
 def sample_normal_rows(pre, bias, streams):
     """In place: ``pre = pre + bias + z``, z standard normal from the stream of each row.
 
-    Draws come in Box-Muller pairs, so a row of n values uses n rounded up to an
-    even number of uniforms. They are computed in float64, then rounded to the
-    dtype of ``pre``.
+    A row of n values takes ``m = ceil(n / 2)`` Box-Muller pairs
+    (``_random.normal_row``): the cosines fill columns 0 to m - 1 and the sines
+    the rest (the last one is dropped when n is odd). The draws are computed in
+    float64, then rounded to the dtype of ``pre``.
     """
     n_rows, n_cols = pre.shape
-    n_draws = n_cols + n_cols % 2
+    noise = np.empty(n_cols + n_cols % 2)
     for i in range(n_rows):
+        streams[i] = normal_row(streams[i], noise)
         row = pre[i]
-        counter = streams[i]
-        for j in range(0, n_cols, 2):
-            first, second = normal_pair(
-                uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA),
-                uniform_at(counter + np.uint64(j + 2) * _GOLDEN_GAMMA),
-            )
-            row[j] += bias[j] + first
-            if j + 1 < n_cols:
-                row[j + 1] += bias[j + 1] + second
-        streams[i] = counter + np.uint64(n_draws) * _GOLDEN_GAMMA
+        for j in range(n_cols):
+            row[j] += bias[j] + noise[j]
 
 
 @inline_kernel
@@ -210,7 +204,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     ones; ``hidden_sums`` and ``visible_sums`` hold two rows each;
     ``visible_scale``, ``scaled_visible_bias`` and ``visible_mean_stack`` (the
     shape of ``visible_stack``) are scratch for Gaussian units. Nothing is
-    allocated per mini-batch. Scalars must have the dtype of the weights.
+    allocated per mini-batch but one row of Gaussian noise. Scalars must have
+    the dtype of the weights.
     """
     n_samples = order.shape[0]
     one = weights.dtype.type(1.0)

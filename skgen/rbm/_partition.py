@@ -12,7 +12,7 @@ import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
-from ..utils._random import _GOLDEN_GAMMA, normal_pair, uniform_at
+from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
 from ._kernels import _softplus, sample_rows
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
@@ -144,15 +144,6 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
             streams[i] = counter
     return log_weights
 
-_TWO_GAMMAS = np.uint64((2 * int(_GOLDEN_GAMMA)) % 2**64)
-
-
-@inline_kernel
-def _next_normal_pair(counter):
-    """The two standard normals from the next two uniforms of a stream."""
-    return normal_pair(uniform_at(counter + _GOLDEN_GAMMA),
-                       uniform_at(counter + _TWO_GAMMAS))
-
 
 @kernel
 def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
@@ -170,7 +161,6 @@ def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
     """
     n_chains = streams.shape[0]
     n_hidden, n_visible = weights.shape
-    n_draws = n_visible + n_visible % 2
     scale = np.exp(-0.5 * log_variance)
     base_precision = np.exp(-base_log_variance)
     base_std = np.exp(0.5 * base_log_variance)
@@ -179,17 +169,11 @@ def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
     hidden = np.empty((n_chains, n_hidden))
     hidden_input = np.empty((n_chains, n_hidden))
     visible_input = np.empty((n_chains, n_visible))
-    noise = np.empty(n_draws)
+    noise = np.empty(n_visible + n_visible % 2)
     for i in range(n_chains):
-        counter = streams[i]
-        for v in range(0, n_visible, 2):
-            first, second = _next_normal_pair(counter)
-            counter += _TWO_GAMMAS
-            noise[v] = first
-            noise[v + 1] = second
+        streams[i] = normal_row(streams[i], noise)
         for v in range(n_visible):
             visible[i, v] = base_mean[v] + base_std[v] * noise[v]
-        streams[i] = counter
     log_weights = np.zeros(n_chains)
     n_betas = betas.shape[0]
     for k in range(1, n_betas):
@@ -213,12 +197,7 @@ def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
             break
         gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
         for i in range(n_chains):
-            counter = streams[i]
-            for v in range(0, n_visible, 2):
-                first, second = _next_normal_pair(counter)
-                counter += _TWO_GAMMAS
-                noise[v] = first
-                noise[v + 1] = second
+            streams[i] = normal_row(streams[i], noise)
             for v in range(n_visible):
                 model_precision = scale[v] * scale[v]
                 precision = (1.0 - beta) * base_precision[v] + beta * model_precision
@@ -226,5 +205,4 @@ def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
                           + beta * model_precision * visible_bias[v]
                           + beta * scale[v] * visible_input[i, v])
                 visible[i, v] = linear / precision + noise[v] / np.sqrt(precision)
-            streams[i] = counter
     return log_weights

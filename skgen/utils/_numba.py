@@ -85,3 +85,83 @@ def _sigmoid_impl(x):
 
         return impl
     return None
+
+
+@intrinsic
+def float64_as_uint64_bits(typingctx, value):
+    """The bit pattern of the float64 ``value``, as a uint64."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.uint64(types.float64), codegen
+
+
+# fdlibm's log: log(1 + f) = 2s + s R(s**2), s = f / (2 + f), |s| < 0.1716, with a
+# minimax polynomial R; below 1 ulp plus the rounding of k ln(2).
+_LOG_POLY = (6.666666666666735130e-01, 3.999999999940941908e-01,
+             2.857142874366239149e-01, 2.222219843214978396e-01,
+             1.818357216161805012e-01, 1.531383769920937332e-01,
+             1.479819860511658591e-01)
+_MANTISSA_BITS = np.uint64(0x000FFFFFFFFFFFFF)
+_ONE_BITS = np.uint64(0x3FF0000000000000)
+_TWO_POW_52_BITS = np.uint64(0x4330000000000000)
+_S52 = np.uint64(52)
+_SQRT_2 = np.sqrt(2.0)
+_LN_2 = np.log(2.0)
+
+
+@inline_kernel
+def log_float64(x):
+    """log(x) for a positive, normal float64 ``x``, in code that LLVM can vectorise."""
+    bits = float64_as_uint64_bits(x)
+    mantissa = uint64_bits_as_float64((bits & _MANTISSA_BITS) | _ONE_BITS)
+    # The exponent field, as a float: 2**52 + e is exactly representable.
+    k = uint64_bits_as_float64((bits >> _S52) | _TWO_POW_52_BITS) - (2.0**52 + 1023.0)
+    if mantissa > _SQRT_2:
+        mantissa *= 0.5
+        k += 1.0
+    f = mantissa - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    c1, c2, c3, c4, c5, c6, c7 = _LOG_POLY
+    r = z * (c1 + w * (c3 + w * (c5 + w * c7))) + w * (c2 + w * (c4 + w * c6))
+    half_square = 0.5 * f * f
+    return k * _LN_2 + (f - (half_square - s * (half_square + r)))
+
+
+# fdlibm's kernels for sin and cos on [-pi/4, pi/4].
+_SIN_POLY = (-1.66666666666666324348e-01, 8.33333333332248946124e-03,
+             -1.98412698298579493134e-04, 2.75573137070700676789e-06,
+             -2.50507602534068634195e-08, 1.58969099521155010221e-10)
+_COS_POLY = (4.16666666666666019037e-02, -1.38888888888741095749e-03,
+             2.48015872894767294178e-05, -2.75573143513906633035e-07,
+             2.08757232129817482790e-09, -1.13596475577881948265e-11)
+_HALF_PI = 0.5 * np.pi
+
+
+@inline_kernel
+def cos_sin_turns(turns):
+    """(cos, sin) of the angle ``2 pi turns`` for ``turns`` in [0, 1], vectorisable.
+
+    The quarter turn q nearest the angle is removed exactly (``4 turns - q`` is
+    exact), leaving ``|x| <= pi / 4`` for the polynomials.
+    """
+    quarters = 4.0 * turns
+    q = np.floor(quarters + 0.5)
+    x = (quarters - q) * _HALF_PI
+    z = x * x
+    s1, s2, s3, s4, s5, s6 = _SIN_POLY
+    sine = x + x * z * (s1 + z * (s2 + z * (s3 + z * (s4 + z * (s5 + z * s6)))))
+    c1, c2, c3, c4, c5, c6 = _COS_POLY
+    cosine = 1.0 - 0.5 * z + z * z * (c1 + z * (c2 + z * (c3 + z * (c4 + z * (c5 + z * c6)))))
+    # Rotate by q quarter turns: swap for odd q, negate by quadrant. As
+    # selects, not branches, so that the calling loop vectorises.
+    quadrant = q - 4.0 * np.floor(0.25 * q)
+    odd = quadrant == 1.0 or quadrant == 3.0
+    first = sine if odd else cosine
+    second = cosine if odd else sine
+    cosine_sign = -1.0 if quadrant == 1.0 or quadrant == 2.0 else 1.0
+    sine_sign = -1.0 if quadrant >= 2.0 else 1.0
+    return cosine_sign * first, sine_sign * second

@@ -8,7 +8,13 @@ uniforms with their probabilities.
 
 import numpy as np
 
-from ._numba import inline_kernel, kernel, uint64_bits_as_float64
+from ._numba import (
+    cos_sin_turns,
+    inline_kernel,
+    kernel,
+    log_float64,
+    uint64_bits_as_float64,
+)
 
 _GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -18,7 +24,6 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S12 = np.uint64(12)
 _EXPONENT_OF_ONE = np.uint64(0x3FF0000000000000)
-_TWO_PI = 2.0 * np.pi
 
 
 def row_streams(random_state, n_rows):
@@ -46,11 +51,32 @@ def uniform_at(counter):
 def normal_pair(u1, u2):
     """Two independent standard normals from two uniforms in [0, 1) (Box-Muller).
 
-    ``1 - u1`` lies in (0, 1], so the logarithm is finite.
+    ``1 - u1`` lies in (0, 1], so the logarithm is finite. The logarithm, sine
+    and cosine are polynomial (see ``_numba``), so that a loop drawing normals
+    vectorises; they agree with libm to about 1e-15.
     """
-    radius = np.sqrt(-2.0 * np.log(1.0 - u1))
-    angle = _TWO_PI * u2
-    return radius * np.cos(angle), radius * np.sin(angle)
+    radius = np.sqrt(-2.0 * log_float64(1.0 - u1))
+    cosine, sine = cos_sin_turns(u2)
+    return radius * cosine, radius * sine
+
+
+@inline_kernel
+def normal_row(counter, out):
+    """Fill ``out`` (of even length 2m) with standard normals; return the new counter.
+
+    Pair p takes the stream's uniforms 2p + 1 and 2p + 2 after ``counter``; its
+    cosine goes to ``out[p]`` and its sine to ``out[m + p]``. Two contiguous
+    outputs, rather than interleaved ones, let the loop vectorise.
+    """
+    half = out.shape[0] // 2
+    for p in range(half):
+        first, second = normal_pair(
+            uniform_at(counter + np.uint64(2 * p + 1) * _GOLDEN_GAMMA),
+            uniform_at(counter + np.uint64(2 * p + 2) * _GOLDEN_GAMMA),
+        )
+        out[p] = first
+        out[half + p] = second
+    return counter + np.uint64(2 * half) * _GOLDEN_GAMMA
 
 
 @inline_kernel
