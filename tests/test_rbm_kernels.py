@@ -103,6 +103,27 @@ def test_gemm(dtype, trans_a, trans_b, m, n, k, beta):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("trans_a", [False, True])
 @pytest.mark.parametrize("trans_b", [False, True])
+@pytest.mark.parametrize("orders", ["FCC", "CFC", "CCF", "FFF"])
+def test_gemm_on_fortran_ordered_arrays(dtype, trans_a, trans_b, orders):
+    # The RBMs keep their weights Fortran-ordered; any operand may be.
+    rng = np.random.default_rng(2)
+    m, n, k = 3, 5, 4
+    a = np.asarray(rng.standard_normal((k, m) if trans_a else (m, k)), dtype=dtype,
+                   order=orders[0])
+    b = np.asarray(rng.standard_normal((n, k) if trans_b else (k, n)), dtype=dtype,
+                   order=orders[1])
+    c = np.asarray(rng.standard_normal((m, n)), dtype=dtype, order=orders[2])
+    op_a = a.T if trans_a else a
+    op_b = b.T if trans_b else b
+    expected = 2.0 * (op_a.astype(np.float64) @ op_b.astype(np.float64)) \
+        + 0.5 * c.astype(np.float64)
+    _gemm(dtype(2.0), a, trans_a, b, trans_b, dtype(0.5), c)
+    assert_allclose(c, expected, **TOLERANCES[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a", [False, True])
+@pytest.mark.parametrize("trans_b", [False, True])
 def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b):
     # Row slices (as fit_epoch's stacks) and column slices (leading dimension
     # larger than the row length) of C-ordered arrays, writing into a slice.
@@ -258,15 +279,19 @@ def test_gather_rows_csr_with_duplicate_entries():
 def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, states,
                          learning_rate, momentum, weight_decay, n_gibbs_steps,
                          persistent, log_variance=None, log_variance_velocity=None,
-                         min_log_variance=None, learn_sigma=False):
+                         min_log_variance=None, learn_sigma=False, sparse_density=0.0,
+                         weights_order="C"):
     """Run the kernel on copies; return the updated arrays and streams.
 
     Passing ``log_variance`` makes the visible units Gaussian; the updated
     log-variance and its velocity are then returned after the chains.
+    ``weights_order`` is the memory layout of the weights and their velocity.
     """
     dtype = params[0].dtype.type
     W, c, b = (p.copy() for p in params)
+    W = np.asarray(W, order=weights_order)
     vW, vc, vb = (v.copy() for v in velocities)
+    vW = np.asarray(vW, order=weights_order)
     chains = chains.copy()
     states = states.copy()
     n_hidden, n_visible = W.shape
@@ -290,6 +315,9 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
         np.empty(scratch, dtype=dtype),
         np.empty(scratch, dtype=dtype),
         np.empty((2 * n_chains if gaussian else 0, scratch), dtype=dtype),
+        dtype(sparse_density),
+        np.empty((2 * n_chains, n_visible), dtype=np.int64),
+        np.empty(2 * n_chains, dtype=np.int64),
     )
     if gaussian:
         return (W, c, b, vW, vc, vb, chains, z, vz), states
@@ -307,8 +335,12 @@ FIT_NAMES = ("weights", "hidden_bias", "visible_bias", "weights_velocity",
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01])
 @pytest.mark.parametrize("n_samples, batch_size, n_visible, n_hidden",
                          [(13, 5, 6, 4), (8, 4, 3, 5)])
+@pytest.mark.parametrize("sparse_density, weights_order",
+                         [(0.0, "C"), (0.0, "F"), (1.0, "F"), (1.0, "C")])
 def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
-                   n_samples, batch_size, n_visible, n_hidden):
+                   n_samples, batch_size, n_visible, n_hidden, sparse_density,
+                   weights_order):
+    # sparse_density 1 always takes the products that skip zeros; 0 never does.
     # 13 rows in batches of 5: the last mini-batch has 3 rows (and, with PCD,
     # fewer positive than negative rows).
     rng = np.random.default_rng(4)
@@ -329,9 +361,10 @@ def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
 
     arguments = (order, batch_size, params, velocities, chains, states,
                  learning_rate, momentum, weight_decay, n_gibbs_steps, persistent)
-    result, result_states = run_kernel_fit_epoch(X, *arguments)
+    layout = dict(sparse_density=sparse_density, weights_order=weights_order)
+    result, result_states = run_kernel_fit_epoch(X, *arguments, **layout)
     result_csr, result_csr_states = run_kernel_fit_epoch(sp.csr_matrix(X),
-                                                         *arguments)
+                                                         *arguments, **layout)
 
     # Dense and CSR input run the same arithmetic on the same gathered rows.
     for name, dense_value, csr_value in zip(FIT_NAMES, result, result_csr):
@@ -632,3 +665,32 @@ def test_gaussian_ais_log_weights(n_chains, n_hidden, n_visible, n_betas):
         W, c, b, log_variance, base_mean, base_log_variance, betas, states)
     assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
     assert_array_equal(states, reference.as_array())
+
+
+# -- products that skip zeros -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("n_rows, n_visible, n_hidden", [(1, 1, 1), (5, 7, 3), (4, 2, 6)])
+def test_sparse_products(dtype, order, n_rows, n_visible, n_hidden):
+    rng = np.random.default_rng(23)
+    visible = random_data(rng, n_rows, n_visible, dtype)
+    visible[0] = 0  # an empty row
+    weights = np.asarray(rng.standard_normal((n_hidden, n_visible)), dtype=dtype,
+                         order=order)
+    indices = np.full((n_rows, n_visible), -1, dtype=np.int64)
+    counts = np.empty(n_rows, dtype=np.int64)
+    total = _kernels.nonzero_columns(visible, indices, counts)
+    assert total == np.count_nonzero(visible)
+    for r in range(n_rows):
+        assert_array_equal(indices[r, :counts[r]], np.flatnonzero(visible[r]))
+
+    out = np.full((n_rows, n_hidden), np.nan, dtype=dtype)
+    _kernels.sparse_hidden_input(visible, indices, counts, weights, out)
+    assert_allclose(out, visible @ weights.T, **TOLERANCES[dtype])
+
+    hidden = rng.standard_normal((n_rows, n_hidden)).astype(dtype)
+    expected = weights + dtype(0.5) * (hidden.T @ visible)
+    _kernels.sparse_weight_update(visible, indices, counts, hidden, dtype(0.5), weights)
+    assert_allclose(weights, expected, **TOLERANCES[dtype])

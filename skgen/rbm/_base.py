@@ -67,6 +67,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     #: Fitted parameters beyond (components_, intercept_hidden_, intercept_visible_).
     _extra_parameter_names = ()
 
+    #: Training products skip the zeros of visible rows that have at most this
+    #: share of nonzero entries (0: never); see ``_kernels.fit_epoch``.
+    _sparse_density = 0.0
+
     # -- what a visible-unit type provides ------------------------------------------
 
     @abstractmethod
@@ -182,16 +186,20 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return X
 
     def _initial_state(self, X, rng):
-        """New parameters: sklearn's N(0, 0.01) weights and zero biases."""
+        """New parameters: sklearn's N(0, 0.01) weights and zero biases.
+
+        The weights are Fortran-ordered, so that the column of one visible unit
+        is contiguous (see ``_kernels.fit_epoch``).
+        """
         n_features, dtype = X.shape[1], X.dtype
         shape = (self.n_components, n_features)
         return {
-            "components_": rng.normal(0, 0.01, shape).astype(dtype),
+            "components_": np.asfortranarray(rng.normal(0, 0.01, shape), dtype=dtype),
             "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
             "intercept_visible_": np.zeros(n_features, dtype=dtype),
             "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),
             "_velocities": (
-                np.zeros(shape, dtype=dtype),
+                np.zeros(shape, dtype=dtype, order="F"),
                 np.zeros(self.n_components, dtype=dtype),
                 np.zeros(n_features, dtype=dtype),
             ),
@@ -206,8 +214,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         state = {name: getattr(self, name) for name in self._state_names}
         for name, value in state.items():
             if isinstance(value, np.ndarray):
-                state[name] = value.copy()
-        state["_velocities"] = tuple(v.copy() for v in state["_velocities"])
+                state[name] = value.copy(order="K")
+        state["_velocities"] = tuple(v.copy(order="K") for v in state["_velocities"])
         state["_rng"] = _copy_random_state(state["_rng"])
         return state
 
@@ -274,6 +282,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             np.empty((2, n_hidden), dtype=dtype),
             np.empty((2, n_visible), dtype=dtype),
             *self._visible_unit_arguments(state),
+            self._sparse_density,
+            np.empty((2 * n_chains, n_visible) if self._sparse_density else (0, 0),
+                     dtype=np.int64),
+            np.empty(2 * n_chains if self._sparse_density else 0, dtype=np.int64),
         )
 
     @property

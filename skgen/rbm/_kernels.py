@@ -113,6 +113,113 @@ def gather_rows(dense, data, indices, indptr, order, start, out):
 
 
 @kernel
+def nonzero_columns(visible, indices, counts):
+    """List the nonzero columns of each row: row r's are ``indices[r, :counts[r]]``.
+
+    Returns the total number of nonzero entries. The compaction is branchless:
+    every column is written, and the count only moves past nonzero ones.
+    """
+    total = 0
+    for r in range(visible.shape[0]):
+        count = 0
+        for i in range(visible.shape[1]):
+            indices[r, count] = i
+            count += 1 if visible[r, i] != 0 else 0
+        counts[r] = count
+        total += count
+    return total
+
+
+@kernel
+def sparse_hidden_input(visible, indices, counts, weights, out):
+    """``out = visible @ weights.T``, reading only the listed nonzero entries.
+
+    With Fortran-ordered weights, each entry adds one contiguous column of
+    weights to its output row: ``counts[r] * n_hidden`` multiply-adds per row
+    instead of ``n_visible * n_hidden``. Four entries go in per pass over the
+    row, to quarter its loads and stores.
+    """
+    columns = weights.T  # C-ordered when the weights are Fortran-ordered
+    n_hidden = weights.shape[0]
+    for r in range(visible.shape[0]):
+        row = out[r]
+        row[:] = 0
+        n_entries = counts[r]
+        k = 0
+        while k + 4 <= n_entries:
+            i0, i1, i2, i3 = indices[r, k], indices[r, k + 1], indices[r, k + 2], indices[r, k + 3]
+            v0, v1, v2, v3 = visible[r, i0], visible[r, i1], visible[r, i2], visible[r, i3]
+            c0, c1, c2, c3 = columns[i0], columns[i1], columns[i2], columns[i3]
+            for j in range(n_hidden):
+                row[j] += v0 * c0[j] + v1 * c1[j] + v2 * c2[j] + v3 * c3[j]
+            k += 4
+        for k in range(k, n_entries):
+            i = indices[r, k]
+            value = visible[r, i]
+            column = columns[i]
+            for j in range(n_hidden):
+                row[j] += value * column[j]
+
+
+@kernel
+def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
+    """``weights += scale * hidden.T @ visible``, over the listed nonzero entries.
+
+    The entries are regrouped by column, so that each column of the weights is
+    read and written once, taking four rows' contributions per pass.
+    """
+    n_rows, n_visible = visible.shape
+    n_hidden = weights.shape[0]
+    starts = np.zeros(n_visible + 1, dtype=np.int64)
+    for r in range(n_rows):
+        for k in range(counts[r]):
+            starts[indices[r, k] + 1] += 1
+    for i in range(n_visible):
+        starts[i + 1] += starts[i]
+    filled = starts[:-1].copy()
+    rows = np.empty(starts[n_visible], dtype=np.int64)
+    values = np.empty(starts[n_visible], dtype=weights.dtype)
+    for r in range(n_rows):
+        for k in range(counts[r]):
+            i = indices[r, k]
+            rows[filled[i]] = r
+            values[filled[i]] = scale * visible[r, i]
+            filled[i] += 1
+    columns = weights.T
+    for i in range(n_visible):
+        column = columns[i]
+        k = starts[i]
+        end = starts[i + 1]
+        while k + 4 <= end:
+            h0, h1, h2, h3 = hidden[rows[k]], hidden[rows[k + 1]], hidden[rows[k + 2]], hidden[rows[k + 3]]
+            a0, a1, a2, a3 = values[k], values[k + 1], values[k + 2], values[k + 3]
+            for j in range(n_hidden):
+                column[j] += a0 * h0[j] + a1 * h1[j] + a2 * h2[j] + a3 * h3[j]
+            k += 4
+        for k in range(k, end):
+            value = values[k]
+            hidden_row = hidden[rows[k]]
+            for j in range(n_hidden):
+                column[j] += value * hidden_row[j]
+
+
+@inline_kernel
+def _hidden_input(visible, weights, hidden, indices, counts, sparse_density):
+    """``hidden = visible @ weights.T``: sparse when at most ``sparse_density`` of
+    the entries are nonzero, else one GEMM. Returns whether it went sparse."""
+    one = weights.dtype.type(1.0)
+    sparse = False
+    if sparse_density > 0:
+        n_nonzero = nonzero_columns(visible, indices, counts)
+        sparse = n_nonzero <= sparse_density * visible.shape[0] * visible.shape[1]
+    if sparse:
+        sparse_hidden_input(visible, indices, counts, weights, hidden)
+    else:
+        gemm(one, visible, False, weights, True, 0 * one, hidden)
+    return sparse
+
+
+@kernel
 def _column_sums(a, out):
     out[:] = 0
     for i in range(a.shape[0]):
@@ -181,7 +288,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
               n_gibbs_steps, persistent, visible_stack, hidden_stack, hidden_sums,
               visible_sums, gaussian, log_variance, log_variance_velocity,
               min_log_variance, sigma_learning_rate, visible_scale,
-              scaled_visible_bias, visible_mean_stack):
+              scaled_visible_bias, visible_mean_stack, sparse_density,
+              nonzero_indices, nonzero_counts):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
@@ -198,6 +306,13 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     ``<(x - b/sigma)**2 / 2 - x (h @ W) / 2>_data - <...>_model`` at that rate,
     never below ``min_log_variance`` (Cho, Ilin & Raiko 2011). For Bernoulli
     units the arguments from ``log_variance`` on are unused and may be empty.
+
+    Products with visible rows of at most ``sparse_density`` nonzero entries
+    (0: never) read only those entries, through ``nonzero_indices``
+    (2 * batch_size, n_visible) and ``nonzero_counts`` (2 * batch_size,); so
+    does the weight update when both phases were sparse and there is no
+    momentum. This pays for binary visible units, whose states are mostly 0,
+    with Fortran-ordered weights, whose columns are then contiguous.
 
     ``visible_stack`` (2 * batch_size, n_visible) and ``hidden_stack``
     (2 * batch_size, n_hidden) hold the positive rows followed by the negative
@@ -238,22 +353,30 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
                          hidden_negative)
                     sigmoid_rows(hidden_negative, hidden_bias)
                     sample_probabilities(hidden_negative, chains, streams)
-            gemm(one, visible_stack[:n_stacked], False, weights, True, zero,
-                 hidden_stack[:n_stacked])
+            sparse = _hidden_input(visible_stack[:n_stacked], weights,
+                                   hidden_stack[:n_stacked], nonzero_indices,
+                                   nonzero_counts, sparse_density)
             sigmoid_rows(hidden_stack[:n_stacked], hidden_bias)
             sample_probabilities(hidden_negative, chains, streams)
         else:
-            gemm(one, visible_positive, False, weights, True, zero, hidden_positive)
+            sparse = _hidden_input(visible_positive, weights, hidden_positive,
+                                   nonzero_indices[:n_positive],
+                                   nonzero_counts[:n_positive], sparse_density)
             sigmoid_rows(hidden_positive, hidden_bias)
             sample_probabilities(hidden_positive, chains, streams)
+            sparse_negative = False
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
                 _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
                                 streams, gaussian)
-                gemm(one, visible_negative, False, weights, True, zero, hidden_negative)
+                sparse_negative = _hidden_input(
+                    visible_negative, weights, hidden_negative,
+                    nonzero_indices[n_positive:n_stacked],
+                    nonzero_counts[n_positive:n_stacked], sparse_density)
                 sigmoid_rows(hidden_negative, hidden_bias)
                 if step < n_gibbs_steps - 1:
                     sample_probabilities(hidden_negative, chains, streams)
+            sparse = sparse and sparse_negative
 
         _column_sums(hidden_positive, hidden_sums[0])
         _column_sums(hidden_negative, hidden_sums[1])
@@ -283,7 +406,12 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         hidden_negative *= -one / n_negative
         hidden_rows = hidden_stack[:n_stacked]
         visible_rows = visible_stack[:n_stacked]
-        if momentum == 0:
+        if momentum == 0 and sparse:
+            if weight_decay != 0:
+                weights *= decay
+            sparse_weight_update(visible_rows, nonzero_indices, nonzero_counts,
+                                 hidden_rows, learning_rate, weights)
+        elif momentum == 0:
             gemm(learning_rate, hidden_rows, True, visible_rows, False, decay, weights)
         else:
             if weight_decay != 0:

@@ -44,8 +44,9 @@ def gemm(alpha, a, trans_a, b, trans_b, beta, c):
     """``c = alpha * op(a) @ op(b) + beta * c`` for row-major arrays.
 
     ``op(x)`` is ``x.T`` when the matching flag is true. Every array must have
-    unit stride along its last axis (row slices of C-ordered arrays qualify).
-    Only callable from Numba-compiled code.
+    unit stride along its last axis (row slices of C-ordered arrays qualify),
+    or be Fortran-ordered: such an array is handled as the transpose of a
+    C-ordered one. Only callable from Numba-compiled code.
     """
     raise NotImplementedError("gemm is only callable from Numba-compiled code")
 
@@ -59,6 +60,25 @@ def _gemm_impl(alpha, a, trans_a, b, trans_b, beta, c):
         kind, np_dtype = ord("d"), np.float64
     else:
         return None
+    # A Fortran-ordered x is x.T.T with x.T C-ordered: flip its flag instead.
+    if c.layout == "F":
+        # c.T = op(b).T @ op(a).T, into a C-ordered array.
+        def impl(alpha, a, trans_a, b, trans_b, beta, c):
+            gemm(alpha, b, not trans_b, a, not trans_a, beta, c.T)
+
+        return impl
+    if a.layout == "F":
+
+        def impl(alpha, a, trans_a, b, trans_b, beta, c):
+            gemm(alpha, a.T, not trans_a, b, trans_b, beta, c)
+
+        return impl
+    if b.layout == "F":
+
+        def impl(alpha, a, trans_a, b, trans_b, beta, c):
+            gemm(alpha, a, trans_a, b.T, not trans_b, beta, c)
+
+        return impl
     xxgemm = _external_gemm(c.dtype)
     no_trans, trans = ord("N"), ord("T")
 
