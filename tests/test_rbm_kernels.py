@@ -10,13 +10,13 @@ asserts it is far above that level before results are compared, so a failure
 always means a real mismatch (or, with a clear message, an unlucky seed).
 """
 
+import naive
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numba import njit
 from numpy.testing import assert_allclose, assert_array_equal
 
-import naive
 from skgen.rbm import _kernels, _partition
 from skgen.utils._blas import gemm
 from skgen.utils._random import row_streams

@@ -153,8 +153,8 @@ def sparse_hidden_input(visible, indices, counts, weights, out):
             for j in range(n_hidden):
                 row[j] += v0 * c0[j] + v1 * c1[j] + v2 * c2[j] + v3 * c3[j]
             k += 4
-        for k in range(k, n_entries):
-            i = indices[r, k]
+        for rest in range(k, n_entries):
+            i = indices[r, rest]
             value = visible[r, i]
             column = columns[i]
             for j in range(n_hidden):
@@ -196,9 +196,9 @@ def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
             for j in range(n_hidden):
                 column[j] += a0 * h0[j] + a1 * h1[j] + a2 * h2[j] + a3 * h3[j]
             k += 4
-        for k in range(k, end):
-            value = values[k]
-            hidden_row = hidden[rows[k]]
+        for rest in range(k, end):
+            value = values[rest]
+            hidden_row = hidden[rows[rest]]
             for j in range(n_hidden):
                 column[j] += value * hidden_row[j]
 
