@@ -377,3 +377,204 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown
     else:
         rule_line = "  ".join("-" * width for width in widths)
     return "\n".join([line(headers), rule_line, *(line(row) for row in rows)])
+
+
+# -- a side-by-side speed benchmark ---------------------------------------------------
+
+
+#: Columns of a speed table: each contender's samples per second, skgen's ratios,
+#: the GEMM rate and bound, and skgen's share of the bound.
+SPEED_TABLE_HEADERS = (
+    "model",
+    "dtype",
+    "skgen",
+    "sklearn",
+    "torch",
+    "skgen/sklearn",
+    "skgen/torch",
+    "GEMM Gflop/s",
+    "GEMM bound",
+    "skgen % bound",
+)
+
+
+def speed_table_rows(results):
+    """Rows of a speed table, as strings.
+
+    Each result is a dict with a ``config`` (with ``label`` and ``dtype``), the
+    ``rates`` of the contenders (None when skipped), ``skgen_vs_sklearn``,
+    ``skgen_vs_torch``, ``gemm_flops``, ``gemm_bound`` and ``skgen_of_bound``.
+    """
+    rows = []
+    for result in results:
+        config, rates = result["config"], result["rates"]
+        rows.append([
+            config.label,
+            config.dtype,
+            format_number(rates["skgen"]),
+            format_number(rates["sklearn"]),
+            format_number(rates["torch"]),
+            format_ratio(result["skgen_vs_sklearn"]),
+            format_ratio(result["skgen_vs_torch"]),
+            format_number(result["gemm_flops"] / 1e9, digits=1),
+            format_number(result["gemm_bound"]),
+            format_percent(result["skgen_of_bound"]),
+        ])
+    return rows
+
+
+def format_speed_report(title, info, results, explanation, markdown=False):
+    """The full report: title, run description, speed table and explanation lines."""
+    table = format_table(SPEED_TABLE_HEADERS, speed_table_rows(results),
+                         markdown=markdown, left_columns=2)
+    if markdown:
+        return "\n\n".join([
+            f"### {title}",
+            format_info(info, markdown=True),
+            table,
+            "\n".join(f"- {line}" for line in explanation),
+        ])
+    return "\n\n".join([
+        f"{title}\n{'=' * len(title)}",
+        format_info(info),
+        table,
+        "\n".join(explanation),
+    ])
+
+
+def time_contenders(tasks, n_items, repeats, label, pause=PAUSE_SECONDS, log=None):
+    """Time the contenders with :func:`interleave`, logging each measurement.
+
+    Parameters
+    ----------
+    tasks : dict of name to callable
+        One task from :func:`timed` per contender, and ``"gemm"``: a task that
+        returns GEMM flop rates (see :func:`gemm_rates`).
+    n_items : dict of name to int
+        Training samples that one call of each contender processes.
+    repeats : int
+        Number of interleaved rounds.
+    label : str
+        Names the configuration in the log.
+    pause : float
+        Seconds of idle time before each timed call.
+    log : callable, optional
+        Receives progress lines.
+
+    Returns
+    -------
+    dict with the ``rates`` of the contenders in samples per second (None for
+    "skgen", "sklearn" or "torch" when absent) and their raw ``times``, the
+    median ``gemm_flops``, and the ratios ``skgen_vs_sklearn`` and
+    ``skgen_vs_torch``.
+    """
+
+    def progress(round_index, name, measurement):
+        if log is None:
+            return
+        if name == "gemm":
+            shown = f"{np.median(measurement) / 1e9:.1f} Gflop/s"
+        else:
+            shown = (f"{measurement:.3f} s "
+                     f"({n_items[name] / measurement:,.0f} samples/s)")
+        log(f"  {label} round {round_index + 1}: {name:<7} {shown}")
+
+    measurements = interleave(tasks, repeats, pause=pause, progress=progress)
+    contenders = [name for name in tasks if name != "gemm"]
+    rates = dict.fromkeys(("skgen", "sklearn", "torch"))
+    rates.update({name: median_rate(n_items[name], measurements[name])
+                  for name in contenders})
+    return {
+        "rates": rates,
+        "times": {name: measurements[name] for name in contenders},
+        "gemm_flops": float(np.median(measurements["gemm"])),
+        "skgen_vs_sklearn": ratio(rates["skgen"], rates["sklearn"]),
+        "skgen_vs_torch": ratio(rates["skgen"], rates["torch"]),
+    }
+
+
+def add_speed_arguments(parser, quick_samples=1000, n_samples=5000):
+    """Add the options every speed benchmark takes to an argparse parser."""
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke test: {quick_samples} samples and 2 repeats")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="interleaved repeats per configuration (default 5, quick 2)")
+    parser.add_argument("--n-samples", type=int, default=None,
+                        help=f"rows per fit (default all {n_samples}, quick "
+                        f"{quick_samples})")
+    parser.add_argument("--sklearn-samples", type=int, default=None,
+                        help="rows per sklearn fit, if it should be fewer (default: "
+                        "as --n-samples)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cap the BLAS, OpenMP and PyTorch thread pools (default: "
+                        "the libraries' own defaults)")
+    parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
+                        help="seconds of idle time before each timed call, so that "
+                        "the previous contender's BLAS threads stop spinning "
+                        f"(default {PAUSE_SECONDS:g})")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the results as Markdown, for benchmarks/RESULTS.md")
+    parser.set_defaults(quick_samples=quick_samples, full_samples=n_samples)
+
+
+def check_speed_arguments(parser, args, *counts):
+    """Fill the defaults of :func:`add_speed_arguments`'s options and check them,
+    with any other ``counts`` that must be positive."""
+    if args.repeats is None:
+        args.repeats = 2 if args.quick else 5
+    if args.n_samples is None:
+        args.n_samples = args.quick_samples if args.quick else args.full_samples
+    if args.sklearn_samples is None:
+        args.sklearn_samples = args.n_samples
+    positive = (args.repeats, args.n_samples, args.sklearn_samples, args.threads or 1,
+                *counts)
+    if min(positive) < 1 or args.pause < 0:
+        parser.error("counts (--repeats, --n-samples, --sklearn-samples, --threads, "
+                     "...) must be positive, and --pause not negative")
+    return args
+
+
+def rows_per_contender(args, n_all, torch=None):
+    """How many rows each contender trains on, from the options of
+    :func:`add_speed_arguments` (torch only when it imports)."""
+    n_samples = {
+        "skgen": min(args.n_samples, n_all),
+        "sklearn": min(args.sklearn_samples, n_all),
+    }
+    if torch is not None:
+        n_samples["torch"] = min(args.n_samples, n_all)
+    return n_samples
+
+
+def run_speed_benchmark(run, args, torch=None, torch_missing=None):
+    """Run ``run(args, log)`` the way every speed benchmark does.
+
+    Measures how busy the CPUs are first, caps the thread pools at
+    ``args.threads``, describes the machine, and logs progress to stderr.
+
+    Returns
+    -------
+    results, n_samples : what ``run`` returns
+    info : dict
+        The run's description (see :func:`machine_info`).
+    warning : str or None
+        The busy-CPU warning, if any.
+    """
+
+    def log(line):
+        print(line, file=sys.stderr, flush=True)
+
+    busy_share = cpu_busy_share()
+    warning = busy_warning(busy_share)
+    if warning:
+        log(warning)
+    if torch is None and torch_missing:
+        log(f"torch: skipped, {torch_missing}")
+    with limit_threads(args.threads, torch):
+        info = machine_info(torch)  # at the start: date, load average, threads
+        if busy_share is not None:
+            info["cpu busy before start"] = f"{100 * busy_share:.0f}%"
+        results, n_samples = run(args, log)
+    if load_average() is not None:
+        info["load average (end)"] = load_average()
+    return results, n_samples, info, warning

@@ -20,10 +20,6 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
-from sklearn.preprocessing import StandardScaler
-
-import skgen
 from _common import (
     PAUSE_SECONDS,
     busy_warning,
@@ -45,6 +41,10 @@ from _common import (
     timed,
     try_import_torch,
 )
+from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
+from sklearn.preprocessing import StandardScaler
+
+import skgen
 
 torch, TORCH_MISSING = try_import_torch()
 

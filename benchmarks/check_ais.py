@@ -11,8 +11,8 @@ time it took and the held-out log-likelihood it implies.
 import time
 
 import numpy as np
-
 from _common import format_info, load_mnist, machine_info
+
 from skgen import BernoulliRBM
 
 

@@ -10,20 +10,18 @@ generated digits.
 """
 
 import sys
-
-import numpy as np
 import time
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
-
 from sklearn.neural_network import BernoulliRBM as SklearnRBM  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
 
 from skgen import BernoulliRBM  # noqa: E402
 

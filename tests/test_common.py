@@ -44,7 +44,8 @@ EXPECTED_FAILED_CHECKS = {
 
 def _instances():
     """One small, fast instance of each public estimator."""
-    small = {"n_iter": 3, "ais_n_betas": 50, "ais_n_chains": 10, "random_state": 0}
+    small = {"n_iter": 3, "max_iter": 5, "ais_n_betas": 50, "ais_n_chains": 10,
+             "random_state": 0}
     for _, Estimator in all_estimators():
         params = {k: v for k, v in small.items() if k in Estimator().get_params()}
         yield Estimator(**params)

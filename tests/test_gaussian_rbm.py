@@ -4,6 +4,7 @@ bad input and reproducibility."""
 
 import pickle
 
+import naive
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -15,7 +16,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import naive
 from skgen import DivergenceError, GaussianBernoulliRBM
 
 FITTED = ("components_", "intercept_hidden_", "intercept_visible_", "sigma_",

@@ -1,12 +1,12 @@
 """The per-row SplitMix64 streams of skgen.utils._random against a pure-Python
 reference (tests/naive.py)."""
 
+import naive
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from scipy import stats
 
-import naive
 from skgen.utils._random import advance, row_streams, uniform_at, uniform_rows
 
 

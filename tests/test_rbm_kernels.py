@@ -18,8 +18,9 @@ from numba import njit
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skgen.rbm import _kernels, _partition
+from skgen.utils._batches import gather_rows
 from skgen.utils._blas import gemm
-from skgen.utils._random import row_streams
+from skgen.utils._random import row_streams, sample_probabilities
 
 DTYPES = [np.float32, np.float64]
 
@@ -217,7 +218,7 @@ def test_sample_probabilities(dtype, shape, seed):
     reference = naive.Streams(states)
     expected = naive.sample_probabilities(probabilities, reference)
     out = np.full(shape, -1, dtype=dtype)
-    _kernels.sample_probabilities(probabilities, out, states)
+    sample_probabilities(probabilities, out, states)
     assert_array_equal(out, expected)
     assert out[0, 0] == 0 and (shape[1] == 1 or out[0, 1] == 1)
     assert_array_equal(states, reference.as_array())
@@ -228,7 +229,7 @@ def test_sample_probabilities_uses_only_the_streams_of_its_rows():
     states = row_streams(np.random.RandomState(0), 5)
     original = states.copy()
     out = np.empty((3, 4))
-    _kernels.sample_probabilities(np.full((3, 4), 0.5), out, states)
+    sample_probabilities(np.full((3, 4), 0.5), out, states)
     assert (states[:3] != original[:3]).all()
     assert_array_equal(states[3:], original[3:])
 
@@ -246,12 +247,12 @@ def test_gather_rows_dense_and_csr(dtype, start, n_rows):
     expected = naive.gather_rows_dense(X, order, start, n_rows)
 
     out_dense = np.full((n_rows, 6), np.nan, dtype=dtype)
-    _kernels.gather_rows(*kernel_args(X), order, start, out_dense)
+    gather_rows(*kernel_args(X), order, start, out_dense)
     assert_array_equal(out_dense, expected)
 
     X_csr = sp.csr_matrix(X)
     out_csr = np.full((n_rows, 6), np.nan, dtype=dtype)
-    _kernels.gather_rows(*kernel_args(X_csr), order, start, out_csr)
+    gather_rows(*kernel_args(X_csr), order, start, out_csr)
     assert_array_equal(out_csr, expected)
     csr_expected = naive.gather_rows_csr(X_csr.data, X_csr.indices, X_csr.indptr, 6,
                                          order, start, n_rows, dtype)
@@ -269,7 +270,7 @@ def test_gather_rows_csr_with_duplicate_entries():
                                      np.float64)
     assert_array_equal(expected, X.toarray())
     out = np.empty((2, 3))
-    _kernels.gather_rows(*kernel_args(X), np.arange(2, dtype=np.int64), 0, out)
+    gather_rows(*kernel_args(X), np.arange(2, dtype=np.int64), 0, out)
     assert_array_equal(out, expected)
 
 

@@ -18,8 +18,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
-from ..utils._random import row_streams
-from ..utils._validation import as_dense_and_csr, validate_support
+from ..utils._random import copy_random_state, row_streams
+from ..utils._validation import as_dense_and_csr, check_count, validate_support
 from . import _kernels
 from ._partition import default_betas
 
@@ -216,7 +216,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if isinstance(value, np.ndarray):
                 state[name] = value.copy(order="K")
         state["_velocities"] = tuple(v.copy(order="K") for v in state["_velocities"])
-        state["_rng"] = _copy_random_state(state["_rng"])
+        state["_rng"] = copy_random_state(state["_rng"])
         return state
 
     def _commit(self, state):
@@ -384,8 +384,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The samples, in the model's dtype.
         """
         check_is_fitted(self)
-        _check_count(n_samples, "n_samples", 1)
-        _check_count(n_gibbs_steps, "n_gibbs_steps", 0)
+        check_count(n_samples, "n_samples", 1)
+        check_count(n_gibbs_steps, "n_gibbs_steps", 0)
         if random_state is None:
             random_state = self.random_state
         rng = check_random_state(random_state)
@@ -521,7 +521,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             else:
                 betas = _check_betas(betas)
             n_chains = self.ais_n_chains if n_chains is None else n_chains
-            _check_count(n_chains, "n_chains", 1)
+            check_count(n_chains, "n_chains", 1)
             seeded = random_state is None or isinstance(random_state, Integral)
             key = ("ais", n_chains, betas.tobytes(), random_state) if seeded else None
 
@@ -580,7 +580,7 @@ def _params(namespace):
 
 
 def _default_betas(n_betas):
-    _check_count(n_betas, "n_betas", 2)
+    check_count(n_betas, "n_betas", 2)
     return default_betas(n_betas)
 
 
@@ -600,16 +600,5 @@ def _check_betas(betas):
     return betas
 
 
-def _check_count(value, name, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-
-
 def _dense_copy(X):
     return X.toarray() if hasattr(X, "toarray") else np.array(X, order="C", copy=True)
-
-
-def _copy_random_state(rng):
-    copy = np.random.RandomState()
-    copy.set_state(rng.get_state())
-    return copy

@@ -12,9 +12,10 @@ counts, and float32 and float64 models draw the same uniforms.
 
 import numpy as np
 
+from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel, sigmoid
-from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
+from ..utils._random import _GOLDEN_GAMMA, normal_row, sample_probabilities, uniform_at
 
 
 @inline_kernel
@@ -72,44 +73,6 @@ def _sample_visible(pre, visible_bias, scaled_visible_bias, streams, gaussian):
         sample_normal_rows(pre, scaled_visible_bias, streams)
     else:
         sample_rows(pre, visible_bias, streams)
-
-
-@kernel
-def sample_probabilities(probabilities, out, streams):
-    """``out = (u < probabilities)``, u from the stream of each row."""
-    one = out.dtype.type(1.0)
-    zero = out.dtype.type(0.0)
-    for i in range(probabilities.shape[0]):
-        row = probabilities[i]
-        out_row = out[i]
-        counter = streams[i]
-        for j in range(row.shape[0]):
-            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
-            out_row[j] = one if u < row[j] else zero
-        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
-
-
-@kernel
-def gather_rows(dense, data, indices, indptr, order, start, out):
-    """Copy rows ``order[start:start + len(out)]`` of X into ``out``.
-
-    X is ``dense`` when it has rows, else the CSR matrix (data, indices, indptr).
-    """
-    n_rows, n_cols = out.shape
-    if dense.shape[0] > 0:
-        for r in range(n_rows):
-            row = order[start + r]
-            for j in range(n_cols):
-                out[r, j] = dense[row, j]
-    else:
-        zero = out.dtype.type(0.0)
-        for r in range(n_rows):
-            row = order[start + r]
-            for j in range(n_cols):
-                out[r, j] = zero
-            # Duplicate entries of a non-canonical CSR matrix add up, as in scipy.
-            for p in range(indptr[row], indptr[row + 1]):
-                out[r, indices[p]] += data[p]
 
 
 @kernel

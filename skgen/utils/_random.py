@@ -95,3 +95,25 @@ def uniform_rows(states, out):
             counter += _GOLDEN_GAMMA
             out[i, j] = uniform_at(counter)
         states[i] = counter
+
+
+@kernel
+def sample_probabilities(probabilities, out, streams):
+    """``out = (u < probabilities)``, u from the stream of each row."""
+    one = out.dtype.type(1.0)
+    zero = out.dtype.type(0.0)
+    for i in range(probabilities.shape[0]):
+        row = probabilities[i]
+        out_row = out[i]
+        counter = streams[i]
+        for j in range(row.shape[0]):
+            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
+            out_row[j] = one if u < row[j] else zero
+        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+
+
+def copy_random_state(rng):
+    """An independent RandomState in the same state as ``rng``."""
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    return copy

@@ -1,5 +1,7 @@
 """Input checks shared by the estimators."""
 
+from numbers import Integral
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
@@ -68,3 +70,9 @@ def as_dense_and_csr(X):
         return dense, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)
     empty_index = np.empty(0, dtype=np.int64)
     return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty_index, empty_index
+
+
+def check_count(value, name, minimum):
+    """Raise a ValueError unless ``value`` is an integer (not a bool) >= ``minimum``."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")

@@ -1,0 +1,9 @@
+"""Autoencoders: plain (undercomplete or stacked), denoising, sparse and contractive,
+with untied or tied weights, on one compiled training engine."""
+
+from ._autoencoder import Autoencoder
+from ._contractive import ContractiveAE
+from ._denoising import DenoisingAE
+from ._sparse import SparseAE
+
+__all__ = ["Autoencoder", "ContractiveAE", "DenoisingAE", "SparseAE"]

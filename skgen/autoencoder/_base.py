@@ -1,0 +1,844 @@
+"""Machinery shared by the autoencoders: parameters, the training loop, the fitted
+state, the methods that use a trained model, and sampling from a mixture of codes."""
+
+import contextlib
+import warnings
+from abc import abstractmethod
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ..exceptions import DivergenceError
+from ..utils._random import copy_random_state, row_streams
+from ..utils._validation import as_dense_and_csr, check_count, stored_values
+from . import _engine
+from ._activations import ACTIVATION_RANGES, ACTIVATIONS
+from ._losses import LOSSES
+from ._noise import NO_NOISE
+from ._optimizers import SOLVERS
+from ._regularizers import NO_PENALTY
+
+#: Rows per call of the inference kernels (transform, score_samples, ...).
+_INFERENCE_ROWS = 512
+
+#: The mixture of codes that ``sample`` draws from is fitted to at most this many
+#: training codes.
+_MIXTURE_MAX_SAMPLES = 5000
+
+#: The batch size that ``batch_size="auto"`` never exceeds, as in sklearn.
+_AUTO_BATCH_SIZE = 200
+
+
+class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class of the autoencoders. Subclasses add a noise model or a penalty,
+    and a way to sample."""
+
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "output_activation": [StrOptions(set(ACTIVATIONS))],
+        "loss": [StrOptions(set(LOSSES))],
+        "tied_weights": ["boolean"],
+        "solver": [StrOptions(set(SOLVERS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        *,
+        activation,
+        output_activation,
+        loss,
+        tied_weights,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate_init,
+        max_iter,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.loss = loss
+        self.tied_weights = tied_weights
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+
+    #: Attributes that make up the fitted state, written together or not at all.
+    _state_names = (
+        "_network",
+        "_params",
+        "_moments",
+        "_n_updates",
+        "_streams",
+        "_rng",
+        "_sampler_rng",
+        "n_iter_",
+        "t_",
+        "loss_",
+        "loss_curve_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "_no_improvement_count",
+        "n_layers_",
+        "n_outputs_",
+        "out_activation_",
+    )
+
+    # -- what a variant provides ------------------------------------------------------
+
+    def _noise(self):
+        """The noise model's code and level (float) for the training input."""
+        return NO_NOISE, 0.0
+
+    def _penalties(self, n_layers):
+        """The penalty codes of the layers' outputs, and their (weight, target)."""
+        return np.full(n_layers, NO_PENALTY, dtype=np.int64), np.zeros((n_layers, 2))
+
+    def _check_params(self):
+        """Raise a ValueError for a combination of parameters that cannot work."""
+        if self.loss == "bce" and self.output_activation != "sigmoid":
+            raise ValueError(
+                "loss='bce' is the cross-entropy of Bernoulli outputs, which needs "
+                f"output_activation='sigmoid'; got {self.output_activation!r}. Use "
+                "loss='mse' for other output activations."
+            )
+
+    #: Fitted attributes of the sampler that partial_fit carries over.
+    _sampler_state_names = ()
+
+    @abstractmethod
+    def _fit_sampler(self, X, state, reset):
+        """Fit (``reset``) or update, in ``state``, what :meth:`sample` needs from
+        the data X."""
+
+    # -- fitting ----------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the autoencoder to X, from new parameters unless ``warm_start``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Run one training pass (epoch) over X, in mini-batches of ``batch_size``.
+
+        The first call initialises the model from ``random_state``; later calls
+        continue its parameters, optimiser state and random streams.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        return self._fit(X, incremental=True)
+
+    def _fit(self, X, incremental):
+        """Train on X into a copy of the state, and keep it only if all went well.
+
+        ``fit`` (not ``incremental``) starts anew unless ``warm_start``;
+        ``partial_fit`` continues the fitted model, if any.
+        """
+        self._check_params()
+        fitted = hasattr(self, "_params")
+        continuing = fitted and (incremental or self.warm_start)
+        with _all_or_nothing(self):
+            X = self._validate_training_data(X, reset=not continuing)
+            if not continuing:
+                state = self._initial_state(X, check_random_state(self.random_state))
+            else:
+                state = self._continued_state()
+                if not incremental:
+                    # sklearn's warm start: the parameters go on, the optimiser restarts.
+                    state["_moments"][:] = 0
+                    state["_n_updates"][:] = 0
+                    state["n_iter_"] = 0
+            self._train(X, state, incremental)
+            self._fit_sampler(X, state, reset=not (continuing and incremental))
+        self._commit(state)
+        return self
+
+    def _validate_training_data(self, X, reset):
+        dtype = (np.float64, np.float32) if reset else self._params.dtype
+        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
+        self._check_support(X)
+        return X
+
+    def _validate_data(self, X):
+        """Check X for a fitted model; cast it to the model's dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
+        )
+        self._check_support(X)
+        return X
+
+    def _check_support(self, X):
+        if self.loss != "bce":
+            return
+        values = stored_values(X)
+        if values.size and (values.min() < 0 or values.max() > 1):
+            raise ValueError(
+                f"{type(self).__name__} with loss='bce' needs every value of X in "
+                f"[0, 1] (the cross-entropy of Bernoulli outputs), but X has values in "
+                f"[{values.min():g}, {values.max():g}]. Rescale the data first, for "
+                "example with sklearn's MinMaxScaler, or use loss='mse'."
+            )
+
+    def _build_network(self, n_features):
+        """The network: the encoder's sizes, then the same in reverse to n_features."""
+        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if (
+            hidden.ndim != 1
+            or hidden.size == 0
+            or hidden.dtype.kind not in "iuf"
+            or np.any(hidden < 1)
+            or np.any(hidden != np.round(hidden))
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a non-empty sequence of positive integers, "
+                f"got {self.hidden_layer_sizes!r}."
+            )
+        hidden = [int(width) for width in hidden]
+        n_encoder = len(hidden)
+        units = [n_features, *hidden, *hidden[-2::-1], n_features]
+        activations = [self.activation] * (2 * n_encoder - 1) + [self.output_activation]
+        shared = None
+        if self.tied_weights:
+            # Decoder layer n + i reads encoder layer n - 1 - i's weights transposed.
+            shared = [None] * n_encoder + [n_encoder - 1 - i for i in range(n_encoder)]
+        return _engine.Network(units, activations, shared)
+
+    def _initial_state(self, X, rng):
+        network = self._build_network(X.shape[1])
+        factor = 2.0 if self.activation == "sigmoid" else 6.0
+        params = network.initial_params(rng, X.dtype, factor)
+        return {
+            "_network": network,
+            "_params": params,
+            "_moments": np.zeros((2, network.n_params), dtype=X.dtype),
+            "_n_updates": np.zeros(1, dtype=np.int64),
+            "_streams": row_streams(rng, self._n_streams()),
+            "_rng": rng,
+            "_sampler_rng": np.random.RandomState(rng.randint(np.iinfo(np.int32).max)),
+            "n_iter_": 0,
+            "t_": 0,
+            "loss_": None,
+            "loss_curve_": [],
+            "best_loss_": None if self.early_stopping else np.inf,
+            "validation_scores_": [] if self.early_stopping else None,
+            "best_validation_score_": -np.inf if self.early_stopping else None,
+            "_no_improvement_count": 0,
+            "n_layers_": network.n_layers + 1,
+            "n_outputs_": X.shape[1],
+            "out_activation_": self.output_activation,
+        }
+
+    def _continued_state(self):
+        """A copy of the fitted state, with the network of the current parameters."""
+        state = {}
+        for name in self._state_names + self._sampler_state_names:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray | list):
+                value = value.copy()
+            elif isinstance(value, np.random.RandomState):
+                value = copy_random_state(value)
+            state[name] = value
+        network = self._build_network(self.n_features_in_)
+        previous = state["_network"]
+        if (network.units, network.shared) != (previous.units, previous.shared):
+            raise ValueError(
+                f"The fitted {type(self).__name__} has layers {previous.units}"
+                f"{' with tied weights' if previous.shared[-1] is not None else ''}; "
+                "warm_start and partial_fit continue it, so hidden_layer_sizes and "
+                "tied_weights must stay the same. Use fit with warm_start=False to "
+                "start anew."
+            )
+        state["_network"] = network
+        state["out_activation_"] = self.output_activation
+        # The stopping rule's records, when early_stopping changed since the last fit.
+        if self.early_stopping and state["validation_scores_"] is None:
+            state["validation_scores_"] = []
+            state["best_validation_score_"] = -np.inf
+        if not self.early_stopping and state["best_loss_"] is None:
+            state["best_loss_"] = np.inf
+        return state
+
+    def _commit(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def _n_streams(self):
+        return _AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
+
+    def _train(self, X, state, incremental):
+        """Run the epochs of one fit or partial_fit call, updating ``state``."""
+        rng = state["_rng"]
+        network = state["_network"]
+        params = state["_params"]
+        if self.early_stopping and not incremental:
+            X, X_validation = train_test_split(
+                X, random_state=rng, test_size=self.validation_fraction
+            )
+            if X_validation.shape[0] < 2:
+                raise ValueError(
+                    "The validation set is too small. Increase 'validation_fraction' "
+                    "or the size of your dataset."
+                )
+            best_params = params.copy()
+        n_samples, n_features = X.shape
+        if self.batch_size == "auto":
+            batch_size = min(_AUTO_BATCH_SIZE, n_samples)
+        else:
+            batch_size = min(self.batch_size, n_samples)
+        if state["_streams"].shape[0] < batch_size:
+            extra = row_streams(rng, batch_size - state["_streams"].shape[0])
+            state["_streams"] = np.concatenate([state["_streams"], extra])
+        dtype = params.dtype
+        dense, data, indices, indptr = as_dense_and_csr(X)
+        penalties, penalty_params = self._penalties(network.n_layers)
+        noise, noise_level = self._noise()
+        buffers = (
+            network.buffer(batch_size, dtype),
+            network.buffer(batch_size, dtype),
+            np.empty(batch_size * n_features, dtype=dtype),
+            network.columns(dtype),
+        )
+        n_batches = -(-n_samples // batch_size)
+        grads = np.empty_like(params)
+        n_epochs = 1 if incremental else self.max_iter
+        for _ in range(n_epochs):
+            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+            total = _engine.fit_epoch(
+                dense, data, indices, indptr, order.astype(np.int64), batch_size, params,
+                grads, network.layers, penalties, penalty_params,
+                LOSSES[self.loss], noise, float(noise_level), SOLVERS[self.solver],
+                state["_moments"], state["_n_updates"], float(self.learning_rate_init),
+                float(self.momentum), bool(self.nesterovs_momentum), float(self.beta_1),
+                float(self.beta_2), float(self.epsilon), float(self.alpha),
+                state["_streams"], *buffers,
+            )
+            weights = params[:network.n_coefs]
+            # sklearn adds the L2 term of the current weights to every batch's loss.
+            l2 = 0.5 * self.alpha * n_batches * float(np.dot(weights, weights))
+            loss = total / n_samples + l2 / n_samples
+            if not (np.isfinite(loss) and np.isfinite(params).all()):
+                raise DivergenceError(
+                    f"{type(self).__name__} diverged in training pass "
+                    f"{state['n_iter_'] + 1}: the loss or the parameters are NaN or "
+                    "infinite. Lower learning_rate_init (now "
+                    f"{self.learning_rate_init:g}), or check the scale of the data."
+                )
+            state["n_iter_"] += 1
+            state["t_"] += n_samples
+            state["loss_"] = loss
+            state["loss_curve_"].append(loss)
+            if self.verbose:
+                print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
+            if self.early_stopping and not incremental:
+                score = -float(np.mean(self._losses(X_validation, network, params)))
+                state["validation_scores_"].append(score)
+                if self.verbose:
+                    print(f"Validation score: {score:f}")
+                improved = score >= state["best_validation_score_"] + self.tol
+                if score > state["best_validation_score_"]:
+                    state["best_validation_score_"] = score
+                    best_params[:] = params
+            else:
+                improved = loss <= state["best_loss_"] - self.tol
+                state["best_loss_"] = min(state["best_loss_"], loss)
+            state["_no_improvement_count"] = 0 if improved else (
+                state["_no_improvement_count"] + 1
+            )
+            if incremental:
+                break
+            if state["_no_improvement_count"] > self.n_iter_no_change:
+                if self.verbose:
+                    subject = "Validation score" if self.early_stopping else "Training loss"
+                    print(f"{subject} did not improve more than tol={self.tol:f} for "
+                          f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+                break
+        else:
+            if not incremental:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                    "and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        if self.early_stopping and not incremental:
+            params[:] = best_params
+
+    # -- using the model --------------------------------------------------------------
+
+    @property
+    def coefs_(self):
+        """list of ndarray: the weight matrix of each layer, of shape (fan_in,
+        fan_out). With tied weights, a decoder matrix is the transposed view of
+        its encoder matrix."""
+        return self._network.coefs(self._params)
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: the bias vector of each layer."""
+        return self._network.intercepts(self._params)
+
+    @property
+    def _n_encoder_layers(self):
+        return self._network.n_layers // 2
+
+    @property
+    def _n_features_out(self):
+        """Number of transformed output features: the code size."""
+        return self._network.units[self._n_encoder_layers]
+
+    def _forward(self, X, first, last, network=None, params=None):
+        """Feed the rows of X (dense or CSR) to slot ``first``; return slot ``last``."""
+        network = self._network if network is None else network
+        params = self._params if params is None else params
+        capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
+        out = np.empty((X.shape[0], network.units[last]), dtype=params.dtype)
+        _engine.predict_rows(
+            *as_dense_and_csr(X), params, network.layers, first, last,
+            network.buffer(capacity, params.dtype), capacity, out,
+        )
+        return out
+
+    def _losses(self, X, network, params):
+        capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
+        out = np.empty(X.shape[0])
+        _engine.reconstruction_losses(
+            *as_dense_and_csr(X), params, network.layers, LOSSES[self.loss],
+            network.buffer(capacity, params.dtype), capacity, out,
+        )
+        return out
+
+    def transform(self, X):
+        """Encode X: the activations of the code layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to encode.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            The codes, in the model's dtype.
+        """
+        X = self._validate_data(X)
+        return self._forward(X, 0, self._n_encoder_layers)
+
+    def inverse_transform(self, X):
+        """Decode codes into the data space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, hidden_layer_sizes[-1])
+            Codes, such as the output of :meth:`transform`.
+
+        Returns
+        -------
+        X_decoded : ndarray of shape (n_samples, n_features)
+            The decoder's outputs, in the model's dtype.
+        """
+        check_is_fitted(self)
+        codes = check_array(X, dtype=self._params.dtype, order="C")
+        if codes.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {codes.shape[1]} features, but {type(self).__name__}."
+                f"inverse_transform is expecting {self._n_features_out} features (the "
+                "code size) as input."
+            )
+        return self._forward(codes, self._n_encoder_layers, self._network.n_layers)
+
+    def reconstruct(self, X):
+        """Encode then decode X (without noise).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to reconstruct.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features)
+            The reconstructions, in the model's dtype.
+        """
+        X = self._validate_data(X)
+        return self._forward(X, 0, self._network.n_layers)
+
+    def score_samples(self, X):
+        """The negative reconstruction loss of each sample.
+
+        The loss is the training loss without noise or penalties, summed over the
+        features: ``0.5 * ||x - r(x)||**2`` for ``loss="mse"`` and the binary
+        cross-entropy for ``loss="bce"``. It is not a log-likelihood: an
+        autoencoder defines no normalised density of x, and it can reconstruct
+        well points far from the training data. Higher is better.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            The negative reconstruction losses, in float64.
+        """
+        X = self._validate_data(X)
+        return -self._losses(X, self._network, self._params)
+
+    def score(self, X, y=None):
+        """The mean negative reconstruction loss of X (see :meth:`score_samples`).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to score.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            The mean of :meth:`score_samples`.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def _sampling_rng(self, n_samples, random_state):
+        check_is_fitted(self)
+        check_count(n_samples, "n_samples", 1)
+        return check_random_state(self.random_state if random_state is None
+                                  else random_state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class MixtureSamplingMixin:
+    """Sampling by decoding draws from a Gaussian mixture fitted to training codes."""
+
+    def _fit_sampler(self, X, state, reset):
+        """Keep the codes of (at most ``_MIXTURE_MAX_SAMPLES`` random) rows of X.
+
+        The mixture itself is fitted on first use, so that fit pays nothing
+        for it.
+        """
+        rng = state["_sampler_rng"]
+        if X.shape[0] > _MIXTURE_MAX_SAMPLES:
+            X = X[np.sort(rng.choice(X.shape[0], _MIXTURE_MAX_SAMPLES, replace=False))]
+        network = state["_network"]
+        state["_training_codes"] = self._forward(
+            X, 0, network.n_layers // 2, network, state["_params"]
+        )
+        state["_code_mixture"] = None
+
+    @property
+    def code_mixture_(self):
+        """sklearn.mixture.GaussianMixture: the mixture of training codes that
+        :meth:`sample` draws from, fitted on first use."""
+        if self._code_mixture is None:
+            codes = self._training_codes
+            mixture = GaussianMixture(
+                n_components=min(self.n_mixture_components, codes.shape[0]),
+                covariance_type="full",
+                random_state=copy_random_state(self._sampler_rng),
+            )
+            with warnings.catch_warnings():
+                # Few samples or dead units make degenerate mixtures; reg_covar copes.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                self._code_mixture = mixture.fit(codes)
+        return self._code_mixture
+
+    def _sample_codes(self, n_samples, rng):
+        """Codes drawn from ``code_mixture_``, clipped to the code activation's range."""
+        mixture = self.code_mixture_
+        weights = mixture.weights_ / mixture.weights_.sum()
+        components = rng.choice(len(weights), size=n_samples, p=weights)
+        normals = rng.standard_normal((n_samples, mixture.means_.shape[1]))
+        factors = np.linalg.cholesky(mixture.covariances_.astype(np.float64))
+        codes = mixture.means_[components] + np.einsum(
+            "nij,nj->ni", factors[components], normals
+        )
+        low, high = ACTIVATION_RANGES[self.activation]
+        if low is not None or high is not None:
+            codes = np.clip(codes, low, high)
+        return codes.astype(self._params.dtype)
+
+    def sample(self, n_samples=1, *, random_state=None):
+        """Generate new samples by decoding codes drawn from ``code_mixture_``.
+
+        ``code_mixture_`` is a Gaussian mixture with ``n_mixture_components``
+        full-covariance components, fitted on first use to the codes of (at most
+        5000 random rows of) the training data of :meth:`fit`, or of the last
+        :meth:`partial_fit` call. Draws are clipped to the range of the code
+        activation, then decoded: a sample is the decoder's output (its mean),
+        not a draw from the output distribution.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples.
+        random_state : int, RandomState instance or None, default=None
+            The random stream of the draws. None uses the estimator's
+            ``random_state``, so that a seeded estimator gives the same samples
+            on every call.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The samples, in the model's dtype.
+        """
+        rng = self._sampling_rng(n_samples, random_state)
+        codes = self._sample_codes(n_samples, rng)
+        return self._forward(codes, self._n_encoder_layers, self._network.n_layers)
+
+
+@contextlib.contextmanager
+def _all_or_nothing(estimator):
+    """Undo the feature bookkeeping of ``validate_data`` if the body raises, so
+    that a failed fit leaves the estimator as it was."""
+    names = ("n_features_in_", "feature_names_in_")
+    saved = {name: estimator.__dict__[name] for name in names if name in estimator.__dict__}
+    try:
+        yield
+    except BaseException:
+        for name in names:
+            estimator.__dict__.pop(name, None)
+        estimator.__dict__.update(saved)
+        raise
+
+
+def dense_chunks(X, n_rows=_INFERENCE_ROWS * 4):
+    """Consecutive dense row blocks of X (dense or sparse), as C-ordered copies."""
+    for start in range(0, X.shape[0], n_rows):
+        block = X[start:start + n_rows]
+        block = block.toarray() if sp.issparse(block) else block
+        yield np.array(block, order="C", copy=True)
+
+
+# -- documentation shared by the estimators' docstrings ---------------------------------
+
+PARAMETERS_DOC = """\
+    hidden_layer_sizes : array-like of shape (n_encoder_layers,), default=(100,)
+        Sizes of the encoder's layers; the last one is the code size. The
+        decoder mirrors the encoder, so ``(256, 64)`` on 784 features is the
+        stacked network 784-256-64-256-784.
+    activation : {"relu", "sigmoid", "tanh", "selu", "identity"}, default="relu"
+        Activation of every hidden layer, the code layer included.
+    output_activation : {"identity", "sigmoid", "relu", "tanh", "selu"}, \
+default="identity"
+        Activation of the output layer: "identity" for real-valued data,
+        "sigmoid" for data in [0, 1].
+    loss : {"mse", "bce"}, default="mse"
+        Reconstruction loss of a sample, summed over its features: "mse" is
+        half the squared error, "bce" the binary cross-entropy, for data in
+        [0, 1] with ``output_activation="sigmoid"``.
+    tied_weights : bool, default=False
+        Whether each decoder layer uses the transposed weight matrix of its
+        mirror encoder layer (one stored matrix, two uses) instead of its own.
+        Biases are never tied.
+    solver : {"adam", "sgd"}, default="adam"
+        The optimiser: Adam, or SGD with ``momentum`` (Nesterov's when
+        ``nesterovs_momentum``), as in sklearn's MLP.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights (not the biases). As in
+        sklearn, the term ``0.5 * alpha * ||W||**2`` is divided by the
+        mini-batch size when added to a mini-batch's mean loss.
+    batch_size : int or "auto", default="auto"
+        Size of the mini-batches; "auto" is ``min(200, n_samples)``. Larger
+        values are clipped to the number of samples.
+    learning_rate_init : float, default=0.001
+        The learning rate (of SGD) or step size (of Adam).
+    max_iter : int, default=200
+        Maximum number of passes over the data (epochs) of :meth:`fit`.
+    shuffle : bool, default=True
+        Whether to visit the samples in a new random order on each pass.
+    random_state : int, RandomState instance or None, default=None
+        Determines the initial weights, the order of the samples, the
+        validation split, every noise draw, and the default stream of
+        :meth:`sample`. Pass an int for reproducible results across calls.
+        float32 and float64 data make the same random draws.
+    tol : float, default=1e-4
+        Tolerance of the stopping rule: training stops when the loss (or, with
+        ``early_stopping``, the validation score) has not improved by at
+        least ``tol`` for ``n_iter_no_change`` consecutive epochs.
+    verbose : bool or int, default=False
+        Whether to print sklearn's progress line after each epoch.
+    warm_start : bool, default=False
+        When True, :meth:`fit` continues from the fitted parameters (with a new
+        optimiser state, as sklearn) instead of starting anew.
+    momentum : float, default=0.9
+        Momentum of SGD, in [0, 1].
+    nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Whether :meth:`fit` holds out ``validation_fraction`` of the data,
+        stops when the validation score (see :meth:`score`) stops improving,
+        and keeps the parameters with the best validation score.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first moment, in [0, 1).
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second moment, in [0, 1).
+    epsilon : float, default=1e-8
+        Adam's numerical stability constant.
+    n_iter_no_change : int, default=10
+        Number of epochs without improvement by ``tol`` that stops training."""
+
+MIXTURE_PARAMETER_DOC = """\
+    n_mixture_components : int, default=10
+        Number of components of the Gaussian mixture fitted to the training
+        codes, which :meth:`sample` draws from (at most the number of samples)."""
+
+ATTRIBUTES_DOC = """\
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        The weight matrix of each layer, encoder then decoder, as views of one
+        flat parameter vector. With ``tied_weights``, ``coefs_[-1 - i]`` is
+        ``coefs_[i].T``, the same memory.
+    intercepts_ : list of ndarray of shape (fan_out,)
+        The bias vector of each layer.
+    n_iter_ : int
+        Number of epochs of the last :meth:`fit`, counting on with
+        :meth:`partial_fit`.
+    t_ : int
+        Number of training samples seen, over all calls.
+    loss_ : float
+        The objective of the last epoch: the mean over the samples of the
+        reconstruction loss plus the penalties, plus sklearn's L2 term (with
+        the weights at the end of the epoch).
+    loss_curve_ : list of float
+        ``loss_`` after each epoch.
+    best_loss_ : float or None
+        The lowest ``loss_`` seen; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        The validation score (see :meth:`score`) after each epoch of
+        :meth:`fit` with ``early_stopping``; else None.
+    best_validation_score_ : float or None
+        The best validation score, whose parameters were kept; None without
+        ``early_stopping``.
+    n_layers_ : int
+        Number of layers, the input and output included.
+    n_outputs_ : int
+        Number of outputs: ``n_features_in_``.
+    out_activation_ : str
+        The output activation.
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings."""
+
+MIXTURE_ATTRIBUTE_DOC = """\
+    code_mixture_ : sklearn.mixture.GaussianMixture
+        The mixture of the training codes that :meth:`sample` draws from. It is
+        fitted on first use, to the codes of at most 5000 random training rows
+        kept by :meth:`fit` (or by the last :meth:`partial_fit` call)."""
+
+ENGINE_NOTES_DOC = """\
+    Training minimises, over mini-batches, the mean over the batch's samples of
+    the reconstruction loss plus the penalties, and sklearn's L2 term, with
+    gradients by backpropagation. Each epoch is one compiled call that gathers
+    the rows of each mini-batch, runs the forward and backward passes (the
+    dense products by BLAS, the elementwise work fused into single loops) and
+    the optimiser step over one flat parameter vector. Every random draw comes
+    from a per-row stream, so results do not depend on the number of threads,
+    and float32 data is computed in float32."""
