@@ -16,28 +16,21 @@ Run ``python benchmarks/bench_rbm.py --help`` for the options.
 """
 
 import argparse
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
-    busy_warning,
-    cpu_busy_share,
+    add_speed_arguments,
+    check_speed_arguments,
     dtype_copies,
-    format_info,
-    format_number,
-    format_percent,
-    format_ratio,
-    format_table,
+    format_speed_report,
     gemm_rates,
-    interleave,
-    limit_threads,
-    load_average,
     load_mnist,
-    machine_info,
-    median_rate,
     ratio,
+    rows_per_contender,
+    run_speed_benchmark,
+    time_contenders,
     timed,
     try_import_torch,
 )
@@ -200,125 +193,49 @@ def gemm_bound_task(config, n_features, n_trials):
 
 def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
                      pause=PAUSE_SECONDS, log=None):
-    """Time the contenders on one configuration; return medians and ratios.
-
-    Parameters
-    ----------
-    config : Config
-    X : ndarray of shape (n_all, n_features), in ``config.dtype``
-    n_samples : dict of contender name to the number of rows it trains on
-    learning_rate : float
-    repeats : int
-        Number of interleaved rounds.
-    gemm_trials : int
-        Number of GEMM-rate trials per round.
-    pause : float
-        Seconds of idle time before each timed call (see ``_common.interleave``).
-    log : callable, optional
-        Receives progress lines.
-
-    Returns
-    -------
-    dict with the config, the samples per second of each contender (None when
-    skipped), the raw times, the GEMM rate and bound, and the ratios.
-    """
-    subsets = {name: X[:count] for name, count in n_samples.items()}
+    """Time the contenders on one configuration, each fit one pass over its
+    ``n_samples`` rows of X; return ``_common.time_contenders``'s result with the
+    config, the GEMM bound and skgen's share of it."""
     fits = {"skgen": fit_skgen}
     if config.visible == "bernoulli":  # sklearn has no Gaussian RBM
         fits["sklearn"] = fit_sklearn
     if torch is not None:
-        subsets["torch"] = torch.from_numpy(subsets["torch"])
         fits["torch"] = fit_torch
+    subsets = {name: X[:n_samples[name]] for name in fits}
+    if "torch" in subsets:
+        subsets["torch"] = torch.from_numpy(subsets["torch"])
     # Warm-up, untimed: Numba loads or compiles the kernels for this dtype, and
     # every contender touches its code and data once.
     for name, fit in fits.items():
         fit(subsets[name][: 20 * config.batch_size], config, learning_rate)
 
-    tasks = {
-        name: timed(fit, subsets[name], config, learning_rate)
-        for name, fit in fits.items()
-    }
+    tasks = {name: timed(fit, subsets[name], config, learning_rate)
+             for name, fit in fits.items()}
     tasks["gemm"] = gemm_bound_task(config, X.shape[1], gemm_trials)
-
-    def progress(round_index, name, measurement):
-        if log is None:
-            return
-        if name == "gemm":
-            shown = f"{np.median(measurement) / 1e9:.1f} Gflop/s"
-        else:
-            rate = n_samples[name] / measurement
-            shown = f"{measurement:.3f} s ({rate:,.0f} samples/s)"
-        log(f"  {config.label} {config.dtype} round {round_index + 1}: {name:<7} {shown}")
-
-    measurements = interleave(tasks, repeats, pause=pause, progress=progress)
-    rates = {name: None for name in CONTENDERS}
-    for name in fits:
-        rates[name] = median_rate(n_samples[name], measurements[name])
-    gemm_flops = float(np.median(measurements["gemm"]))
-    gemm_bound = gemm_flops / (FLOPS_PER_SAMPLE * X.shape[1] * config.n_components)
-    return {
-        "config": config,
-        "rates": rates,
-        "times": {name: measurements[name] for name in fits},
-        "n_samples": {name: n_samples[name] for name in fits},
-        "learning_rate": learning_rate,
-        "gemm_flops": gemm_flops,
-        "gemm_bound": gemm_bound,
-        "skgen_vs_sklearn": ratio(rates["skgen"], rates["sklearn"]),
-        "skgen_vs_torch": ratio(rates["skgen"], rates["torch"]),
-        "skgen_of_bound": ratio(rates["skgen"], gemm_bound),
-    }
+    n_items = {name: n_samples[name] for name in fits}
+    result = time_contenders(tasks, n_items, repeats, f"{config.label} {config.dtype}",
+                             pause=pause, log=log)
+    gemm_bound = result["gemm_flops"] / (
+        FLOPS_PER_SAMPLE * X.shape[1] * config.n_components)
+    return {**result, "config": config, "gemm_bound": gemm_bound,
+            "skgen_of_bound": ratio(result["rates"]["skgen"], gemm_bound)}
 
 
 # -- report -----------------------------------------------------------------------------
-
-
-TABLE_HEADERS = (
-    "model",
-    "dtype",
-    "skgen",
-    "sklearn",
-    "torch",
-    "skgen/sklearn",
-    "skgen/torch",
-    "GEMM Gflop/s",
-    "GEMM bound",
-    "skgen % bound",
-)
-
-
-def table_rows(results):
-    """Rows of the results table, as strings."""
-    rows = []
-    for result in results:
-        config, rates = result["config"], result["rates"]
-        rows.append([
-            config.label,
-            config.dtype,
-            format_number(rates["skgen"]),
-            format_number(rates["sklearn"]),
-            format_number(rates["torch"]),
-            format_ratio(result["skgen_vs_sklearn"]),
-            format_ratio(result["skgen_vs_torch"]),
-            format_number(result["gemm_flops"] / 1e9, digits=1),
-            format_number(result["gemm_bound"]),
-            format_percent(result["skgen_of_bound"]),
-        ])
-    return rows
 
 
 def notes(n_samples, repeats, learning_rate, pause):
     """Lines explaining the table."""
     counts = ", ".join(f"{name} {count}" for name, count in n_samples.items())
     lines = [
-        "Throughput in training samples per second (median of "
-        f"{repeats} interleaved repeats); ratios are ratios of medians.",
-        f"One fit = one pass of PCD-1 over the first N shuffled MNIST rows: {counts}; "
+        ("Throughput in training samples per second (median of "
+        f"{repeats} interleaved repeats); ratios are ratios of medians."),
+        (f"One fit = one pass of PCD-1 over the first N shuffled MNIST rows: {counts}; "
         f"n_iter 1; learning_rate {learning_rate:g} (Bernoulli, pixels in [0, 1]) "
         f"and {GAUSSIAN_LEARNING_RATE:g} (Gaussian, sigma = 1, standardised pixels; "
-        "sklearn has no Gaussian RBM).",
-        "GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product "
-        "/ (10 * 784 * H) flops per sample.",
+        "sklearn has no Gaussian RBM)."),
+        ("GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product "
+        "/ (10 * 784 * H) flops per sample."),
         f"Each timed call follows {pause:g} s of idle time.",
     ]
     if torch is None:
@@ -326,91 +243,17 @@ def notes(n_samples, repeats, learning_rate, pause):
     return lines
 
 
-def report(results, info, n_samples, repeats, learning_rate, pause, markdown,
-           warning=None):
-    """The full report: run description, table and notes (and a warning, if any)."""
-    table = format_table(TABLE_HEADERS, table_rows(results), markdown=markdown,
-                         left_columns=2)
-    explanation = notes(n_samples, repeats, learning_rate, pause)
-    if warning:
-        explanation.append(warning)
-    if markdown:
-        return "\n\n".join([
-            "### RBMs, PCD-1 training speed (samples/s)",
-            format_info(info, markdown=True),
-            table,
-            "\n".join(f"- {line}" for line in explanation),
-        ])
-    title = "RBMs, PCD-1 training speed (samples/s)"
-    return "\n\n".join([
-        f"{title}\n{'=' * len(title)}",
-        format_info(info),
-        table,
-        "\n".join(explanation),
-    ])
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Benchmark PCD-1 training of RBMs: skgen vs sklearn vs PyTorch "
         "(CPU), with a GEMM bound.",
     )
+    add_speed_arguments(parser)
     parser.add_argument("--visible", choices=(*VISIBLE_UNITS, "all"), default="all",
                         help="which visible units to benchmark (default all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 1000 samples and 2 repeats")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="interleaved repeats per configuration (default 5, quick 2)")
-    parser.add_argument("--n-samples", type=int, default=None,
-                        help="rows per fit (default all 5000, quick 1000)")
-    parser.add_argument("--sklearn-samples", type=int, default=None,
-                        help="rows per sklearn fit, if it should be fewer (default: "
-                        "as --n-samples)")
-    parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="cap the BLAS, OpenMP and PyTorch thread pools (default: "
-                        "the libraries' own defaults)")
-    parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
-                        help="seconds of idle time before each timed call, so that "
-                        "the previous contender's BLAS threads stop spinning "
-                        f"(default {PAUSE_SECONDS:g})")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the results as Markdown, for benchmarks/RESULTS.md")
-    args = parser.parse_args(argv)
-    if args.repeats is None:
-        args.repeats = 2 if args.quick else 5
-    if args.n_samples is None:
-        args.n_samples = 1000 if args.quick else 5000
-    if args.sklearn_samples is None:
-        args.sklearn_samples = args.n_samples
-    counts = (args.repeats, args.n_samples, args.sklearn_samples, args.threads or 1)
-    if min(counts) < 1 or args.pause < 0:
-        parser.error("--repeats, --n-samples, --sklearn-samples and --threads must be "
-                     "positive, and --pause not negative")
-    return args
-
-
-def main(argv=None):
-    args = parse_args(argv)
-
-    def log(line):
-        print(line, file=sys.stderr, flush=True)
-
-    busy_share = cpu_busy_share()
-    warning = busy_warning(busy_share)
-    if warning:
-        log(warning)
-    if torch is None:
-        log(f"torch: skipped, {TORCH_MISSING}")
-    with limit_threads(args.threads, torch):
-        info = machine_info(torch)  # at the start: date, load average, threads
-        if busy_share is not None:
-            info["cpu busy before start"] = f"{100 * busy_share:.0f}%"
-        results, n_samples = run(args, log)
-    if load_average() is not None:
-        info["load average (end)"] = load_average()
-    print(report(results, info, n_samples, args.repeats, args.learning_rate,
-                 args.pause, args.markdown, warning))
+    parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE,
+                        help=f"of the Bernoulli RBMs (default {LEARNING_RATE:g})")
+    return check_speed_arguments(parser, parser.parse_args(argv))
 
 
 def run(args, log):
@@ -420,13 +263,7 @@ def run(args, log):
     data = {"bernoulli": dtype_copies(X, DTYPES),
             "gaussian": dtype_copies(standardised, DTYPES)}
     visible_units = VISIBLE_UNITS if args.visible == "all" else (args.visible,)
-    n_all = X.shape[0]
-    n_samples = {
-        "skgen": min(args.n_samples, n_all),
-        "sklearn": min(args.sklearn_samples, n_all),
-    }
-    if torch is not None:
-        n_samples["torch"] = min(args.n_samples, n_all)
+    n_samples = rows_per_contender(args, X.shape[0], torch)
     gemm_trials = 10 if args.quick else 30
     results = []
     for visible in visible_units:
@@ -441,6 +278,17 @@ def run(args, log):
                     args.repeats, gemm_trials, pause=args.pause, log=log,
                 ))
     return results, n_samples
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    results, n_samples, info, warning = run_speed_benchmark(run, args, torch,
+                                                            TORCH_MISSING)
+    explanation = notes(n_samples, args.repeats, args.learning_rate, args.pause)
+    if warning:
+        explanation.append(warning)
+    print(format_speed_report("RBMs, PCD-1 training speed (samples/s)", info, results,
+                              explanation, args.markdown))
 
 
 if __name__ == "__main__":
