@@ -25,15 +25,15 @@ import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from sklearn.datasets import load_sample_images  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.feature_extraction.image import extract_patches_2d  # noqa: E402
-from sklearn.mixture import GaussianMixture  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_sample_images
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.image import extract_patches_2d
+from sklearn.mixture import GaussianMixture
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from skgen import GaussianBernoulliRBM  # noqa: E402
+from skgen import GaussianBernoulliRBM
 
 PATCH = (8, 8)
 

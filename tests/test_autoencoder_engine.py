@@ -16,7 +16,7 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOpti
 from skgen.autoencoder import _engine
 from skgen.autoencoder._activations import ACTIVATIONS
 from skgen.autoencoder._engine import Network
-from skgen.autoencoder._losses import LOSSES, loss_and_delta
+from skgen.autoencoder._losses import LOG_LOSS, LOSSES, loss_and_delta
 from skgen.autoencoder._noise import NO_NOISE, NOISE_MODELS, corrupt_rows
 from skgen.autoencoder._optimizers import SOLVERS, update
 from skgen.autoencoder._regularizers import CONTRACTION, NO_PENALTY, SPARSITY
@@ -118,6 +118,33 @@ def test_gradient_of_every_hidden_activation_and_penalty(activation, penalty, ti
 )
 def test_gradient_of_every_loss_and_output_activation(loss, output_activation):
     check_gradient("tanh", output_activation, loss, "contraction", tied=False)
+
+
+def test_gradient_of_the_softmax_log_loss():
+    """The classifiers' loss: -sum t log softmax(z), with probability targets."""
+    rng = np.random.RandomState(0)
+    network = Network([5, 4, 3], ["sigmoid", "identity"])
+    params = 2 * network.initial_params(rng, np.float64, 6.0)
+    inputs = rng.uniform(0, 1, (7, 5))
+    targets = rng.dirichlet(np.ones(3), size=7)
+
+    def objective(flat):
+        (w1, w2), (b1, b2) = network.coefs(flat), network.intercepts(flat)
+        logits = expit(inputs @ w1 + b1) @ w2 + b2
+        log_proba = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return -np.sum(targets * log_proba)
+
+    codes, penalty_params = np.zeros(2, dtype=np.int64), np.zeros((2, 2))
+    activations = network.buffer(7, np.float64)
+    activations[:inputs.size] = inputs.ravel()
+    grads = np.zeros_like(params)
+    total = _engine.loss_and_gradient(
+        params, grads, network.layers, codes, penalty_params, LOG_LOSS, targets,
+        activations, network.buffer(7, np.float64), network.columns(np.float64), 7, 7,
+    )
+    assert total == pytest.approx(objective(params), rel=1e-12)
+    expected = ref.finite_difference_gradient(objective, params) / 7
+    assert_allclose(grads, expected, rtol=1e-6, atol=1e-8 * np.abs(expected).max())
 
 
 def test_backward_composes_with_forward_and_gives_the_input_gradient():

@@ -183,6 +183,36 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """Fit (``reset``) or update, in ``state``, what :meth:`sample` needs from
         the data X."""
 
+    def _epoch_runner(self, network, batch_size, n_features, dtype):
+        """A function ``(X_parts, order, params, grads, state) -> total`` that runs
+        one training epoch (one compiled call) and returns the objective summed
+        over the rows; it owns the scratch buffers of ``batch_size`` rows."""
+        penalties, penalty_params = self._penalties(network.n_layers)
+        noise, noise_level = self._noise()
+        buffers = (
+            network.buffer(batch_size, dtype),
+            network.buffer(batch_size, dtype),
+            np.empty(batch_size * n_features, dtype=dtype),
+            network.columns(dtype),
+        )
+
+        def run_epoch(X_parts, order, params, grads, state):
+            return _engine.fit_epoch(
+                *X_parts, order, batch_size, params, grads, network.layers, penalties,
+                penalty_params, LOSSES[self.loss], noise, float(noise_level),
+                SOLVERS[self.solver], state["_moments"], state["_n_updates"],
+                float(self.learning_rate_init), float(self.momentum),
+                bool(self.nesterovs_momentum), float(self.beta_1), float(self.beta_2),
+                float(self.epsilon), float(self.alpha), state["_streams"], *buffers,
+            )
+
+        return run_epoch
+
+    def _weight_penalty(self, network, params):
+        """The L2 term that sklearn adds to every batch's loss, at the current weights."""
+        weights = params[:network.n_coefs]
+        return 0.5 * self.alpha * float(np.dot(weights, weights))
+
     # -- fitting ----------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -324,7 +354,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             "_no_improvement_count": 0,
             "n_layers_": network.n_layers + 1,
             "n_outputs_": X.shape[1],
-            "out_activation_": self.output_activation,
+            "out_activation_": network.activations[-1],
         }
 
     def _continued_state(self):
@@ -348,7 +378,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 "start anew."
             )
         state["_network"] = network
-        state["out_activation_"] = self.output_activation
+        state["out_activation_"] = network.activations[-1]
         # The stopping rule's records, when early_stopping changed since the last fit.
         if self.early_stopping and state["validation_scores_"] is None:
             state["validation_scores_"] = []
@@ -387,34 +417,15 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         if state["_streams"].shape[0] < batch_size:
             extra = row_streams(rng, batch_size - state["_streams"].shape[0])
             state["_streams"] = np.concatenate([state["_streams"], extra])
-        dtype = params.dtype
-        dense, data, indices, indptr = as_dense_and_csr(X)
-        penalties, penalty_params = self._penalties(network.n_layers)
-        noise, noise_level = self._noise()
-        buffers = (
-            network.buffer(batch_size, dtype),
-            network.buffer(batch_size, dtype),
-            np.empty(batch_size * n_features, dtype=dtype),
-            network.columns(dtype),
-        )
+        X_parts = as_dense_and_csr(X)
+        run_epoch = self._epoch_runner(network, batch_size, n_features, params.dtype)
         n_batches = -(-n_samples // batch_size)
         grads = np.empty_like(params)
         n_epochs = 1 if incremental else self.max_iter
         for _ in range(n_epochs):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            total = _engine.fit_epoch(
-                dense, data, indices, indptr, order.astype(np.int64), batch_size, params,
-                grads, network.layers, penalties, penalty_params,
-                LOSSES[self.loss], noise, float(noise_level), SOLVERS[self.solver],
-                state["_moments"], state["_n_updates"], float(self.learning_rate_init),
-                float(self.momentum), bool(self.nesterovs_momentum), float(self.beta_1),
-                float(self.beta_2), float(self.epsilon), float(self.alpha),
-                state["_streams"], *buffers,
-            )
-            weights = params[:network.n_coefs]
-            # sklearn adds the L2 term of the current weights to every batch's loss.
-            l2 = 0.5 * self.alpha * n_batches * float(np.dot(weights, weights))
-            loss = total / n_samples + l2 / n_samples
+            total = run_epoch(X_parts, order.astype(np.int64), params, grads, state)
+            loss = (total + n_batches * self._weight_penalty(network, params)) / n_samples
             if not (np.isfinite(loss) and np.isfinite(params).all()):
                 raise DivergenceError(
                     f"{type(self).__name__} diverged in training pass "

@@ -26,7 +26,13 @@ from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
 from ..utils._random import normal_row, sample_probabilities
 from ._activations import ACTIVATIONS, IDENTITY, RELU, SIGMOID, activate, derivative
-from ._losses import BCE, bce_loss_and_delta, loss_and_delta, mse_loss_and_delta
+from ._losses import (
+    BCE,
+    LOG_LOSS,
+    bce_loss_and_delta,
+    loss_and_delta,
+    mse_loss_and_delta,
+)
 from ._noise import NO_NOISE, corrupt_rows
 from ._optimizers import update
 from ._regularizers import (
@@ -242,7 +248,9 @@ def forward(params, layers, activations, n_rows, capacity, first, last):
 
 
 @kernel
-def _bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n):
+def bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n):
+    """The binary cross-entropy of sigmoid outputs with pre-activations
+    ``pre_activations + bias`` (see ``_output_delta``, which zeroes the sums)."""
     for i in range(delta.shape[0]):
         z_row, target_row, delta_row = pre_activations[i], targets[i], delta[i]
         for j in range(bias.shape[0]):
@@ -268,6 +276,29 @@ def _mse_rows(activation, pre_activations, bias, targets, delta, bias_grad,
 
 
 @kernel
+def _log_loss_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns,
+                   inv_n):
+    """The softmax cross-entropy: ``delta = (softmax(z) - t) / n`` row by row."""
+    for i in range(delta.shape[0]):
+        z_row, target_row, delta_row = pre_activations[i], targets[i], delta[i]
+        largest = z_row[0] + bias[0]
+        for j in range(bias.shape[0]):
+            largest = max(largest, z_row[j] + bias[j])
+        total = 0 * largest
+        for j in range(bias.shape[0]):
+            shifted = z_row[j] + bias[j] - largest
+            delta_row[j] = np.exp(shifted)
+            total += delta_row[j]
+        log_total = np.log(total)
+        for j in range(bias.shape[0]):
+            shifted = z_row[j] + bias[j] - largest
+            loss_columns[j] += target_row[j] * (log_total - shifted)
+            scaled = (delta_row[j] / total - target_row[j]) * inv_n
+            delta_row[j] = scaled
+            bias_grad[j] += scaled
+
+
+@kernel
 def _output_delta(loss, activation, pre_activations, bias, targets, delta, bias_grad,
                   loss_columns, inv_n):
     """The loss of the output layer and its gradient, in one pass.
@@ -280,7 +311,10 @@ def _output_delta(loss, activation, pre_activations, bias, targets, delta, bias_
     # constant: LLVM does not always hoist a switch out of a loop that is inlined
     # into a larger kernel, and a loop with a switch inside does not vectorise.
     if loss == BCE:
-        _bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
+        bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
+    elif loss == LOG_LOSS:
+        _log_loss_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns,
+                       inv_n)
     elif activation == SIGMOID:
         _mse_rows(SIGMOID, pre_activations, bias, targets, delta, bias_grad,
                   loss_columns, inv_n)

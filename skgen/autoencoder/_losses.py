@@ -8,6 +8,12 @@ output distribution up to a constant:
 - ``bce``: ``-sum_j x_j log a_j + (1 - x_j) log(1 - a_j)``, a Bernoulli, for data
   in [0, 1]. It needs the sigmoid output ``a = sigmoid(z)`` and is computed from
   the pre-activation z, as ``softplus(z) - x z``, which cannot overflow.
+
+A classifier's output layer has one more loss, which is not a sum over units:
+
+- ``log_loss``: the cross-entropy ``-sum_j t_j log softmax(z)_j`` of a softmax
+  output and one-hot (or probability) targets t, computed row by row in
+  ``_engine._log_loss_rows``. It ignores the layer's activation.
 """
 
 import numpy as np
@@ -21,6 +27,10 @@ from ._activations import activate, derivative, like
 LOSSES = {"mse": 0, "bce": 1}
 MSE = LOSSES["mse"]
 BCE = LOSSES["bce"]
+
+#: The code of the softmax cross-entropy, for classifiers only (not an autoencoder's
+#: ``loss`` option).
+LOG_LOSS = 2
 
 _JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
 

@@ -1,0 +1,138 @@
+"""Greedy layer-wise pretraining, shared by DBN and DBNClassifier."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+
+from ..rbm import BernoulliRBM, GaussianBernoulliRBM
+
+#: The RBM training parameters that take one value per layer, and the
+#: constraint on each value.
+PER_LAYER_CONSTRAINTS = {
+    "learning_rate": Interval(Real, 0, None, closed="neither"),
+    "batch_size": Interval(Integral, 1, None, closed="left"),
+    "n_iter": Interval(Integral, 0, None, closed="left"),
+    "n_gibbs_steps": Interval(Integral, 1, None, closed="left"),
+    "persistent": "boolean",
+    "momentum": Interval(Real, 0, 1, closed="left"),
+    "weight_decay": Interval(Real, 0, None, closed="left"),
+}
+
+#: The parameter constraints of greedy pretraining.
+PRETRAINING_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "visible_units": [StrOptions({"bernoulli", "gaussian"})],
+    **{name: [constraint, "array-like"]
+       for name, constraint in PER_LAYER_CONSTRAINTS.items()},
+    "shuffle": ["boolean"],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+}
+
+#: The RBM class of the bottom layer, by ``visible_units``; the layers above it
+#: are BernoulliRBMs.
+VISIBLE_UNITS = {"bernoulli": BernoulliRBM, "gaussian": GaussianBernoulliRBM}
+
+
+def layer_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a list of ints, or a ValueError."""
+    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes))
+    if (
+        sizes.ndim != 1
+        or sizes.size == 0
+        or sizes.dtype.kind not in "iuf"
+        or np.any(sizes < 1)
+        or np.any(sizes != np.round(sizes))
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a non-empty sequence of positive integers, "
+            f"got {hidden_layer_sizes!r}."
+        )
+    return [int(size) for size in sizes]
+
+
+def layer_values(estimator, name, n_layers):
+    """The value of a per-layer parameter for each layer: a scalar repeated, or a
+    sequence of one value per layer, each checked against its constraint (the
+    RBMs skip their own checks inside the estimator's ``fit``)."""
+    value = getattr(estimator, name)
+    if isinstance(value, str) or not np.iterable(value):
+        return [value] * n_layers
+    # numpy scalars become Python ones, which the RBMs accept.
+    values = [v.item() if isinstance(v, np.generic) else v for v in value]
+    if len(values) != n_layers:
+        raise ValueError(
+            f"{name} must be a scalar or have one value per layer: "
+            f"hidden_layer_sizes has {n_layers} layers, but {name} has "
+            f"{len(values)} values ({value!r})."
+        )
+    for layer, item in enumerate(values):
+        validate_parameter_constraints(
+            {f"{name}[{layer}]": [PER_LAYER_CONSTRAINTS[name]]},
+            {f"{name}[{layer}]": item}, type(estimator).__name__,
+        )
+    return values
+
+
+def layer_seeds(rng, n_layers):
+    """The ``random_state`` of each layer's RBM, drawn first from the DBN's stream."""
+    return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_layers)]
+
+
+def pretrain(estimator, X, rng, labels=None, **rbm_params):
+    """Fit a stack of RBMs greedily, bottom to top, and return them.
+
+    Layer l is an RBM with ``hidden_layer_sizes[l]`` hidden units, fitted to the
+    mean activations P(h|v) of the layer below it (X for layer 0), with the
+    per-layer training parameters of ``estimator`` and ``random_state`` from
+    :func:`layer_seeds`. With ``labels`` (one-hot rows), the top RBM is fitted
+    to the columns of its input followed by the labels.
+    """
+    sizes = layer_sizes(estimator.hidden_layer_sizes)
+    n_layers = len(sizes)
+    values = {name: layer_values(estimator, name, n_layers)
+              for name in PER_LAYER_CONSTRAINTS}
+    seeds = layer_seeds(rng, n_layers)
+    rbms = []
+    data = X
+    for layer, size in enumerate(sizes):
+        model = VISIBLE_UNITS[estimator.visible_units] if layer == 0 else BernoulliRBM
+        rbm = model(
+            size,
+            **{name: values[name][layer] for name in PER_LAYER_CONSTRAINTS},
+            shuffle=estimator.shuffle,
+            verbose=estimator.verbose,
+            random_state=seeds[layer],
+            **rbm_params,
+        )
+        if layer == n_layers - 1 and labels is not None:
+            if model is not BernoulliRBM:
+                raise ValueError(
+                    "The label units join the visible layer of the top RBM, which "
+                    "must be a BernoulliRBM: with visible_units='gaussian', fit with "
+                    "y needs at least two hidden layers."
+                )
+            data = join_labels(data, labels)
+        rbms.append(rbm.fit(data))
+        if layer < n_layers - 1:
+            data = rbm.transform(data)
+    return rbms
+
+
+def join_labels(data, labels):
+    """The columns of data followed by the one-hot labels, in data's dtype."""
+    labels = labels.astype(data.dtype)
+    if sp.issparse(data):
+        return sp.hstack([data, sp.csr_matrix(labels)], format="csr")
+    return np.hstack([data, labels])
+
+
+def one_hot(encoded, n_classes, dtype):
+    """Rows of the identity of size ``n_classes``, picked by ``encoded``."""
+    return np.eye(n_classes, dtype=dtype)[encoded]

@@ -1,0 +1,362 @@
+"""Kernels of the variational autoencoder: the Gaussian code layer, the decoder's
+likelihoods, one training epoch, and the importance weights of log p(x).
+
+The encoder and the decoder are two networks of the autoencoder engine whose
+parameters are consecutive slices of one flat vector (the encoder's, the
+decoder's, then, for the Gaussian likelihood, the log-variances of the
+features). The encoder's output slot holds ``[mu | log_var]`` of q(z|x); the
+decoder's first slot the code z. A batch runs the engine's ``forward`` and
+``backward`` on each network; the kernels here join them at the code layer
+(reparameterisation and KL term) and at the output (the likelihood).
+"""
+
+import numpy as np
+
+from ..autoencoder._engine import (
+    FAN_IN,
+    FAN_OUT,
+    INTERCEPT,
+    backward,
+    bce_rows,
+    coef,
+    forward,
+    intercept,
+    slot,
+)
+from ..autoencoder._losses import bce_loss_and_delta
+from ..autoencoder._optimizers import update
+from ..utils._batches import gather_rows
+from ..utils._blas import gemm
+from ..utils._numba import float64_as_uint64_bits, inline_kernel, kernel
+from ..utils._random import normal_row
+
+#: The names accepted by ``likelihood``, and their codes.
+LIKELIHOODS = {"bernoulli": 0, "gaussian": 1}
+BERNOULLI = LIKELIHOODS["bernoulli"]
+GAUSSIAN = LIKELIHOODS["gaussian"]
+
+_LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+@inline_kernel
+def n_network_params(layers):
+    """Length of a network's flat parameter vector: its last bias ends it."""
+    last = layers.shape[0] - 1
+    return layers[last, INTERCEPT] + layers[last, FAN_OUT]
+
+
+@inline_kernel
+def split_params(params, encoder, decoder):
+    """The encoder's, the decoder's and the log-variances' slices of ``params``."""
+    n_encoder = n_network_params(encoder)
+    n_decoder = n_network_params(decoder)
+    return (params[:n_encoder], params[n_encoder:n_encoder + n_decoder],
+            params[n_encoder + n_decoder:])
+
+
+# -- random streams keyed by the data ---------------------------------------------------
+
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_S32 = np.uint64(32)
+
+
+@kernel
+def content_streams(dense, data, indices, indptr, seed, row, out):
+    """``out[i]``: a stream state that depends only on ``seed`` and the values of
+    row i of X (dense, or CSR when ``dense`` is empty).
+
+    So a Monte Carlo estimate of a row (its codes) does not depend on the row's
+    position, on the other rows, nor, for values exact in float32, on the dtype.
+    ``row`` is scratch for one row, float64.
+    """
+    one_row = row.reshape((1, row.shape[0]))
+    order = np.arange(out.shape[0])
+    for i in range(out.shape[0]):
+        gather_rows(dense, data, indices, indptr, order, i, one_row)
+        state = seed
+        for j in range(row.shape[0]):
+            value = row[j] + 0.0  # one bit pattern for zero: -0.0 + 0.0 is 0.0
+            bits = float64_as_uint64_bits(value)
+            state = (state ^ bits ^ (bits >> _S32)) * _HASH_MULTIPLIER + np.uint64(j)
+        out[i] = state
+
+
+# -- the code layer -------------------------------------------------------------------
+
+
+@kernel
+def sample_codes(stats, codes, noise, streams, normals):
+    """``codes = mu + exp(log_var / 2) * noise`` with ``noise`` standard normal.
+
+    ``stats`` holds ``[mu | log_var]`` per row; row i draws its normals from
+    ``streams[i]`` (in float64, so float32 and float64 models draw alike) into
+    ``normals``, float64 scratch of even length at least the code size.
+    """
+    n_rows, n_components = codes.shape
+    half = codes.dtype.type(0.5)
+    for i in range(n_rows):
+        streams[i] = normal_row(streams[i], normals)
+        for j in range(n_components):
+            eps = codes.dtype.type(normals[j])
+            noise[i, j] = eps
+            codes[i, j] = stats[i, j] + np.exp(half * stats[i, n_components + j]) * eps
+
+
+@kernel
+def code_delta(stats, noise, code_grad, beta, delta, bias_grad, inv_n):
+    """The gradient at the encoder's outputs ``[mu | log_var]``, and the KL term.
+
+    ``code_grad`` is d(reconstruction loss)/dz, already divided by n; the KL
+    term ``-1/2 sum(1 + log_var - exp(log_var) - mu**2)`` adds
+    ``beta * mu / n`` and ``beta * (exp(log_var) - 1) / (2 n)``. The path
+    through ``z = mu + exp(log_var / 2) eps`` gives ``dz`` and
+    ``dz * eps * exp(log_var / 2) / 2``. ``bias_grad`` gets the column sums.
+    Returns the KL divergence summed over the rows (without beta), in float64.
+    """
+    n_rows, n_components = noise.shape
+    dtype = delta.dtype.type
+    half = dtype(0.5)
+    one = dtype(1.0)
+    scaled_beta = dtype(beta) * inv_n
+    total = 0.0
+    bias_grad[:] = 0
+    for i in range(n_rows):
+        row_total = 0.0
+        for j in range(n_components):
+            mean = stats[i, j]
+            log_var = stats[i, n_components + j]
+            variance = np.exp(log_var)
+            grad = code_grad[i, j]
+            mean_delta = grad + scaled_beta * mean
+            log_var_delta = (half * grad * noise[i, j] * np.sqrt(variance)
+                             + half * scaled_beta * (variance - one))
+            delta[i, j] = mean_delta
+            delta[i, n_components + j] = log_var_delta
+            bias_grad[j] += mean_delta
+            bias_grad[n_components + j] += log_var_delta
+            row_total += one + log_var - variance - mean * mean
+        total += -0.5 * row_total
+    return total
+
+
+@inline_kernel
+def kl_divergence(stats_row, n_components):
+    """KL(q(z|x) || N(0, I)) of one row of ``[mu | log_var]``, in float64."""
+    total = 0.0
+    for j in range(n_components):
+        mean = float(stats_row[j])
+        log_var = float(stats_row[n_components + j])
+        total += 1.0 + log_var - np.exp(log_var) - mean * mean
+    return -0.5 * total
+
+
+# -- the likelihood ---------------------------------------------------------------------
+
+
+@kernel
+def _gaussian_rows(means, bias, log_var, targets, delta, bias_grad, log_var_grad,
+                   loss_columns, precision, inv_n):
+    half = means.dtype.type(0.5)
+    one = means.dtype.type(1.0)
+    for j in range(log_var.shape[0]):
+        precision[j] = np.exp(-log_var[j])
+    for i in range(delta.shape[0]):
+        mean_row, target_row, delta_row = means[i], targets[i], delta[i]
+        for j in range(bias.shape[0]):
+            difference = mean_row[j] + bias[j] - target_row[j]
+            weighted = difference * precision[j]
+            squared = difference * weighted
+            loss_columns[j] += half * (log_var[j] + squared)
+            scaled = weighted * inv_n
+            delta_row[j] = scaled
+            bias_grad[j] += scaled
+            log_var_grad[j] += half * (one - squared) * inv_n
+
+
+@kernel
+def output_delta(likelihood, pre_activations, bias, log_var, targets, delta, bias_grad,
+                 log_var_grad, loss_columns, scratch, inv_n):
+    """The negative log-likelihood of the targets under the decoder, and its
+    gradient, in one pass.
+
+    ``pre_activations + bias`` are the logits (Bernoulli) or the means
+    (Gaussian, with variances ``exp(log_var)`` per feature). ``delta`` gets
+    dloss/d(pre-activation) / n; ``bias_grad``, ``log_var_grad`` and
+    ``loss_columns`` (zero on entry) the column sums; ``scratch`` is as wide as a
+    row. Returns the loss summed over the rows, in float64.
+    """
+    if likelihood == BERNOULLI:
+        bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
+    else:
+        _gaussian_rows(pre_activations, bias, log_var, targets, delta, bias_grad,
+                       log_var_grad, loss_columns, scratch, inv_n)
+    total = 0.0
+    for j in range(bias.shape[0]):
+        total += loss_columns[j]
+    if likelihood == GAUSSIAN:
+        total += 0.5 * _LOG_2PI * bias.shape[0] * delta.shape[0]
+    return total
+
+
+@kernel
+def _decoder_pre_activations(params, decoder, activations, n_rows, capacity):
+    """Run the decoder but for its last activation; return its last slot."""
+    last = decoder.shape[0] - 1
+    one = params.dtype.type(1.0)
+    forward(params, decoder, activations, n_rows, capacity, 0, last)
+    outputs = slot(activations, decoder, last + 1, n_rows, capacity)
+    gemm(one, slot(activations, decoder, last, n_rows, capacity), False,
+         coef(params, decoder, last), False, 0 * one, outputs)
+    return outputs
+
+
+# -- training ---------------------------------------------------------------------------
+
+
+@kernel
+def loss_and_gradient(params, grads, encoder, decoder, likelihood, beta, penalties,
+                      penalty_params, streams, encoder_activations, encoder_deltas,
+                      decoder_activations, decoder_deltas, noise, normals, columns,
+                      n_rows, capacity):
+    """The negative ELBO of a batch (beta-weighted KL), summed over its rows, and
+    the gradient of its mean.
+
+    Slot 0 of ``encoder_activations`` holds the batch. The reconstruction term
+    uses one reparameterised code per row, drawn from ``streams[i]``; the KL
+    term is analytic. ``penalties`` are the engine's (none).
+    """
+    encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
+    encoder_grads, decoder_grads, log_var_grad = split_params(grads, encoder, decoder)
+    n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
+    n_components = decoder[0, FAN_IN]
+    one = params.dtype.type(1.0)
+    inv_n = one / n_rows
+
+    forward(encoder_params, encoder, encoder_activations, n_rows, capacity, 0, n_encoder)
+    stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
+    batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
+    sample_codes(stats, slot(decoder_activations, decoder, 0, n_rows, capacity),
+                 batch_noise, streams, normals)
+
+    pre_activations = _decoder_pre_activations(decoder_params, decoder,
+                                               decoder_activations, n_rows, capacity)
+    bias_grad = intercept(decoder_grads, decoder, n_decoder - 1)
+    loss_columns = columns[0, :bias_grad.shape[0]]
+    bias_grad[:] = 0
+    log_var_grad[:] = 0
+    loss_columns[:] = 0
+    total = output_delta(
+        likelihood, pre_activations, intercept(decoder_params, decoder, n_decoder - 1),
+        log_var, slot(encoder_activations, encoder, 0, n_rows, capacity),
+        slot(decoder_deltas, decoder, n_decoder, n_rows, capacity), bias_grad,
+        log_var_grad, loss_columns, columns[1, :bias_grad.shape[0]], inv_n,
+    )
+    backward(decoder_params, decoder_grads, decoder, penalties, penalty_params,
+             decoder_activations, decoder_deltas, columns, n_rows, capacity, True)
+
+    kl = code_delta(stats, batch_noise,
+                    slot(decoder_deltas, decoder, 0, n_rows, capacity), beta,
+                    slot(encoder_deltas, encoder, n_encoder, n_rows, capacity),
+                    intercept(encoder_grads, encoder, n_encoder - 1), inv_n)
+    backward(encoder_params, encoder_grads, encoder, penalties, penalty_params,
+             encoder_activations, encoder_deltas, columns, n_rows, capacity, False)
+    return total + beta * kl
+
+
+@kernel
+def fit_epoch(dense, data, indices, indptr, order, batch_size, params, grads, encoder,
+              decoder, likelihood, beta, solver, moments, n_updates, learning_rate,
+              momentum, nesterov, beta_1, beta_2, epsilon, streams, penalties,
+              penalty_params, encoder_activations, encoder_deltas, decoder_activations,
+              decoder_deltas, noise, normals, columns):
+    """One pass over the rows ``order`` of X (dense, or CSR when ``dense`` is
+    empty) in mini-batches of ``batch_size`` rows: ``loss_and_gradient`` then
+    one optimiser step per batch. Returns the objective summed over the rows."""
+    n_samples = order.shape[0]
+    total = 0.0
+    for start in range(0, n_samples, batch_size):
+        n_rows = min(batch_size, n_samples - start)
+        gather_rows(dense, data, indices, indptr, order, start,
+                    slot(encoder_activations, encoder, 0, n_rows, batch_size))
+        total += loss_and_gradient(
+            params, grads, encoder, decoder, likelihood, beta, penalties,
+            penalty_params, streams, encoder_activations, encoder_deltas,
+            decoder_activations, decoder_deltas, noise, normals, columns, n_rows,
+            batch_size,
+        )
+        update(solver, params, grads, moments, n_updates, 0, 0.0, learning_rate,
+               momentum, nesterov, beta_1, beta_2, epsilon)
+    return total
+
+
+# -- evaluation -------------------------------------------------------------------------
+
+
+@kernel
+def log_weights(dense, data, indices, indptr, params, encoder, decoder, likelihood,
+                analytic_kl, streams, encoder_activations, decoder_activations, noise,
+                normals, capacity, out):
+    """Log importance weights of the rows of X, in float64.
+
+    For K = ``out.shape[1]`` codes ``z_k ~ q(z|x)`` per row (row i draws from
+    ``streams[i]``), ``out[i, k] = log p(x|z_k) + log p(z_k) - log q(z_k|x)``;
+    with ``analytic_kl``, ``log p(x|z_k) - KL(q(z|x) || p(z))`` instead, the
+    single-sample ELBO estimate.
+    """
+    n_samples, n_draws = out.shape
+    order = np.arange(n_samples)
+    encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
+    n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
+    n_components = decoder[0, FAN_IN]
+    bias = intercept(decoder_params, decoder, n_decoder - 1)
+    n_features = bias.shape[0]
+    for start in range(0, n_samples, capacity):
+        n_rows = min(capacity, n_samples - start)
+        inputs = slot(encoder_activations, encoder, 0, n_rows, capacity)
+        gather_rows(dense, data, indices, indptr, order, start, inputs)
+        forward(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+                n_encoder)
+        stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
+        codes = slot(decoder_activations, decoder, 0, n_rows, capacity)
+        block_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
+        block_streams = streams[start:start + n_rows]
+        for k in range(n_draws):
+            sample_codes(stats, codes, block_noise, block_streams, normals)
+            outputs = _decoder_pre_activations(decoder_params, decoder,
+                                               decoder_activations, n_rows, capacity)
+            for i in range(n_rows):
+                total = 0.0
+                for j in range(n_features):
+                    z = outputs[i, j] + bias[j]
+                    if likelihood == BERNOULLI:
+                        value, _ = bce_loss_and_delta(z, inputs[i, j])
+                        total -= value
+                    else:
+                        difference = float(z - inputs[i, j])
+                        total -= 0.5 * (_LOG_2PI + log_var[j]
+                                        + difference * difference * np.exp(-log_var[j]))
+                if analytic_kl:
+                    total -= kl_divergence(stats[i], n_components)
+                else:
+                    # log p(z) - log q(z|x); the log(2 pi) terms cancel.
+                    for j in range(n_components):
+                        code = float(codes[i, j])
+                        eps = float(block_noise[i, j])
+                        total += 0.5 * (eps * eps - code * code
+                                        + stats[i, n_components + j])
+                out[start + i, k] = total
+
+
+@kernel
+def log_mean_exp_rows(log_values, out):
+    """``out[i] = log(mean(exp(log_values[i])))``, computed stably in float64."""
+    for i in range(log_values.shape[0]):
+        row = log_values[i]
+        largest = row.max()
+        if not np.isfinite(largest):
+            out[i] = largest
+            continue
+        total = 0.0
+        for value in row:
+            total += np.exp(value - largest)
+        out[i] = largest + np.log(total / row.shape[0])
