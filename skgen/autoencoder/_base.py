@@ -408,7 +408,6 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     "The validation set is too small. Increase 'validation_fraction' "
                     "or the size of your dataset."
                 )
-            best_params = params.copy()
         n_samples, n_features = X.shape
         if self.batch_size == "auto":
             batch_size = min(_AUTO_BATCH_SIZE, n_samples)
@@ -422,35 +421,19 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         n_batches = -(-n_samples // batch_size)
         grads = np.empty_like(params)
         n_epochs = 1 if incremental else self.max_iter
+        validation_score = best_params = None
+        if self.early_stopping and not incremental:
+            best_params = params.copy()
+
+            def validation_score():
+                return -float(np.mean(self._losses(X_validation, network, params)))
         for _ in range(n_epochs):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             total = run_epoch(X_parts, order.astype(np.int64), params, grads, state)
             loss = (total + n_batches * self._weight_penalty(network, params)) / n_samples
-            if not (np.isfinite(loss) and np.isfinite(params).all()):
-                raise DivergenceError(
-                    f"{type(self).__name__} diverged in training pass "
-                    f"{state['n_iter_'] + 1}: the loss or the parameters are NaN or "
-                    "infinite. Lower learning_rate_init (now "
-                    f"{self.learning_rate_init:g}), or check the scale of the data."
-                )
-            state["n_iter_"] += 1
-            state["t_"] += n_samples
-            state["loss_"] = loss
-            state["loss_curve_"].append(loss)
-            if self.verbose:
-                print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
-            if self.early_stopping and not incremental:
-                score = -float(np.mean(self._losses(X_validation, network, params)))
-                state["validation_scores_"].append(score)
-                if self.verbose:
-                    print(f"Validation score: {score:f}")
-                improved = score >= state["best_validation_score_"] + self.tol
-                if score > state["best_validation_score_"]:
-                    state["best_validation_score_"] = score
-                    best_params[:] = params
-            else:
-                improved = loss <= state["best_loss_"] - self.tol
-                state["best_loss_"] = min(state["best_loss_"], loss)
+            improved = record_epoch(
+                self, state, loss, n_samples, params, validation_score, best_params
+            )
             state["_no_improvement_count"] = 0 if improved else (
                 state["_no_improvement_count"] + 1
             )
@@ -464,11 +447,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 break
         else:
             if not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                    "and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
+                warn_max_iter(self.max_iter)
         if self.early_stopping and not incremental:
             params[:] = best_params
 
@@ -853,3 +832,51 @@ ENGINE_NOTES_DOC = """\
     the optimiser step over one flat parameter vector. Every random draw comes
     from a per-row stream, so results do not depend on the number of threads,
     and float32 data is computed in float32."""
+
+
+def record_epoch(estimator, state, loss, n_samples, params, validation_score=None,
+                 best_params=None, what="training pass"):
+    """The bookkeeping of one epoch, as sklearn's MLP does it; whether it improved.
+
+    Raises a DivergenceError if the loss or ``params`` are not finite. Updates
+    ``n_iter_``, ``t_``, ``loss_`` and ``loss_curve_`` in ``state`` and prints
+    sklearn's verbose line. With ``validation_score`` (a callable, evaluated
+    once), the epoch improved if the score beat the best by ``tol``, and a new
+    best score copies ``params`` into ``best_params``; without it, the loss
+    must have dropped by ``tol`` below ``best_loss_``.
+    """
+    if not (np.isfinite(loss) and np.isfinite(params).all()):
+        raise DivergenceError(
+            f"{type(estimator).__name__} diverged in {what} {state['n_iter_'] + 1}: "
+            "the loss or the parameters are NaN or infinite. Lower "
+            f"learning_rate_init (now {estimator.learning_rate_init:g}), or check the "
+            "scale of the data."
+        )
+    state["n_iter_"] += 1
+    state["t_"] += n_samples
+    state["loss_"] = loss
+    state["loss_curve_"].append(loss)
+    if estimator.verbose:
+        print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
+    if validation_score is None:
+        improved = loss <= state["best_loss_"] - estimator.tol
+        state["best_loss_"] = min(state["best_loss_"], loss)
+        return improved
+    score = validation_score()
+    state["validation_scores_"].append(score)
+    if estimator.verbose:
+        print(f"Validation score: {score:f}")
+    improved = score >= state["best_validation_score_"] + estimator.tol
+    if score > state["best_validation_score_"]:
+        state["best_validation_score_"] = score
+        best_params[:] = params
+    return improved
+
+
+def warn_max_iter(max_iter):
+    """sklearn's ConvergenceWarning when training stops at ``max_iter`` epochs."""
+    warnings.warn(
+        f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached and the "
+        "optimization hasn't converged yet.",
+        ConvergenceWarning,
+    )

@@ -1,13 +1,11 @@
 """DBN classifier: greedy RBM pretraining, then backpropagation with a softmax layer."""
 
-import warnings
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -15,9 +13,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..autoencoder import _engine
+from ..autoencoder._base import record_epoch, warn_max_iter
 from ..autoencoder._optimizers import SOLVERS
 from ..autoencoder._regularizers import NO_PENALTY
-from ..exceptions import DivergenceError
 from ..rbm import GaussianBernoulliRBM
 from ..utils._validation import as_dense_and_csr, check_interval
 from ._base import PRETRAINING_CONSTRAINTS, one_hot, pretrain
@@ -287,6 +285,11 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
                 test_size=self.validation_fraction, stratify=stratify,
             )
             best_params = params.copy()
+
+            def validation_score():
+                return _accuracy(network, params, X_validation, y_validation)
+        else:
+            validation_score = best_params = None
         n_samples = X.shape[0]
         batch_size = min(self.fine_tune_batch_size, n_samples)
         dtype = params.dtype
@@ -316,38 +319,14 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
             # sklearn adds the L2 term of the current weights to every batch's loss.
             loss = (total + 0.5 * self.alpha * n_batches * float(weights @ weights)) / (
                 n_samples)
-            if not (np.isfinite(loss) and np.isfinite(params).all()):
-                raise DivergenceError(
-                    f"DBNClassifier diverged in fine-tuning pass {state['n_iter_'] + 1}:"
-                    " the loss or the parameters are NaN or infinite. Lower "
-                    f"learning_rate_init (now {self.learning_rate_init:g})."
-                )
-            state["n_iter_"] += 1
-            state["t_"] += n_samples
-            state["loss_"] = loss
-            state["loss_curve_"].append(loss)
-            if self.verbose:
-                print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
-            if self.early_stopping:
-                logits = _logits(network, params, X_validation)
-                score = float(np.mean(np.argmax(logits, axis=1) == y_validation))
-                state["validation_scores_"].append(score)
-                improved = score >= state["best_validation_score_"] + self.tol
-                if score > state["best_validation_score_"]:
-                    state["best_validation_score_"] = score
-                    best_params[:] = params
-            else:
-                improved = loss <= state["best_loss_"] - self.tol
-                state["best_loss_"] = min(state["best_loss_"], loss)
+            improved = record_epoch(self, state, loss, n_samples, params,
+                                    validation_score, best_params,
+                                    what="fine-tuning pass")
             no_improvement = 0 if improved else no_improvement + 1
             if no_improvement > self.n_iter_no_change:
                 break
         else:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
+            warn_max_iter(self.max_iter)
         if self.early_stopping:
             params[:] = best_params
         return state
@@ -421,6 +400,11 @@ def _pretrained_network(rbms, n_classes, rng, dtype):
     coefs.append(rng.uniform(-bound, bound, (units[-1], n_classes)))
     intercepts = [rbm.intercept_hidden_ for rbm in rbms] + [np.zeros(n_classes)]
     return network, network.pack(coefs, intercepts, dtype)
+
+
+def _accuracy(network, params, X, y):
+    """The share of rows of X whose largest logit is at their encoded label y."""
+    return float(np.mean(np.argmax(_logits(network, params, X), axis=1) == y))
 
 
 def _logits(network, params, X):
