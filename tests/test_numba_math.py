@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skgen.utils._numba import cos_sin_turns, exp_float32, kernel, log_float64, sigmoid
+from skgen.utils._numba import (
+    cos_sin_turns,
+    cos_sin_turns_float32,
+    exp_float32,
+    kernel,
+    log_float32,
+    log_float64,
+    sigmoid,
+)
 
 
 @kernel
@@ -48,16 +56,25 @@ def test_sigmoid_matches_the_logistic_function(dtype):
     assert np.isnan(out[-1])
 
 
-@kernel
-def _apply_log(x, out):
-    for i in range(x.shape[0]):
-        out[i] = log_float64(x[i])
+def _elementwise(function):
+    """A kernel applying ``function`` to each entry of x: ``apply(x, *outs)``, one
+    output array per value the function returns."""
+
+    def apply_one(x, out):
+        for i in range(x.shape[0]):
+            out[i] = function(x[i])
+
+    def apply_two(x, first, second):
+        for i in range(x.shape[0]):
+            first[i], second[i] = function(x[i])
+
+    return kernel(apply_one), kernel(apply_two)
 
 
-@kernel
-def _apply_cos_sin(turns, cosine, sine):
-    for i in range(turns.shape[0]):
-        cosine[i], sine[i] = cos_sin_turns(turns[i])
+_apply_log, _ = _elementwise(log_float64)
+_apply_log_float32, _ = _elementwise(log_float32)
+_, _apply_cos_sin = _elementwise(cos_sin_turns)
+_, _apply_cos_sin_float32 = _elementwise(cos_sin_turns_float32)
 
 
 def test_log_float64_matches_numpy():
@@ -72,12 +89,33 @@ def test_log_float64_matches_numpy():
     assert out[np.flatnonzero(x == 1.0)[0]] == 0.0
 
 
-def test_cos_sin_turns_match_numpy():
+def test_log_float32_matches_numpy():
+    rng = np.random.default_rng(2)
+    # float32 Box-Muller takes the log of 1 - u rounded to float32: (0, 1].
+    x = np.concatenate([rng.random(200_000), 2.0 ** -np.arange(100),
+                        [np.sqrt(2), np.sqrt(0.5), 3.5, 1e30]]).astype(np.float32)
+    x = np.append(x, np.nextafter(np.float32(1), np.float32(0)))
+    out = np.empty_like(x)
+    _apply_log_float32(x, out)
+    assert out.dtype == np.float32
+    expected = np.log(x.astype(np.float64))
+    # Within 2 ulp of the correctly rounded result, and exact at 1.
+    ulp = np.spacing(np.abs(expected).astype(np.float32))
+    assert np.all(np.abs(out - expected) <= 2 * ulp)
+    assert out[np.flatnonzero(x == 1.0)[0]] == 0.0
+
+
+@pytest.mark.parametrize(("dtype", "apply", "tolerance"), [
+    (np.float64, _apply_cos_sin, 2e-15),
+    (np.float32, _apply_cos_sin_float32, 4e-7),
+])
+def test_cos_sin_turns_match_numpy(dtype, apply, tolerance):
     rng = np.random.default_rng(1)
     turns = np.concatenate([rng.random(200_000), np.arange(17) / 16,
-                            [np.nextafter(1.0, 0), 1e-300]])
+                            [np.nextafter(1.0, 0), 1e-300]]).astype(dtype)
     cosine, sine = np.empty_like(turns), np.empty_like(turns)
-    _apply_cos_sin(turns, cosine, sine)
-    angle = 2 * np.pi * turns
-    assert_allclose(cosine, np.cos(angle), rtol=0, atol=2e-15)
-    assert_allclose(sine, np.sin(angle), rtol=0, atol=2e-15)
+    apply(turns, cosine, sine)
+    assert cosine.dtype == dtype
+    angle = 2 * np.pi * turns.astype(np.float64)
+    assert_allclose(cosine, np.cos(angle), rtol=0, atol=tolerance)
+    assert_allclose(sine, np.sin(angle), rtol=0, atol=tolerance)

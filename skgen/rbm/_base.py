@@ -19,7 +19,12 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._random import copy_random_state, row_streams
-from ..utils._validation import as_dense_and_csr, check_count, validate_support
+from ..utils._validation import (
+    as_dense_and_csr,
+    check_count,
+    column_moments,
+    validate_support,
+)
 from . import _kernels
 from ._partition import default_betas
 
@@ -192,7 +197,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return X
 
     def _initial_state(self, X, rng):
-        """New parameters: sklearn's N(0, 0.01) weights and zero biases.
+        """New parameters: N(0, 0.01**2) weights, as sklearn's, and zero biases.
+
+        The weights are drawn by a kernel from per-unit streams of ``rng``, so
+        float32 and float64 models start alike; sklearn draws the same
+        distribution with ``rng.normal``, at about ten times the cost.
 
         The weights are Fortran-ordered, so that the column of one visible unit
         is contiguous (see ``_kernels.fit_epoch``).
@@ -200,7 +209,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_features, dtype = X.shape[1], X.dtype
         shape = (self.n_components, n_features)
         return {
-            "components_": np.asfortranarray(rng.normal(0, 0.01, shape), dtype=dtype),
+            "components_": _kernels.initial_weights(
+                row_streams(rng, n_features), 0.01,
+                np.empty(shape, dtype=dtype, order="F"),
+            ),
             "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
             "intercept_visible_": np.zeros(n_features, dtype=dtype),
             "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),
@@ -253,9 +265,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 )
                 begin = end
         if n_samples:
-            squares = X.multiply(X) if hasattr(X, "multiply") else np.square(X)
-            for name, values in (("_visible_sum", X), ("_visible_square_sum", squares)):
-                state[name] += np.asarray(values.sum(axis=0), dtype=np.float64).ravel()
+            sums, square_sums = column_moments(X)
+            state["_visible_sum"] += sums
+            state["_visible_square_sum"] += square_sums
             state["_n_samples_seen"] += n_samples
 
     def _fit_epoch(self, X, order, state):

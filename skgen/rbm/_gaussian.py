@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ..utils._random import row_streams
+from ..utils._validation import column_moments
 from . import _kernels, _partition
 from ._base import BaseRBM
 
@@ -368,10 +369,9 @@ def _column_moments(X):
     n_samples = X.shape[0]
     if n_samples == 0:
         return np.zeros(X.shape[1]), np.zeros(X.shape[1])
-    mean = np.asarray(X.sum(axis=0), dtype=np.float64).ravel() / n_samples
-    squares = X.multiply(X) if hasattr(X, "multiply") else np.square(X, dtype=np.float64)
-    mean_square = np.asarray(squares.sum(axis=0), dtype=np.float64).ravel() / n_samples
-    return mean, np.maximum(mean_square - mean**2, 0.0)
+    sums, square_sums = column_moments(X)
+    mean = sums / n_samples
+    return mean, np.maximum(square_sums / n_samples - mean**2, 0.0)
 
 
 def _hidden_input(X, weights, hidden_bias, sigma):

@@ -55,15 +55,35 @@ def sample_normal_rows(pre, bias, streams):
     A row of n values takes ``m = ceil(n / 2)`` Box-Muller pairs
     (``_random.normal_row``): the cosines fill columns 0 to m - 1 and the sines
     the rest (the last one is dropped when n is odd). The draws are computed in
-    float64, then rounded to the dtype of ``pre``.
+    the dtype of ``pre``.
     """
     n_rows, n_cols = pre.shape
-    noise = np.empty(n_cols + n_cols % 2)
+    noise = np.empty(n_cols + n_cols % 2, dtype=pre.dtype)
     for i in range(n_rows):
         streams[i] = normal_row(streams[i], noise)
         row = pre[i]
         for j in range(n_cols):
             row[j] += bias[j] + noise[j]
+
+
+@kernel
+def initial_weights(streams, scale, out):
+    """Fill the Fortran-ordered ``out`` (n_hidden, n_visible) with ``scale`` times
+    standard normals, and return it.
+
+    Column i, the weights of visible unit i, comes from ``streams[i]`` in
+    ``_random.normal_row``'s layout. The draws are scaled in float64, then
+    rounded to the dtype of ``out``.
+    """
+    columns = out.T
+    n_columns, n_rows = columns.shape
+    noise = np.empty(n_rows + n_rows % 2)
+    for i in range(n_columns):
+        normal_row(streams[i], noise)
+        column = columns[i]
+        for j in range(n_rows):
+            column[j] = scale * noise[j]
+    return out
 
 
 @inline_kernel
@@ -183,6 +203,35 @@ def _hidden_input(visible, weights, hidden, indices, counts, sparse_density):
 
 
 @kernel
+def _finish_hidden(hidden, bias, scale, sums, chains, streams):
+    """In place, over one phase's hidden inputs: ``p = sigmoid(hidden + bias)``,
+    ``sums`` = the column sums of p, new chain states ``chains = (u < p)`` (u from
+    the stream of each row; skipped when ``chains`` has no rows), and finally
+    ``hidden = scale * p``, the rows as the weight update takes them."""
+    one = hidden.dtype.type(1.0)
+    zero = hidden.dtype.type(0.0)
+    sample = chains.shape[0] > 0
+    sums[:] = 0
+    for i in range(hidden.shape[0]):
+        row = hidden[i]
+        if sample:
+            chain = chains[i]
+            counter = streams[i]
+            for j in range(row.shape[0]):
+                p = sigmoid(row[j] + bias[j])
+                u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
+                chain[j] = one if u < p else zero
+                sums[j] += p
+                row[j] = scale * p
+            streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+        else:
+            for j in range(row.shape[0]):
+                p = sigmoid(row[j] + bias[j])
+                sums[j] += p
+                row[j] = scale * p
+
+
+@kernel
 def _column_sums(a, out):
     out[:] = 0
     for i in range(a.shape[0]):
@@ -288,11 +337,16 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     n_samples = order.shape[0]
     one = weights.dtype.type(1.0)
     zero = 0 * one
+    no_chains = chain_hidden[:0]
     decay = one - learning_rate * weight_decay
     for start in range(0, n_samples, batch_size):
         n_positive = min(batch_size, n_samples - start)
         n_negative = chain_hidden.shape[0] if persistent else n_positive
         n_stacked = n_positive + n_negative
+        # Scales of the rows, so that one GEMM gives the weight gradient
+        # mean(h_pos v_pos) - mean(h_neg v_neg).
+        positive_scale = one / n_positive
+        negative_scale = -one / n_negative
         visible_positive = visible_stack[:n_positive]
         hidden_positive = hidden_stack[:n_positive]
         visible_negative = visible_stack[n_positive:n_stacked]
@@ -319,14 +373,16 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             sparse = _hidden_input(visible_stack[:n_stacked], weights,
                                    hidden_stack[:n_stacked], nonzero_indices,
                                    nonzero_counts, sparse_density)
-            sigmoid_rows(hidden_stack[:n_stacked], hidden_bias)
-            sample_probabilities(hidden_negative, chains, streams)
+            _finish_hidden(hidden_positive, hidden_bias, positive_scale,
+                           hidden_sums[0], no_chains, streams)
+            _finish_hidden(hidden_negative, hidden_bias, negative_scale,
+                           hidden_sums[1], chains, streams)
         else:
             sparse = _hidden_input(visible_positive, weights, hidden_positive,
                                    nonzero_indices[:n_positive],
                                    nonzero_counts[:n_positive], sparse_density)
-            sigmoid_rows(hidden_positive, hidden_bias)
-            sample_probabilities(hidden_positive, chains, streams)
+            _finish_hidden(hidden_positive, hidden_bias, positive_scale,
+                           hidden_sums[0], chains, streams)
             sparse_negative = False
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
@@ -336,13 +392,13 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
                     visible_negative, weights, hidden_negative,
                     nonzero_indices[n_positive:n_stacked],
                     nonzero_counts[n_positive:n_stacked], sparse_density)
-                sigmoid_rows(hidden_negative, hidden_bias)
                 if step < n_gibbs_steps - 1:
+                    sigmoid_rows(hidden_negative, hidden_bias)
                     sample_probabilities(hidden_negative, chains, streams)
+            _finish_hidden(hidden_negative, hidden_bias, negative_scale,
+                           hidden_sums[1], no_chains, streams)
             sparse = sparse and sparse_negative
 
-        _column_sums(hidden_positive, hidden_sums[0])
-        _column_sums(hidden_negative, hidden_sums[1])
         _column_sums(visible_positive, visible_sums[0])
         _column_sums(visible_negative, visible_sums[1])
         if gaussian:
@@ -354,8 +410,11 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         _update_bias(visible_bias, visible_velocity, visible_sums[0], visible_sums[1],
                      n_positive, n_negative, learning_rate, momentum)
         if gaussian and sigma_learning_rate != 0:
+            # h @ W, undoing the scales of the hidden rows.
             mean_rows = visible_mean_stack[:n_stacked]
             gemm(one, hidden_stack[:n_stacked], False, weights, False, zero, mean_rows)
+            mean_rows[:n_positive] *= one / positive_scale
+            mean_rows[n_positive:] *= one / negative_scale
             _log_variance_statistic(visible_positive, mean_rows[:n_positive],
                                     scaled_visible_bias, visible_sums[0])
             _log_variance_statistic(visible_negative, mean_rows[n_positive:],
@@ -364,9 +423,6 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
                                  visible_sums[1], n_positive, n_negative,
                                  sigma_learning_rate, momentum, min_log_variance)
 
-        # Scale rows so that one GEMM gives mean(h_pos v_pos) - mean(h_neg v_neg).
-        hidden_positive *= one / n_positive
-        hidden_negative *= -one / n_negative
         hidden_rows = hidden_stack[:n_stacked]
         visible_rows = visible_stack[:n_stacked]
         if momentum == 0 and sparse:

@@ -165,3 +165,77 @@ def cos_sin_turns(turns):
     cosine_sign = -1.0 if quadrant == 1.0 or quadrant == 2.0 else 1.0
     sine_sign = -1.0 if quadrant >= 2.0 else 1.0
     return cosine_sign * first, sine_sign * second
+
+
+@intrinsic
+def float32_as_int32_bits(typingctx, value):
+    """The bit pattern of the float32 ``value``, as an int32."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return types.int32(types.float32), codegen
+
+
+# fdlibm's logf: the scheme of log_float64 with a degree-4 polynomial in s**2.
+_LOG_POLY_F32 = tuple(np.float32(c) for c in (0.66666662693, 0.40000972152,
+                                              0.28498786688, 0.24279078841))
+_F32_TWO = np.float32(2.0)
+_F32_SQRT_2 = np.float32(np.sqrt(2.0))
+_F32_LN_2 = np.float32(np.log(2.0))
+_F32_MANTISSA_BITS = np.int32(0x007FFFFF)
+_F32_ONE_BITS = np.int32(0x3F800000)
+
+
+@inline_kernel
+def log_float32(x):
+    """log(x) for a positive, normal float32 ``x``, in code that LLVM can vectorise.
+
+    Within 2 ulp of the float32 logarithm (``tests/test_numba_math.py``).
+    """
+    bits = float32_as_int32_bits(x)
+    k = np.float32((bits >> np.int32(23)) - np.int32(127))
+    mantissa = int32_bits_as_float32((bits & _F32_MANTISSA_BITS) | _F32_ONE_BITS)
+    if mantissa > _F32_SQRT_2:
+        mantissa *= _F32_HALF
+        k += _F32_ONE
+    f = mantissa - _F32_ONE
+    s = f / (_F32_TWO + f)
+    z = s * s
+    w = z * z
+    c1, c2, c3, c4 = _LOG_POLY_F32
+    r = z * (c1 + w * c3) + w * (c2 + w * c4)
+    half_square = _F32_HALF * f * f
+    return k * _F32_LN_2 + (f - (half_square - s * (half_square + r)))
+
+
+# Cephes' sinf and cosf polynomials on [-pi/4, pi/4].
+_SIN_POLY_F32 = tuple(np.float32(c) for c in (-1.6666654611e-1, 8.3321608736e-3,
+                                              -1.9515295891e-4))
+_COS_POLY_F32 = tuple(np.float32(c) for c in (4.166664568298827e-2,
+                                              -1.388731625493765e-3,
+                                              2.443315711809948e-5))
+_F32_HALF_PI = np.float32(0.5 * np.pi)
+_F32_FOUR = np.float32(4.0)
+_F32_QUARTER = np.float32(0.25)
+_F32_THREE = np.float32(3.0)
+
+
+@inline_kernel
+def cos_sin_turns_float32(turns):
+    """``cos_sin_turns`` in float32 arithmetic, for float32 ``turns`` in [0, 1]."""
+    quarters = _F32_FOUR * turns
+    q = np.floor(quarters + _F32_HALF)
+    x = (quarters - q) * _F32_HALF_PI
+    z = x * x
+    s1, s2, s3 = _SIN_POLY_F32
+    sine = x + x * z * (s1 + z * (s2 + z * s3))
+    c1, c2, c3 = _COS_POLY_F32
+    cosine = _F32_ONE - _F32_HALF * z + z * z * (c1 + z * (c2 + z * c3))
+    quadrant = q - _F32_FOUR * np.floor(_F32_QUARTER * q)
+    odd = quadrant == _F32_ONE or quadrant == _F32_THREE
+    first = sine if odd else cosine
+    second = cosine if odd else sine
+    cosine_sign = -_F32_ONE if quadrant == _F32_ONE or quadrant == _F32_TWO else _F32_ONE
+    sine_sign = -_F32_ONE if quadrant >= _F32_TWO else _F32_ONE
+    return cosine_sign * first, sine_sign * second

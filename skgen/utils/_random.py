@@ -7,11 +7,15 @@ uniforms with their probabilities.
 """
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ._numba import (
     cos_sin_turns,
+    cos_sin_turns_float32,
     inline_kernel,
     kernel,
+    log_float32,
     log_float64,
     uint64_bits_as_float64,
 )
@@ -48,35 +52,67 @@ def uniform_at(counter):
 
 
 @inline_kernel
-def normal_pair(u1, u2):
-    """Two independent standard normals from two uniforms in [0, 1) (Box-Muller).
+def normal_pair(v, turns):
+    """Two independent standard normals by Box-Muller: ``sqrt(-2 log v)`` times
+    the cosine and the sine of ``2 pi turns``, for ``v`` in (0, 1] and ``turns``
+    in [0, 1), in float64.
 
-    ``1 - u1`` lies in (0, 1], so the logarithm is finite. The logarithm, sine
-    and cosine are polynomial (see ``_numba``), so that a loop drawing normals
-    vectorises; they agree with libm to about 1e-15.
+    The logarithm, sine and cosine are polynomial (see ``_numba``), so that a
+    loop drawing normals vectorises; they agree with libm to about 1e-15.
     """
-    radius = np.sqrt(-2.0 * log_float64(1.0 - u1))
-    cosine, sine = cos_sin_turns(u2)
+    radius = np.sqrt(-2.0 * log_float64(v))
+    cosine, sine = cos_sin_turns(turns)
     return radius * cosine, radius * sine
 
 
 @inline_kernel
+def normal_pair_float32(v, turns):
+    """``normal_pair`` in float32 arithmetic: twice the SIMD lanes, about 1e-6
+    relative accuracy."""
+    radius = np.sqrt(np.float32(-2.0) * log_float32(v))
+    cosine, sine = cos_sin_turns_float32(turns)
+    return radius * cosine, radius * sine
+
+
+def _normal_row_kernel(pair, dtype):
+    def fill(counter, out):
+        half = out.shape[0] // 2
+        for p in range(half):
+            u1 = uniform_at(counter + np.uint64(2 * p + 1) * _GOLDEN_GAMMA)
+            u2 = uniform_at(counter + np.uint64(2 * p + 2) * _GOLDEN_GAMMA)
+            first, second = pair(dtype(1.0 - u1), dtype(u2))
+            out[p] = first
+            out[half + p] = second
+        return counter + np.uint64(2 * half) * _GOLDEN_GAMMA
+
+    return kernel(fill)
+
+
+_normal_row_float32 = _normal_row_kernel(normal_pair_float32, np.float32)
+_normal_row_float64 = _normal_row_kernel(normal_pair, np.float64)
+
+
 def normal_row(counter, out):
     """Fill ``out`` (of even length 2m) with standard normals; return the new counter.
 
-    Pair p takes the stream's uniforms 2p + 1 and 2p + 2 after ``counter``; its
-    cosine goes to ``out[p]`` and its sine to ``out[m + p]``. Two contiguous
-    outputs, rather than interleaved ones, let the loop vectorise.
+    Pair p takes the stream's uniforms u1 = 2p + 1 and u2 = 2p + 2 after
+    ``counter``; its cosine goes to ``out[p]`` and its sine to ``out[m + p]``.
+    Two contiguous outputs, rather than interleaved ones, let the loop vectorise.
+    The pair is computed in the dtype of ``out`` (float32 or float64) from
+    ``1 - u1`` (exact in float64, then rounded, so never 0) and ``u2``: float32
+    and float64 rows hold the same draws, to float32 precision. Only callable
+    from Numba-compiled code.
     """
-    half = out.shape[0] // 2
-    for p in range(half):
-        first, second = normal_pair(
-            uniform_at(counter + np.uint64(2 * p + 1) * _GOLDEN_GAMMA),
-            uniform_at(counter + np.uint64(2 * p + 2) * _GOLDEN_GAMMA),
-        )
-        out[p] = first
-        out[half + p] = second
-    return counter + np.uint64(2 * half) * _GOLDEN_GAMMA
+    raise NotImplementedError("normal_row is only callable from Numba-compiled code")
+
+
+@overload(normal_row, jit_options={"cache": True, "error_model": "numpy"})
+def _normal_row_impl(counter, out):
+    if out.dtype == types.float32:
+        return lambda counter, out: _normal_row_float32(counter, out)
+    if out.dtype == types.float64:
+        return lambda counter, out: _normal_row_float64(counter, out)
+    return None
 
 
 @inline_kernel

@@ -6,6 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
+from ._reductions import add_column_moments, value_range
+
 _FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
@@ -24,7 +26,7 @@ def check_interval(X, low, high, estimator_name, units):
     values = stored_values(X)
     if values.size == 0:
         return
-    smallest, largest = values.min(), values.max()
+    smallest, largest = value_range(np.asarray(values))
     if smallest < low or largest > high:
         # sklearn's checks expect "Negative values in data" for non-negative input.
         problem = "Negative values in data" if smallest < 0 <= low else "Values out of range"
@@ -70,6 +72,14 @@ def as_dense_and_csr(X):
         return dense, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)
     empty_index = np.empty(0, dtype=np.int64)
     return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty_index, empty_index
+
+
+def column_moments(X):
+    """Column sums of X and of X**2, in float64, for dense or sparse X."""
+    n_features = X.shape[1]
+    sums, square_sums = np.zeros(n_features), np.zeros(n_features)
+    add_column_moments(*as_dense_and_csr(X), sums, square_sums)
+    return sums, square_sums
 
 
 def check_count(value, name, minimum):
