@@ -147,8 +147,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The fitted estimator.
         """
         X = self._validate_training_data(X, reset=True)
-        state = self._initial_state(X, check_random_state(self.random_state))
-        self._train(X, state, self.n_iter, verbose=self.verbose)
+        moments = column_moments(X)
+        state = self._initial_state(X, check_random_state(self.random_state), moments)
+        self._train(X, state, self.n_iter, self.verbose, moments)
         self._commit(state)
         return self
 
@@ -173,11 +174,13 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         first_call = not hasattr(self, "components_")
         X = self._validate_training_data(X, reset=first_call)
+        moments = column_moments(X)
         if first_call:
-            state = self._initial_state(X, check_random_state(self.random_state))
+            state = self._initial_state(X, check_random_state(self.random_state),
+                                        moments)
         else:
             state = self._copy_state()
-        self._train(X, state, 1, verbose=0)
+        self._train(X, state, 1, 0, moments)
         self._commit(state)
         return self
 
@@ -196,8 +199,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._check_support(X)
         return X
 
-    def _initial_state(self, X, rng):
-        """New parameters: N(0, 0.01**2) weights, as sklearn's, and zero biases.
+    def _initial_state(self, X, rng, moments):
+        """New parameters: N(0, 0.01**2) weights, as sklearn's, and zero biases
+        (``moments``, the column sums of X and X**2, are for subclasses).
 
         The weights are drawn by a kernel from per-unit streams of ``rng``, so
         float32 and float64 models start alike; sklearn draws the same
@@ -242,7 +246,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             setattr(self, name, value)
         self._log_partition_cache = {}
 
-    def _train(self, X, state, n_epochs, verbose):
+    def _train(self, X, state, n_epochs, verbose, moments):
+        """Run ``n_epochs`` training passes over X, then count X's column
+        ``moments`` (``column_moments(X)``) into the state's data statistics."""
         n_samples = X.shape[0]
         rng = state["_rng"]
         begin = time.time()
@@ -265,9 +271,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 )
                 begin = end
         if n_samples:
-            sums, square_sums = column_moments(X)
-            state["_visible_sum"] += sums
-            state["_visible_square_sum"] += square_sums
+            state["_visible_sum"] += moments[0]
+            state["_visible_square_sum"] += moments[1]
             state["_n_samples_seen"] += n_samples
 
     def _fit_epoch(self, X, order, state):

@@ -7,7 +7,6 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ..utils._random import row_streams
-from ..utils._validation import column_moments
 from . import _kernels, _partition
 from ._base import BaseRBM
 
@@ -218,13 +217,13 @@ class GaussianBernoulliRBM(BaseRBM):
         # Any finite value is in the support; validation already rejects NaN/inf.
         pass
 
-    def _initial_state(self, X, rng):
+    def _initial_state(self, X, rng, moments):
         """sklearn's N(0, 0.01) weights, visible means at the data's means and,
         with ``learn_sigma``, variances at half the data's variances."""
-        state = super()._initial_state(X, rng)
+        state = super()._initial_state(X, rng, moments)
         dtype = X.dtype
         n_features = X.shape[1]
-        mean, variance = _column_moments(X)
+        mean, variance = _mean_and_variance(X.shape[0], moments)
         state["intercept_visible_"] = mean.astype(dtype)
         # A constant feature gets the reference variance 1 (its floor is 1e-4).
         reference = np.where(variance > 0, variance, 1.0)
@@ -364,14 +363,12 @@ def _dense(X):
     return X.toarray() if hasattr(X, "toarray") else X
 
 
-def _column_moments(X):
-    """Column means and (biased) variances in float64, for dense or sparse X."""
-    n_samples = X.shape[0]
+def _mean_and_variance(n_samples, moments):
+    """Column means and (biased) variances, in float64, from ``column_moments``."""
     if n_samples == 0:
-        return np.zeros(X.shape[1]), np.zeros(X.shape[1])
-    sums, square_sums = column_moments(X)
-    mean = sums / n_samples
-    return mean, np.maximum(square_sums / n_samples - mean**2, 0.0)
+        return np.zeros_like(moments[0]), np.zeros_like(moments[0])
+    mean = moments[0] / n_samples
+    return mean, np.maximum(moments[1] / n_samples - mean**2, 0.0)
 
 
 def _hidden_input(X, weights, hidden_bias, sigma):
