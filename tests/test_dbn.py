@@ -21,8 +21,9 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 
 from skgen import DBN, BernoulliRBM, DBNClassifier, GaussianBernoulliRBM
-from skgen.dbn._kernels import clamped_gibbs_chains
-from skgen.rbm._kernels import gibbs_chains
+from skgen.dbn._kernels import labelled_gibbs_chains
+from skgen.dbn._labelled import LabelledRBM
+from skgen.rbm._kernels import gibbs_chains, label_likelihood_step, sample_softmax_rows
 from skgen.utils._random import row_streams
 
 
@@ -92,11 +93,14 @@ def test_layerwise_training_equals_rbms_fitted_by_hand(binary_data, visible_unit
 
 def test_labels_join_the_top_rbm(binary_data):
     y = np.arange(120) % 3
-    dbn = DBN((6, 4), n_iter=2, random_state=0).fit(binary_data, y)
+    dbn = DBN((6, 4), n_iter=2, discriminative_weight=0.5, random_state=0)
+    dbn.fit(binary_data, y)
     seeds = layer_seeds(0, 2)
     bottom = BernoulliRBM(6, n_iter=2, random_state=seeds[0]).fit(binary_data)
     joined = np.hstack([bottom.transform(binary_data), np.eye(3)[y]])
-    top = BernoulliRBM(4, n_iter=2, random_state=seeds[1]).fit(joined)
+    top = LabelledRBM(4, n_labels=3, discriminative_weight=0.5, n_iter=2,
+                      random_state=seeds[1]).fit(joined)
+    assert type(dbn.rbms_[1]) is LabelledRBM
     assert_array_equal(dbn.rbms_[1].components_, top.components_)
     # Settling the labels exactly: softmax over the top RBM's -F(h, e_c).
     below = bottom.transform(binary_data)
@@ -110,6 +114,63 @@ def test_labels_join_the_top_rbm(binary_data):
     assert_array_equal(dbn.predict(binary_data), np.argmax(expected, axis=1))
     assert_allclose(dbn.transform(binary_data),
                     top.transform(np.hstack([below, expected])), rtol=1e-6)
+
+
+def test_labelled_rbm_log_partition_sums_over_one_hot_labels():
+    rng = np.random.RandomState(0)
+    X = np.hstack([(rng.uniform(size=(50, 5)) < 0.4), np.eye(3)[rng.randint(3, size=50)]])
+    rbm = LabelledRBM(4, n_labels=3, n_iter=5, learning_rate=0.2, random_state=0).fit(X)
+    rbm.components_ *= 3  # far from the base model, so that AIS has work to do
+    visible = np.array([np.concatenate([free, np.eye(3)[label]])
+                        for free in _states(5) for label in range(3)])
+    brute_force = logsumexp(-rbm.free_energy(visible))
+    assert rbm.log_partition("exact") == pytest.approx(brute_force, rel=1e-12)
+    estimate, std = rbm.log_partition("ais", n_chains=200, n_betas=2000, return_std=True)
+    assert estimate == pytest.approx(brute_force, abs=max(4 * std, 0.05))
+    # Over the one-hot labels only: the probabilities of one-hot rows sum to 1.
+    assert np.exp(logsumexp(rbm.score_samples(visible))) == pytest.approx(1.0)
+
+
+def test_label_likelihood_step_is_the_gradient_of_log_p_y_given_x():
+    """Against central differences of a NumPy log p(y|x) = log softmax(-F(x, e_y))."""
+    rng = np.random.RandomState(0)
+    n_hidden, n_free, n_labels, n_rows = 5, 4, 3, 6
+    weights = np.asfortranarray(rng.standard_normal((n_hidden, n_free + n_labels)))
+    hidden_bias = rng.standard_normal(n_hidden)
+    visible_bias = rng.standard_normal(n_free + n_labels)
+    free = rng.uniform(size=(n_rows, n_free))
+    labels = rng.randint(n_labels, size=n_rows)
+    visible = np.hstack([free, np.eye(n_labels)[labels]])
+
+    def objective():
+        scores = np.column_stack([
+            visible_bias[n_free + k] + np.logaddexp(
+                0, free @ weights[:, :n_free].T + hidden_bias + weights[:, n_free + k]
+            ).sum(axis=1)
+            for k in range(n_labels)
+        ])
+        return np.sum(scores[np.arange(n_rows), labels] - logsumexp(scores, axis=1))
+
+    def numerical_gradient(array, eps=1e-6):
+        gradient = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            array[index] += eps
+            above = objective()
+            array[index] -= 2 * eps
+            below = objective()
+            array[index] += eps
+            gradient[index] = (above - below) / (2 * eps)
+        return gradient
+
+    expected = [numerical_gradient(a) for a in (weights, hidden_bias, visible_bias)]
+    step = 1e-3
+    updated = [weights.copy(order="F"), hidden_bias.copy(), visible_bias.copy()]
+    label_likelihood_step(visible, n_labels, *updated, step, np.empty((n_rows, n_hidden)),
+                          np.empty((n_rows, n_hidden)), np.empty((n_hidden, n_labels)),
+                          np.empty((2, n_labels)))
+    for new, old, gradient in zip(updated, (weights, hidden_bias, visible_bias),
+                                  expected, strict=True):
+        assert_allclose((new - old) / step, gradient, atol=1e-7)
 
 
 # -- the bound -------------------------------------------------------------------------
@@ -168,7 +229,32 @@ def test_bound_with_gaussian_visible_units_is_finite(binary_data):
 # -- sampling ----------------------------------------------------------------------------
 
 
-def test_clamped_gibbs_without_clamped_units_is_the_rbm_kernel():
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_softmax_samples_follow_the_softmax(dtype):
+    """Empirical label frequencies match softmax(pre + bias); both dtypes draw alike."""
+    rng = np.random.RandomState(0)
+    pre = rng.standard_normal((1, 5)) * 2
+    bias = rng.standard_normal(5)
+    n_draws = 40000
+    rows = np.repeat(pre, n_draws, axis=0).astype(dtype)
+    streams = row_streams(np.random.RandomState(1), n_draws)
+    sample_softmax_rows(rows, bias.astype(dtype), streams)
+    assert rows.dtype == dtype
+    assert_array_equal(rows.sum(axis=1), 1.0)
+    assert set(np.unique(rows)) == {0.0, 1.0}
+    expected = np.exp(pre[0] + bias - logsumexp(pre[0] + bias))
+    frequencies = rows.mean(axis=0)
+    # Four standard errors of each frequency.
+    assert_allclose(frequencies, expected,
+                    atol=4 * np.sqrt(expected * (1 - expected) / n_draws).max())
+    reference = np.repeat(pre, n_draws, axis=0)
+    sample_softmax_rows(reference, bias, row_streams(np.random.RandomState(1), n_draws))
+    assert_array_equal(rows, reference)
+    assert_array_equal(streams, row_streams(np.random.RandomState(1), n_draws) + np.uint64(
+        0x9E3779B97F4A7C15))
+
+
+def test_labelled_gibbs_without_labels_is_the_rbm_kernel():
     rng = np.random.RandomState(0)
     weights = np.asfortranarray(rng.standard_normal((4, 6)))
     hidden_bias, visible_bias = rng.standard_normal(4), rng.standard_normal(6)
@@ -176,27 +262,33 @@ def test_clamped_gibbs_without_clamped_units_is_the_rbm_kernel():
     expected, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
     gibbs_chains(expected, weights, hidden_bias, visible_bias, streams, 7,
                  np.empty((5, 4)), False)
-    free, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    clamped_gibbs_chains(free, weights, hidden_bias, visible_bias, np.zeros((5, 4)),
-                         streams, 7, np.empty((5, 4)))
-    assert_array_equal(free, expected)
+    visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
+    labelled_gibbs_chains(visible, 0, False, weights, hidden_bias, visible_bias, streams,
+                          7, np.empty((5, 4)), np.empty((5, 6)))
+    assert_array_equal(visible, expected)
 
 
-def test_clamped_units_add_their_input():
-    """Clamping units to fixed states is the RBM of the free units with the clamped
-    units' input added to the hidden biases."""
+def test_clamped_labels_add_their_input():
+    """Clamping the labels is the RBM of the free units with the labels' input
+    added to the hidden biases; free labels stay one-hot."""
     rng = np.random.RandomState(0)
-    weights = np.asfortranarray(rng.standard_normal((4, 6)))
-    hidden_bias, visible_bias = rng.standard_normal(4), rng.standard_normal(6)
-    clamped = rng.standard_normal(4)
-    start = (rng.uniform(size=(5, 6)) < 0.5).astype(np.float64)
-    expected, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    gibbs_chains(expected, weights, hidden_bias + clamped, visible_bias, streams, 7,
-                 np.empty((5, 4)), False)
-    free, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    clamped_gibbs_chains(free, weights, hidden_bias, visible_bias,
-                         np.tile(clamped, (5, 1)), streams, 7, np.empty((5, 4)))
-    assert_array_equal(free, expected)
+    weights = np.asfortranarray(rng.standard_normal((4, 9)))
+    hidden_bias, visible_bias = rng.standard_normal(4), rng.standard_normal(9)
+    start = np.hstack([(rng.uniform(size=(5, 6)) < 0.5), np.eye(3)[[0, 1, 2, 1, 0]]])
+    expected, streams = start[:, :6].copy(), row_streams(np.random.RandomState(1), 5)
+    free_weights = np.asfortranarray(weights[:, :6])
+    for row in range(5):
+        chain = expected[row:row + 1]
+        gibbs_chains(chain, free_weights, hidden_bias + weights[:, 6:] @ start[row, 6:],
+                     visible_bias[:6], streams[row:row + 1], 7, np.empty((1, 4)), False)
+    visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
+    labelled_gibbs_chains(visible, 3, True, weights, hidden_bias, visible_bias, streams,
+                          7, np.empty((5, 4)), np.empty((5, 9)))
+    assert_array_equal(visible[:, :6], expected)
+    assert_array_equal(visible[:, 6:], start[:, 6:])
+    labelled_gibbs_chains(visible, 3, False, weights, hidden_bias, visible_bias, streams,
+                          7, np.empty((5, 4)), np.empty((5, 9)))
+    assert_array_equal(visible[:, 6:].sum(axis=1), 1.0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -226,41 +318,71 @@ def test_sampling_shapes_dtypes_and_seeding(binary_data, dtype):
         dbn.sample(0)
 
 
-def test_class_conditional_samples_are_recognisable(digits):
-    """The issue's bar is 80% for every class; on digits at this cost the worst
-    class (9) reaches about 60% (see examples/dbn_generation.py)."""
+N_PER_CLASS = 30
+
+
+@pytest.fixture(scope="module")
+def generated_digits(digits):
+    """A labelled DBN on digits, the share of its label-clamped samples (30 per
+    class, 1000 Gibbs steps) that a logistic regression trained on real digits
+    assigns to the clamped class, per class, and its generative test accuracy."""
     X_train, X_test, y_train, y_test = digits
-    dbn = DBN((200, 300), n_iter=[20, 60], learning_rate=[0.1, 0.05],
-              persistent=[True, False], n_gibbs_steps=[1, 5], random_state=0)
+    dbn = DBN((200, 300), n_iter=[20, 100], learning_rate=[0.1, 0.05],
+              persistent=[True, False], discriminative_weight=10.0, random_state=0)
     dbn.fit(X_train, y_train)
     judge = LogisticRegression(max_iter=2000).fit(X_train, y_train)
-    recognised = [np.mean(judge.predict(dbn.sample(12, y=c, n_gibbs_steps=1000)) == c)
-                  for c in range(10)]
-    assert np.mean(recognised) >= 0.85
-    assert min(recognised) >= 0.5
-    # Generative classification: the labels settled in the top RBM.
-    assert np.mean(dbn.predict(X_test) == y_test) > 0.8
+    clamped = np.repeat(np.arange(10), N_PER_CLASS)
+    samples = dbn.sample(len(clamped), y=clamped, n_gibbs_steps=1000)
+    recognised = [np.mean(judge.predict(samples[clamped == c]) == c) for c in range(10)]
+    return np.array(recognised), np.mean(dbn.predict(X_test) == y_test)
+
+
+def test_class_conditional_samples_are_recognisable(generated_digits):
+    """What the softmax label group and the hybrid training of the top RBM reach
+    at this cost: generative classification 0.91 (about 0.8 with
+    discriminative_weight=0), and 94% of the samples recognised on average
+    (seeds 1 and 2: 91% and 96%)."""
+    recognised, accuracy = generated_digits
+    assert accuracy >= 0.88
+    assert np.mean(recognised) >= 0.9
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "The issue's bar, 80% for every class, is not met yet: with this model the "
+    "weakest class (2) reaches 70% (seeds 1 and 2: 63% and 83%)."))
+def test_every_class_of_the_samples_is_recognisable(generated_digits):
+    recognised, _ = generated_digits
+    assert recognised.min() >= 0.8
 
 
 # -- accuracy --------------------------------------------------------------------------
 
 
-def test_dbn_features_are_as_good_as_an_rbms(digits):
+@pytest.mark.parametrize("random_state", [0, 1])
+def test_dbn_features_are_as_good_as_an_rbms(digits, random_state):
     """As examples/quickstart.py: binarised digits, 200 units, logistic regression.
 
-    The issue asks for at least the RBM's accuracy; with these settings the DBN's
-    two layers (fitted with the labels, which the pipeline passes) reach 0.931
-    against the RBM's 0.944, hence the tolerance."""
+    The comparison is fair by construction: the RBM is seeded as the DBN's first
+    RBM, so it is the DBN's first layer, and the DBN's features
+    (``output_layers="all"``) are the RBM's followed by those of a second layer of
+    200 units trained with the same settings. The DBN is fitted on X alone: the
+    features are unsupervised, like the RBM's. (A Pipeline passes y to the DBN,
+    whose top RBM then models the labels; the logistic regression then learns
+    from features that know the training labels better than the test labels,
+    and scores 0.938, 0.942 against the RBM's 0.936, 0.947 on these seeds.)"""
     X_train, X_test, y_train, y_test = digits
     X_train, X_test = (X_train > 0.5).astype(float), (X_test > 0.5).astype(float)
-    settings = {"learning_rate": 0.05, "n_iter": 30, "random_state": 0}
-    accuracy = {}
-    for name, model in (("rbm", BernoulliRBM(200, **settings)),
-                        ("dbn", DBN((200, 200), output_layers="all", **settings))):
-        pipeline = Pipeline([("model", model),
-                             ("logistic", LogisticRegression(C=100, max_iter=1000))])
-        accuracy[name] = pipeline.fit(X_train, y_train).score(X_test, y_test)
-    assert accuracy["dbn"] >= accuracy["rbm"] - 0.02
+    settings = {"learning_rate": 0.05, "n_iter": 30}
+    (first_seed,) = layer_seeds(random_state, 1)
+    rbm = Pipeline([("rbm", BernoulliRBM(200, random_state=first_seed, **settings)),
+                    ("logistic", LogisticRegression(C=100, max_iter=1000))])
+    rbm_accuracy = rbm.fit(X_train, y_train).score(X_test, y_test)
+    dbn = DBN((200, 200), output_layers="all", random_state=random_state,
+              **settings).fit(X_train)
+    assert_array_equal(dbn.rbms_[0].components_, rbm[0].components_)
+    logistic = LogisticRegression(C=100, max_iter=1000).fit(dbn.transform(X_train),
+                                                            y_train)
+    assert logistic.score(dbn.transform(X_test), y_test) >= rbm_accuracy
 
 
 def test_classifier_matches_an_mlp_of_the_same_architecture(digits):

@@ -16,11 +16,12 @@ import pytest
 import scipy.sparse as sp
 from numba import njit
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit
 
 from skgen.rbm import _kernels, _partition
 from skgen.utils._batches import gather_rows
 from skgen.utils._blas import gemm
-from skgen.utils._random import row_streams, sample_probabilities
+from skgen.utils._random import row_streams, sample_probabilities, uniform_rows
 
 DTYPES = [np.float32, np.float64]
 
@@ -281,12 +282,13 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
                          learning_rate, momentum, weight_decay, n_gibbs_steps,
                          persistent, log_variance=None, log_variance_velocity=None,
                          min_log_variance=None, learn_sigma=False, sparse_density=0.0,
-                         weights_order="C"):
+                         weights_order="C", n_labels=0, discriminative_weight=0.0):
     """Run the kernel on copies; return the updated arrays and streams.
 
     Passing ``log_variance`` makes the visible units Gaussian; the updated
     log-variance and its velocity are then returned after the chains.
     ``weights_order`` is the memory layout of the weights and their velocity.
+    ``n_labels`` makes the last visible units one softmax group.
     """
     dtype = params[0].dtype.type
     W, c, b = (p.copy() for p in params)
@@ -319,10 +321,82 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
         dtype(sparse_density),
         np.empty((2 * n_chains, n_visible), dtype=np.int64),
         np.empty(2 * n_chains, dtype=np.int64),
+        n_labels, dtype(discriminative_weight),
+        (np.empty((n_chains, n_hidden), dtype=dtype),
+         np.empty((n_chains, n_hidden), dtype=dtype),
+         np.empty((n_hidden, n_labels), dtype=dtype), np.empty((2, n_labels))),
     )
     if gaussian:
         return (W, c, b, vW, vc, vb, chains, z, vz), states
     return (W, c, b, vW, vc, vb, chains), states
+
+
+def _naive_labelled_epoch(X, batch_size, n_labels, weights, hidden_bias, visible_bias,
+                          chains, streams, learning_rate, n_gibbs_steps, persistent):
+    """NumPy CD-k / PCD-k over the rows of X in order, with the last ``n_labels``
+    visible units sampled as one softmax group, from the same per-row streams."""
+
+    def uniforms(rows, n_columns):
+        out = np.empty((rows, n_columns))
+        uniform_rows(streams[:rows], out)
+        return out
+
+    def sample_visible(hidden):
+        visible_input = hidden @ weights + visible_bias
+        n_rows, n_free = len(hidden), weights.shape[1] - n_labels
+        free = (uniforms(n_rows, n_free) < expit(visible_input[:, :n_free])) * 1.0
+        logits = visible_input[:, n_free:]
+        exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+        targets = uniforms(n_rows, 1) * exps.sum(axis=1, keepdims=True)
+        passed = np.cumsum(exps[:, :-1], axis=1) > targets
+        chosen = np.where(passed.any(axis=1), passed.argmax(axis=1), n_labels - 1)
+        return np.hstack([free, np.eye(n_labels)[chosen]])
+
+    def sample_hidden(probabilities):
+        return (uniforms(len(probabilities), probabilities.shape[1]) < probabilities) * 1.0
+
+    for start in range(0, len(X), batch_size):
+        positive = X[start:start + batch_size]
+        positive_hidden = expit(positive @ weights.T + hidden_bias)
+        if not persistent:
+            chains = sample_hidden(positive_hidden)
+        for step in range(n_gibbs_steps):
+            negative = sample_visible(chains)
+            negative_hidden = expit(negative @ weights.T + hidden_bias)
+            if persistent or step < n_gibbs_steps - 1:
+                chains = sample_hidden(negative_hidden)
+        hidden_bias = hidden_bias + learning_rate * (positive_hidden.mean(0)
+                                                     - negative_hidden.mean(0))
+        visible_bias = visible_bias + learning_rate * (positive.mean(0) - negative.mean(0))
+        weights = weights + learning_rate * (positive_hidden.T @ positive / len(positive)
+                                             - negative_hidden.T @ negative / len(negative))
+    return weights, hidden_bias, visible_bias
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+@pytest.mark.parametrize("sparse_density", [0.0, 1.0])
+def test_fit_epoch_with_a_softmax_group_of_labels(persistent, sparse_density):
+    """The last visible units as one softmax group: against a NumPy reference
+    drawing from the same streams."""
+    rng = np.random.RandomState(0)
+    n_rows, n_free, n_labels, n_hidden, batch_size = 23, 6, 3, 5, 5
+    X = np.hstack([rng.uniform(size=(n_rows, n_free)),
+                   np.eye(n_labels)[rng.randint(n_labels, size=n_rows)]])
+    weights = rng.standard_normal((n_hidden, n_free + n_labels))
+    hidden_bias = rng.standard_normal(n_hidden)
+    visible_bias = rng.standard_normal(n_free + n_labels)
+    chains = (rng.uniform(size=(batch_size, n_hidden)) < 0.5) * 1.0
+    states = row_streams(np.random.RandomState(1), batch_size)
+    expected = _naive_labelled_epoch(
+        X, batch_size, n_labels, weights, hidden_bias, visible_bias, chains.copy(),
+        states.copy(), 0.1, 2, persistent)
+    velocities = (np.zeros_like(weights), np.zeros(n_hidden), np.zeros(n_free + n_labels))
+    result, _ = run_kernel_fit_epoch(
+        X, np.arange(n_rows), batch_size, (weights, hidden_bias, visible_bias),
+        velocities, chains, states, 0.1, 0.0, 0.0, 2, persistent,
+        sparse_density=sparse_density, weights_order="F", n_labels=n_labels)
+    for got, want in zip(result[:3], expected, strict=True):
+        assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
 FIT_NAMES = ("weights", "hidden_bias", "visible_bias", "weights_velocity",

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
+from ._labelled import LabelledRBM
 
 #: The RBM training parameters that take one value per layer, and the
 #: constraint on each value.
@@ -91,8 +92,9 @@ def pretrain(estimator, X, rng, labels=None, **rbm_params):
     Layer l is an RBM with ``hidden_layer_sizes[l]`` hidden units, fitted to the
     mean activations P(h|v) of the layer below it (X for layer 0), with the
     per-layer training parameters of ``estimator`` and ``random_state`` from
-    :func:`layer_seeds`. With ``labels`` (one-hot rows), the top RBM is fitted
-    to the columns of its input followed by the labels.
+    :func:`layer_seeds`. With ``labels`` (one-hot rows), the top RBM is a
+    :class:`LabelledRBM` fitted to the columns of its input followed by the
+    labels, which it treats as one softmax group.
     """
     sizes = layer_sizes(estimator.hidden_layer_sizes)
     n_layers = len(sizes)
@@ -103,14 +105,7 @@ def pretrain(estimator, X, rng, labels=None, **rbm_params):
     data = X
     for layer, size in enumerate(sizes):
         model = VISIBLE_UNITS[estimator.visible_units] if layer == 0 else BernoulliRBM
-        rbm = model(
-            size,
-            **{name: values[name][layer] for name in PER_LAYER_CONSTRAINTS},
-            shuffle=estimator.shuffle,
-            verbose=estimator.verbose,
-            random_state=seeds[layer],
-            **rbm_params,
-        )
+        extra = {}
         if layer == n_layers - 1 and labels is not None:
             if model is not BernoulliRBM:
                 raise ValueError(
@@ -118,7 +113,19 @@ def pretrain(estimator, X, rng, labels=None, **rbm_params):
                     "must be a BernoulliRBM: with visible_units='gaussian', fit with "
                     "y needs at least two hidden layers."
                 )
+            model = LabelledRBM
+            extra = {"n_labels": labels.shape[1],
+                     "discriminative_weight": estimator.discriminative_weight}
             data = join_labels(data, labels)
+        rbm = model(
+            size,
+            **{name: values[name][layer] for name in PER_LAYER_CONSTRAINTS},
+            shuffle=estimator.shuffle,
+            verbose=estimator.verbose,
+            random_state=seeds[layer],
+            **extra,
+            **rbm_params,
+        )
         rbms.append(rbm.fit(data))
         if layer < n_layers - 1:
             data = rbm.transform(data)

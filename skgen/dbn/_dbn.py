@@ -4,7 +4,7 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import entr, expit, logsumexp, softmax
+from scipy.special import entr, logsumexp, softmax
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -22,11 +22,10 @@ from sklearn.utils.validation import (
 )
 
 from ..rbm import GaussianBernoulliRBM
-from ..rbm._kernels import sample_rows
 from ..utils._random import row_streams
 from ..utils._validation import check_count
 from ._base import PRETRAINING_CONSTRAINTS, join_labels, layer_values, one_hot, pretrain
-from ._kernels import clamped_gibbs_chains
+from ._kernels import labelled_gibbs_chains
 from ._updown import up_down
 
 #: Samples of the recognition model Q(h|v) that average the bound of
@@ -84,6 +83,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     output_layers : {"top", "all"}, default="top"
         What :meth:`transform` returns: the top layer's activations, or those
         of every hidden layer side by side, from the bottom.
+    discriminative_weight : float, default=0.0
+        Only with labels: the weight of the discriminative term in the top
+        RBM's training (0: purely generative, as in Hinton et al. 2006). Each
+        mini-batch of the top RBM also ascends the gradient of its rows'
+        ``log P(y | h_{L-1})``, the exact softmax of :meth:`predict_proba`, at
+        ``learning_rate * discriminative_weight`` (the hybrid RBM of
+        Larochelle & Bengio 2008). It sharpens generative classification and
+        the class of label-clamped samples, at a cost per row of one softplus
+        and one sigmoid per class and top hidden unit.
     fine_tune_iter : int, default=0
         Passes of generative fine-tuning by the up-down algorithm after the
         greedy training (0: none). Needs Bernoulli visible units.
@@ -105,11 +113,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    rbms_ : list of BernoulliRBM or GaussianBernoulliRBM
-        The fitted RBMs, from the bottom. With labels, the top RBM's visible
-        units are the layer below followed by one unit per class. After up-down
-        fine-tuning, the layers below the top hold the generative (top-down)
-        weights: ``components_`` and ``intercept_visible_``.
+    rbms_ : list of BernoulliRBM, GaussianBernoulliRBM or LabelledRBM
+        The fitted RBMs, from the bottom. With labels, the top RBM is a
+        LabelledRBM (a BernoulliRBM with a softmax group of label units) whose
+        visible units are the layer below followed by one unit per class.
+        After up-down fine-tuning, the layers below the top hold the
+        generative (top-down) weights: ``components_`` and
+        ``intercept_visible_``.
     recognition_rbms_ : list of BernoulliRBM or GaussianBernoulliRBM
         The layers below the top that the bottom-up pass uses:
         ``rbms_[:-1]`` itself, or after up-down fine-tuning copies with the
@@ -165,14 +175,21 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     weights towards inferring each layer from the one below. It uses numpy's
     random stream, not per-row streams.
 
-    With labels, the top RBM is a BernoulliRBM over ``[h_{L-1}, label]`` whose
-    label units are trained as independent binary units; the DBN only ever
-    clamps them to one-hot vectors. :meth:`predict_proba` settles them
-    exactly: ``P(y = c | h_{L-1}) = softmax_c(-F(h_{L-1}, e_c))``, with
-    h_{L-1} the bottom-up pass. :meth:`transform` feeds the top RBM these
-    probabilities as label units. :meth:`score_samples` then bounds
-    ``log sum_c p(v, y = c)``, with the sum over one-hot labels and log Z over
-    all label states, which lowers the bound further.
+    With labels, the top RBM is a :class:`LabelledRBM` over
+    ``[h_{L-1}, label]`` whose label units form one softmax group, as in [1]_:
+    its training (CD or PCD) and the free Gibbs steps of :meth:`sample` draw
+    the label as one categorical variable from the softmax of the label
+    units' input, and its log Z sums over the one-hot labels only.
+    :meth:`predict_proba` settles the label exactly:
+    ``P(y = c | h_{L-1}) = softmax_c(-F(h_{L-1}, e_c))``, with h_{L-1} the
+    bottom-up pass. :meth:`transform` feeds the top RBM these probabilities as
+    label units. :meth:`score_samples` then bounds
+    ``log sum_c p(v, y = c)``. With ``discriminative_weight`` > 0 the top RBM
+    also ascends the gradient of that exact ``log P(y | h_{L-1})`` on the
+    training rows, as in the hybrid RBM of [3]_. Fitted with labels, the top
+    layer's features have seen the training labels: in a Pipeline before a
+    classifier, they look more informative on the training rows than on new
+    ones.
 
     References
     ----------
@@ -180,6 +197,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
        algorithm for deep belief nets. Neural Computation 18, pp 1527-1554.
     .. [2] Salakhutdinov, R. and Murray, I. (2008). On the quantitative analysis
        of deep belief networks. ICML.
+    .. [3] Larochelle, H. and Bengio, Y. (2008). Classification using
+       discriminative restricted Boltzmann machines. ICML.
 
     Examples
     --------
@@ -196,6 +215,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         **PRETRAINING_CONSTRAINTS,
         "output_layers": [StrOptions({"top", "all"})],
+        "discriminative_weight": [Interval(Real, 0, None, closed="left")],
         "fine_tune_iter": [Interval(Integral, 0, None, closed="left")],
         "fine_tune_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "ais_n_chains": [Interval(Integral, 1, None, closed="left")],
@@ -216,6 +236,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         weight_decay=0.0,
         shuffle=True,
         output_layers="top",
+        discriminative_weight=0.0,
         fine_tune_iter=0,
         fine_tune_learning_rate=0.001,
         ais_n_chains=100,
@@ -234,6 +255,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.shuffle = shuffle
         self.output_layers = output_layers
+        self.discriminative_weight = discriminative_weight
         self.fine_tune_iter = fine_tune_iter
         self.fine_tune_learning_rate = fine_tune_learning_rate
         self.ais_n_chains = ais_n_chains
@@ -393,9 +415,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Generate data: Gibbs sampling in the top RBM, then a top-down pass.
 
         Each chain starts from uniformly random binary states of the top RBM
-        and runs ``n_gibbs_steps`` steps; the visible means of its last hidden
-        state are passed down. With ``y``, the label units are clamped to the
-        given classes throughout.
+        (and a uniformly random label) and runs ``n_gibbs_steps`` steps; the
+        visible means of its last hidden state are passed down. With ``y``,
+        the label units are clamped to the given classes throughout; without
+        it, each step draws the label from its softmax.
 
         Parameters
         ----------
@@ -425,26 +448,21 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         top = self.rbms_[-1]
         if isinstance(top, GaussianBernoulliRBM):
             return top.sample(n_samples, n_gibbs_steps=n_gibbs_steps, random_state=rng)
-        weights = top.components_
-        dtype = weights.dtype
-        clamped_input = np.zeros((n_samples, top.n_components), dtype=dtype)
-        n_free = weights.shape[1]
-        if y is not None:
-            n_free -= self._n_labels
-            labels = one_hot(self._encode(y, n_samples), self._n_labels, dtype)
-            clamped_input += labels @ weights[:, n_free:].T
+        n_labels = self._n_labels
         streams = row_streams(rng, n_samples)
-        free = np.zeros((n_samples, n_free), dtype=dtype)
-        sample_rows(free, np.zeros(n_free, dtype=dtype), streams)
-        hidden = np.empty((n_samples, top.n_components), dtype=dtype)
-        clamped_gibbs_chains(free, np.asfortranarray(weights[:, :n_free]),
-                             top.intercept_hidden_,
-                             np.ascontiguousarray(top.intercept_visible_[:n_free]),
-                             clamped_input, streams, n_gibbs_steps, hidden)
+        # Uniformly random binary units, and a uniformly random label.
+        visible = top._random_visible(n_samples, top.components_.dtype, streams)
+        if y is not None:
+            visible[:, -n_labels:] = one_hot(self._encode(y, n_samples), n_labels,
+                                             visible.dtype)
+        hidden = np.empty((n_samples, top.n_components), dtype=visible.dtype)
+        labelled_gibbs_chains(visible, n_labels, y is not None, top.components_,
+                              top.intercept_hidden_, top.intercept_visible_, streams,
+                              n_gibbs_steps, hidden, np.empty_like(visible))
+        n_free = visible.shape[1] - n_labels
         if n_gibbs_steps:
-            free = expit(hidden @ weights[:, :n_free]
-                         + top.intercept_visible_[:n_free]).astype(dtype)
-        return self._down(free[:, :weights.shape[1] - self._n_labels])
+            visible = top.inverse_transform(hidden)
+        return self._down(visible[:, :n_free])
 
     def _encode(self, y, n_samples):
         """The indices in ``classes_`` of the sample labels ``y``."""

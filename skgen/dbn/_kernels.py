@@ -1,34 +1,44 @@
-"""Numba kernels of the DBNs: Gibbs sampling with clamped visible units, and an
-epoch of supervised fine-tuning on the autoencoder engine's network."""
+"""Numba kernels of the DBNs: Gibbs sampling in a top RBM whose label units may
+be clamped, and an epoch of supervised fine-tuning on the autoencoder engine's
+network. The top RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a
+softmax group of label units."""
 
 from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
 from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
-from ..rbm._kernels import sample_rows
+from ..rbm._kernels import _sample_visible, sample_rows
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import kernel
 
 
 @kernel
-def clamped_gibbs_chains(free, weights, hidden_bias, free_bias, clamped_input, streams,
-                         n_steps, hidden):
-    """In place: ``n_steps`` Gibbs steps of an RBM whose visible layer is split into
-    free units and clamped units.
+def labelled_gibbs_chains(visible, n_labels, clamp_labels, weights, hidden_bias,
+                          visible_bias, streams, n_steps, hidden, visible_input):
+    """In place: ``n_steps`` Gibbs steps v -> h -> v of an RBM whose last
+    ``n_labels`` visible units form one softmax group (one-hot label units).
 
-    ``free`` (n_chains, n_free) holds the free units' states and ``weights``
-    (n_hidden, n_free) their weights; the clamped units (for a DBN, its label
-    units) only add ``clamped_input`` (n_chains, n_hidden) to the hidden units'
-    input. Both layers are sampled at every step; ``hidden`` is scratch of shape
-    (n_chains, n_hidden) and ends with the last hidden sample.
+    Every step samples the hidden units, then the other visible units as
+    Bernoulli units and, unless ``clamp_labels``, the label as one categorical
+    draw from the softmax of its units' input. Clamped label units keep their
+    states and draw nothing, so the free units' chain is that of an RBM whose
+    hidden biases include the labels' input. ``hidden`` (n_chains, n_hidden)
+    and ``visible_input`` (the shape of ``visible``) are scratch; ``hidden``
+    ends with the last hidden sample.
     """
     one = weights.dtype.type(1.0)
+    n_free = visible.shape[1] - n_labels
     for _ in range(n_steps):
-        hidden[:] = clamped_input
-        gemm(one, free, False, weights, True, one, hidden)
+        gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
-        gemm(one, hidden, False, weights, False, 0 * one, free)
-        sample_rows(free, free_bias, streams)
+        gemm(one, hidden, False, weights, False, 0 * one, visible_input)
+        if clamp_labels:
+            sample_rows(visible_input[:, :n_free], visible_bias[:n_free], streams)
+            visible[:, :n_free] = visible_input[:, :n_free]
+        else:
+            _sample_visible(visible_input, visible_bias, visible_bias, streams, False,
+                            n_labels)
+            visible[:] = visible_input
 
 
 @kernel

@@ -3,7 +3,7 @@
 import copy
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 
 
 def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps, rng):
@@ -18,6 +18,7 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     wake states (with the labels, if any); a sleep pass samples top-down from
     the CD negative states with the generative weights and moves the
     recognition weights towards inferring each layer from the one below it.
+    The top RBM's label units, if any, are sampled as one softmax group.
     """
     recognition = [copy.deepcopy(rbm) for rbm in rbms[:-1]]
     generative = [copy.deepcopy(rbm) for rbm in rbms]
@@ -27,6 +28,16 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
 
     def sample(probabilities):
         return (rng.uniform(size=probabilities.shape) < probabilities).astype(X.dtype)
+
+    def sample_top_visible(hidden):
+        # The label units are one softmax group, as in the top RBM's training.
+        visible_input = hidden @ top.components_ + top.intercept_visible_
+        visible = sample(expit(visible_input))
+        if n_labels:
+            cumulative = np.cumsum(softmax(visible_input[:, -n_labels:], axis=1), axis=1)
+            chosen = (cumulative < rng.uniform(size=(len(hidden), 1))).sum(axis=1)
+            visible[:, -n_labels:] = np.eye(n_labels)[np.minimum(chosen, n_labels - 1)]
+        return visible
 
     for _ in range(n_epochs):
         order = rng.permutation(n_samples)
@@ -49,8 +60,7 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
             positive = expit(visible @ top.components_.T + top.intercept_hidden_)
             negative_visible, negative = visible, positive
             for _ in range(n_gibbs_steps):
-                negative_visible = sample(expit(
-                    sample(negative) @ top.components_ + top.intercept_visible_))
+                negative_visible = sample_top_visible(sample(negative))
                 negative = expit(negative_visible @ top.components_.T
                                  + top.intercept_hidden_)
             top.components_ += scale * (positive.T @ visible

@@ -312,7 +312,14 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             np.empty((2 * n_chains, n_visible) if sparse_density else (0, 0),
                      dtype=np.int64),
             np.empty(2 * n_chains if sparse_density else 0, dtype=np.int64),
+            *self._label_arguments(n_chains, dtype),
         )
+
+    def _label_arguments(self, n_chains, dtype):
+        """``fit_epoch``'s (n_labels, discriminative_weight, label_scratch): here
+        no softmax group of label units (see ``skgen.dbn._labelled``)."""
+        empty = np.empty((0, 0), dtype=dtype)
+        return 0, dtype(0), (empty, empty, empty, np.empty((0, 0)))
 
     @property
     def _n_features_out(self):

@@ -67,6 +67,42 @@ def sample_normal_rows(pre, bias, streams):
 
 
 @kernel
+def sample_softmax_rows(pre, bias, streams):
+    """In place: each row of ``pre`` becomes a one-hot sample of the categorical
+    distribution ``softmax(pre + bias)``.
+
+    Row i takes one uniform u from its stream and picks the first unit k whose
+    cumulative probability exceeds u. The probabilities are computed in
+    float64 whatever the dtype of ``pre``, so float32 and float64 rows with the
+    same input pick the same unit.
+    """
+    one = pre.dtype.type(1.0)
+    zero = pre.dtype.type(0.0)
+    n_units = pre.shape[1]
+    for i in range(pre.shape[0]):
+        row = pre[i]
+        largest = -np.inf
+        for k in range(n_units):
+            largest = max(largest, np.float64(row[k]) + np.float64(bias[k]))
+        total = 0.0
+        for k in range(n_units):
+            total += np.exp(np.float64(row[k]) + np.float64(bias[k]) - largest)
+        counter = streams[i]
+        target = uniform_at(counter + _GOLDEN_GAMMA) * total
+        # The last unit also takes the rounding slack (and NaN rows).
+        chosen = n_units - 1
+        cumulative = 0.0
+        for k in range(n_units - 1):
+            cumulative += np.exp(np.float64(row[k]) + np.float64(bias[k]) - largest)
+            if cumulative > target:
+                chosen = k
+                break
+        for k in range(n_units):
+            row[k] = one if k == chosen else zero
+        streams[i] = counter + _GOLDEN_GAMMA
+
+
+@kernel
 def initial_weights(streams, scale, out):
     """Fill the Fortran-ordered ``out`` (n_hidden, n_visible) with ``scale`` times
     standard normals, and return it.
@@ -87,12 +123,18 @@ def initial_weights(streams, scale, out):
 
 
 @inline_kernel
-def _sample_visible(pre, visible_bias, scaled_visible_bias, streams, gaussian):
-    """Sample visible units given their input ``h @ W``, in place."""
+def _sample_visible(pre, visible_bias, scaled_visible_bias, streams, gaussian, n_labels):
+    """Sample visible units given their input ``h @ W``, in place. With
+    ``n_labels`` > 0 the last ``n_labels`` (Bernoulli) units are one softmax
+    group: one categorical draw, after the other units' draws."""
     if gaussian:
         sample_normal_rows(pre, scaled_visible_bias, streams)
-    else:
+    elif n_labels == 0:
         sample_rows(pre, visible_bias, streams)
+    else:
+        n_free = pre.shape[1] - n_labels
+        sample_rows(pre[:, :n_free], visible_bias[:n_free], streams)
+        sample_softmax_rows(pre[:, n_free:], visible_bias[n_free:], streams)
 
 
 @kernel
@@ -294,6 +336,74 @@ def _update_log_variance(log_variance, velocity, positive_sum, negative_sum,
 
 
 @kernel
+def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias, step,
+                          hidden_input, row_gradients, label_gradients, scores):
+    """In place: one step of gradient ascent, of size ``step``, on
+    ``sum_i log p(y_i | x_i)`` of an RBM whose rows ``visible`` are ``[x_i, e_y_i]``
+    (the discriminative term of Larochelle & Bengio's hybrid RBM).
+
+    ``p(y | x) = softmax_y(b_y + sum_j softplus(o_yj))``, with
+    ``o_yj = c_j + W_j.x + U_jy`` and U the label units' weights. The gradient
+    is ``(1[y = k] - p(k | x)) sigmoid(o_kj)`` summed over k for ``c_j`` and, times
+    x, for ``W_j``; the k-th term for ``U_jk``; and ``1[y = k] - p(k | x)`` for
+    ``b_k``. ``hidden_input`` and ``row_gradients`` (n_rows, n_hidden),
+    ``label_gradients`` (n_hidden, n_labels) and ``scores`` (2, n_labels) are
+    scratch; the scores are computed in float64.
+    """
+    n_rows, n_visible = visible.shape
+    n_hidden = weights.shape[0]
+    n_free = n_visible - n_labels
+    one = weights.dtype.type(1.0)
+    gemm(one, visible, False, weights, True, 0 * one, hidden_input)
+    label_gradients[:] = 0
+    bias_gradients = scores[1]
+    bias_gradients[:] = 0
+    scores = scores[0]
+    for i in range(n_rows):
+        label = n_labels - 1
+        for k in range(n_labels):
+            if visible[i, n_free + k] > visible[i, n_free + label]:
+                label = k
+        # c + W.x, without the row's own label weights.
+        free_input = hidden_input[i]
+        for j in range(n_hidden):
+            free_input[j] += hidden_bias[j] - weights[j, n_free + label]
+        largest = -np.inf
+        for k in range(n_labels):
+            score = np.float64(visible_bias[n_free + k])
+            for j in range(n_hidden):
+                score += _softplus(np.float64(free_input[j] + weights[j, n_free + k]))
+            scores[k] = score
+            largest = max(largest, score)
+        total = 0.0
+        for k in range(n_labels):
+            scores[k] = np.exp(scores[k] - largest)
+            total += scores[k]
+        gradient = row_gradients[i]
+        gradient[:] = 0
+        for k in range(n_labels):
+            coefficient = (1.0 if k == label else 0.0) - scores[k] / total
+            bias_gradients[k] += coefficient
+            for j in range(n_hidden):
+                term = coefficient * sigmoid(np.float64(free_input[j]
+                                                        + weights[j, n_free + k]))
+                gradient[j] += term
+                label_gradients[j, k] += term
+        # The product below adds gradient[j] to the row's own label weight.
+        for j in range(n_hidden):
+            label_gradients[j, label] -= gradient[j]
+    for i in range(n_rows):
+        for j in range(n_hidden):
+            hidden_bias[j] += step * row_gradients[i, j]
+    gemm(step, row_gradients, True, visible, False, one, weights)
+    for j in range(n_hidden):
+        for k in range(n_labels):
+            weights[j, n_free + k] += step * label_gradients[j, k]
+    for k in range(n_labels):
+        visible_bias[n_free + k] += step * bias_gradients[k]
+
+
+@kernel
 def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_bias,
               visible_bias, weights_velocity, hidden_velocity, visible_velocity,
               chain_hidden, streams, learning_rate, momentum, weight_decay,
@@ -301,7 +411,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
               visible_sums, gaussian, log_variance, log_variance_velocity,
               min_log_variance, sigma_learning_rate, visible_scale,
               scaled_visible_bias, visible_mean_stack, sparse_density,
-              nonzero_indices, nonzero_counts):
+              nonzero_indices, nonzero_counts, n_labels, discriminative_weight,
+              label_scratch):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
@@ -318,6 +429,16 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     ``<(x - b/sigma)**2 / 2 - x (h @ W) / 2>_data - <...>_model`` at that rate,
     never below ``min_log_variance`` (Cho, Ilin & Raiko 2011). For Bernoulli
     units the arguments from ``log_variance`` on are unused and may be empty.
+
+    With ``n_labels`` > 0 (Bernoulli units only) the last ``n_labels`` visible
+    units are one softmax group, one-hot in the data: the negative phase draws
+    them as one categorical variable, the softmax of their input, as in the
+    top RBM of a DBN with labels (Hinton, Osindero & Teh 2006). With
+    ``discriminative_weight`` > 0, each mini-batch then also takes a step of
+    ``learning_rate * discriminative_weight / n_rows`` along the gradient of its
+    rows' ``log p(y | x)`` (``label_likelihood_step``, without momentum or weight
+    decay): the hybrid training of Larochelle & Bengio (2008).
+    ``label_scratch`` holds that step's scratch arrays.
 
     Products with visible rows of at most ``sparse_density`` nonzero entries
     (0: never) read only those entries, through ``nonzero_indices``
@@ -364,7 +485,7 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
                 _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
-                                streams, gaussian)
+                                streams, gaussian, n_labels)
                 if step < n_gibbs_steps - 1:
                     gemm(one, visible_negative, False, weights, True, zero,
                          hidden_negative)
@@ -387,7 +508,7 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             for step in range(n_gibbs_steps):
                 gemm(one, chains, False, weights, False, zero, visible_negative)
                 _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
-                                streams, gaussian)
+                                streams, gaussian, n_labels)
                 sparse_negative = _hidden_input(
                     visible_negative, weights, hidden_negative,
                     nonzero_indices[n_positive:n_stacked],
@@ -442,6 +563,14 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
                 gemm(learning_rate, hidden_rows, True, visible_rows, False, momentum,
                      weights_velocity)
             weights += weights_velocity
+        if discriminative_weight > 0:
+            hidden_input, row_gradients, label_gradients, scores = label_scratch
+            label_likelihood_step(
+                visible_positive, n_labels, weights, hidden_bias, visible_bias,
+                learning_rate * discriminative_weight / n_positive,
+                hidden_input[:n_positive], row_gradients[:n_positive],
+                label_gradients, scores,
+            )
 
 
 @kernel
@@ -466,7 +595,7 @@ def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
         gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible)
-        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian)
+        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian, 0)
 
 
 @kernel

@@ -1,0 +1,206 @@
+"""The top RBM of a DBN fitted with labels: binary units beside one softmax group of
+label units."""
+
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+from ..rbm import BernoulliRBM, _partition
+from ..rbm._kernels import sample_softmax_rows
+from ..utils._random import row_streams
+from ._kernels import labelled_gibbs_chains
+
+
+class LabelledRBM(BernoulliRBM):
+    """A BernoulliRBM whose last ``n_labels`` visible units are one softmax group.
+
+    The associative memory at the top of a DBN fitted with labels (Hinton,
+    Osindero & Teh 2006): its visible layer is the layer below followed by one
+    unit per class, and exactly one label unit is on. Training (CD-k or PCD-k)
+    and Gibbs sampling draw the label as one categorical variable from the
+    softmax of the label units' input, rather than as independent binary
+    units; :meth:`log_partition` sums over one-hot labels only. Everything that
+    only reads a visible row (``transform``, ``free_energy``) is the
+    BernoulliRBM's, which agrees with the softmax group on one-hot labels.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of binary hidden units.
+    n_labels : int, default=2
+        Number of label units, the last columns of the visible layer.
+    discriminative_weight : float, default=0.0
+        Weight of the discriminative term of hybrid training (0: purely
+        generative): each mini-batch also ascends the gradient of its rows'
+        ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
+    learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
+weight_decay, shuffle, ais_n_chains, ais_n_betas, verbose, random_state
+        As in :class:`~skgen.BernoulliRBM`. AIS runs ``ais_n_chains`` chains
+        for each class.
+
+    Attributes
+    ----------
+    components_, intercept_hidden_, intercept_visible_, h_samples_, \
+n_features_in_, feature_names_in_
+        As in :class:`~skgen.BernoulliRBM`, over the visible units and the
+        label units.
+
+    Notes
+    -----
+    With the free visible units v, the label y and ``W = [W_v, W_y]``, the
+    energy is a BernoulliRBM's on ``[v, e_y]``, and
+    ``Z = sum_y exp(b_y) Z_y``, where Z_y is the partition function of the
+    BernoulliRBM over (v, h) whose hidden biases are ``c + W_y[:, y]``. log Z
+    adds up the K log Z_y, each exact (enumerating the smaller of the layers of
+    v and h when it has at most 20 units) or estimated by AIS as in
+    :class:`~skgen.BernoulliRBM`, from the free units' training marginals.
+
+    ``p(y | x) = softmax_y(b_y - F_y(x))`` is exact, so its gradient is cheap:
+    ``discriminative_weight`` adds it to the contrastive-divergence update, as
+    in the hybrid discriminative RBM of Larochelle & Bengio (2008). It sharpens
+    the dependence of the hidden units on the label, which generative
+    classification and label-clamped sampling rely on.
+
+    References
+    ----------
+    .. [1] Hinton, G. E., Osindero, S. and Teh, Y.-W. (2006). A fast learning
+       algorithm for deep belief nets. Neural Computation 18, pp 1527-1554.
+    .. [2] Larochelle, H. and Bengio, Y. (2008). Classification using
+       discriminative restricted Boltzmann machines. ICML.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **BernoulliRBM._parameter_constraints,
+        "n_labels": [Interval(Integral, 1, None, closed="left")],
+        "discriminative_weight": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        n_labels=2,
+        discriminative_weight=0.0,
+        learning_rate=0.1,
+        batch_size=10,
+        n_iter=10,
+        n_gibbs_steps=1,
+        persistent=True,
+        momentum=0.0,
+        weight_decay=0.0,
+        shuffle=True,
+        ais_n_chains=100,
+        ais_n_betas=10000,
+        verbose=0,
+        random_state=None,
+    ):
+        super().__init__(
+            n_components,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            n_iter=n_iter,
+            n_gibbs_steps=n_gibbs_steps,
+            persistent=persistent,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            shuffle=shuffle,
+            ais_n_chains=ais_n_chains,
+            ais_n_betas=ais_n_betas,
+            verbose=verbose,
+            random_state=random_state,
+        )
+        self.n_labels = n_labels
+        self.discriminative_weight = discriminative_weight
+
+    def _check_support(self, X):
+        super()._check_support(X)
+        if X.shape[1] <= self.n_labels:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but a LabelledRBM with "
+                f"n_labels={self.n_labels} needs more: the labels are its last columns."
+            )
+
+    def _label_arguments(self, n_chains, dtype):
+        n_hidden = self.n_components
+        scratch = (np.empty((n_chains, n_hidden), dtype=dtype),
+                   np.empty((n_chains, n_hidden), dtype=dtype),
+                   np.empty((n_hidden, self.n_labels), dtype=dtype),
+                   np.empty((2, self.n_labels)))
+        return self.n_labels, dtype(self.discriminative_weight), scratch
+
+    def _run_gibbs(self, visible, n_steps, streams):
+        labelled_gibbs_chains(
+            visible, self.n_labels, False, self.components_, self.intercept_hidden_,
+            self.intercept_visible_, streams, n_steps,
+            np.empty((visible.shape[0], self.n_components), dtype=visible.dtype),
+            np.empty_like(visible),
+        )
+
+    def _random_visible(self, n_samples, dtype, streams):
+        """Uniformly random binary units and a uniformly random one-hot label."""
+        visible = super()._random_visible(n_samples, dtype, streams)
+        labels = np.zeros((n_samples, self.n_labels), dtype=dtype)
+        sample_softmax_rows(labels, np.zeros(self.n_labels, dtype=dtype), streams)
+        visible[:, -self.n_labels:] = labels
+        return visible
+
+    # -- log Z: one RBM over the free units per label ---------------------------------
+
+    def _label_rbms(self):
+        """(log-weight b_y, weights, hidden bias, visible bias) of each Z_y, float64."""
+        weights = self.components_.astype(np.float64)
+        hidden_bias = self.intercept_hidden_.astype(np.float64)
+        visible_bias = self.intercept_visible_.astype(np.float64)
+        n_free = weights.shape[1] - self.n_labels
+        free_weights = np.ascontiguousarray(weights[:, :n_free])
+        return [
+            (visible_bias[n_free + label], free_weights,
+             hidden_bias + weights[:, n_free + label], visible_bias[:n_free])
+            for label in range(self.n_labels)
+        ]
+
+    def _n_enumerated_units(self):
+        return min(self.n_components, self.components_.shape[1] - self.n_labels)
+
+    def _log_partition_exact(self):
+        terms = []
+        for label_bias, weights, hidden_bias, visible_bias in self._label_rbms():
+            if weights.shape[0] <= weights.shape[1]:
+                log_z = _partition.log_partition_exact(weights, hidden_bias,
+                                                       visible_bias, False)
+            else:
+                log_z = _partition.log_partition_exact(
+                    np.ascontiguousarray(weights.T), visible_bias, hidden_bias, False)
+            terms.append(label_bias + log_z)
+        return float(logsumexp(terms))
+
+    def _estimate_log_partition(self, n_chains, betas, random_state):
+        """log Z = log sum_y exp(b_y) Z_y, each Z_y from ``n_chains`` AIS runs; the
+        standard error combines theirs by the delta method."""
+        rng = check_random_state(random_state)
+        n_free = self.components_.shape[1] - self.n_labels
+        mean = (self._visible_sum[:n_free] + 0.5) / (self._n_samples_seen + 1.0)
+        base_bias = np.log(mean) - np.log1p(-mean)
+        base_log_partition = (self.n_components * np.log(2.0)
+                              + np.logaddexp(0.0, base_bias).sum())
+        log_terms, variances = [], []
+        for label_bias, weights, hidden_bias, visible_bias in self._label_rbms():
+            log_weights = _partition.ais_log_weights(
+                weights, hidden_bias, visible_bias, base_bias, betas,
+                row_streams(rng, n_chains),
+            )
+            largest = log_weights.max()
+            scaled = np.exp(log_weights - largest)
+            log_terms.append(label_bias + base_log_partition + largest
+                             + np.log(scaled.mean()))
+            # Var(Z_y estimate) / Z_y**2 = var(w) / (M mean(w)**2).
+            variances.append(scaled.var() / (n_chains * scaled.mean() ** 2))
+        log_terms = np.array(log_terms)
+        value = float(logsumexp(log_terms))
+        shares = np.exp(log_terms - value)
+        std = float(np.sqrt(np.sum(shares**2 * np.array(variances))))
+        return value, std
