@@ -360,16 +360,17 @@ def test_every_class_of_the_samples_is_recognisable(generated_digits):
 
 @pytest.mark.parametrize("random_state", [0, 1])
 def test_dbn_features_are_as_good_as_an_rbms(digits, random_state):
-    """As examples/quickstart.py: binarised digits, 200 units, logistic regression.
+    """As examples/quickstart.py: binarised digits, 200 units, logistic regression,
+    each model in a Pipeline.
 
     The comparison is fair by construction: the RBM is seeded as the DBN's first
     RBM, so it is the DBN's first layer, and the DBN's features
     (``output_layers="all"``) are the RBM's followed by those of a second layer of
-    200 units trained with the same settings. The DBN is fitted on X alone: the
-    features are unsupervised, like the RBM's. (A Pipeline passes y to the DBN,
-    whose top RBM then models the labels; the logistic regression then learns
-    from features that know the training labels better than the test labels,
-    and scores 0.938, 0.942 against the RBM's 0.936, 0.947 on these seeds.)"""
+    200 units trained with the same settings. With ``use_labels=False`` the DBN
+    ignores the y the Pipeline passes it, as the RBM does. (With labels, its top
+    RBM models them, the logistic regression learns from features that know the
+    training labels better than the test labels, and it scores 0.938, 0.942
+    against the RBM's 0.936, 0.947 on these seeds.)"""
     X_train, X_test, y_train, y_test = digits
     X_train, X_test = (X_train > 0.5).astype(float), (X_test > 0.5).astype(float)
     settings = {"learning_rate": 0.05, "n_iter": 30}
@@ -377,12 +378,13 @@ def test_dbn_features_are_as_good_as_an_rbms(digits, random_state):
     rbm = Pipeline([("rbm", BernoulliRBM(200, random_state=first_seed, **settings)),
                     ("logistic", LogisticRegression(C=100, max_iter=1000))])
     rbm_accuracy = rbm.fit(X_train, y_train).score(X_test, y_test)
-    dbn = DBN((200, 200), output_layers="all", random_state=random_state,
-              **settings).fit(X_train)
-    assert_array_equal(dbn.rbms_[0].components_, rbm[0].components_)
-    logistic = LogisticRegression(C=100, max_iter=1000).fit(dbn.transform(X_train),
-                                                            y_train)
-    assert logistic.score(dbn.transform(X_test), y_test) >= rbm_accuracy
+    dbn = Pipeline([("dbn", DBN((200, 200), output_layers="all", use_labels=False,
+                                random_state=random_state, **settings)),
+                    ("logistic", LogisticRegression(C=100, max_iter=1000))])
+    dbn_accuracy = dbn.fit(X_train, y_train).score(X_test, y_test)
+    assert_array_equal(dbn[0].rbms_[0].components_, rbm[0].components_)
+    assert type(dbn[0].rbms_[-1]) is BernoulliRBM and not hasattr(dbn[0], "classes_")
+    assert dbn_accuracy >= rbm_accuracy
 
 
 def test_classifier_matches_an_mlp_of_the_same_architecture(digits):

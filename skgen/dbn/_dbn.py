@@ -83,6 +83,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     output_layers : {"top", "all"}, default="top"
         What :meth:`transform` returns: the top layer's activations, or those
         of every hidden layer side by side, from the bottom.
+    use_labels : bool, default=True
+        Whether :meth:`fit` joins the labels ``y``, when given, to the top RBM.
+        False makes the DBN an unsupervised feature extractor that ignores
+        ``y``, as the RBMs do: the choice before a classifier in a Pipeline,
+        which passes ``y`` to every step (see Notes).
     discriminative_weight : float, default=0.0
         Only with labels: the weight of the discriminative term in the top
         RBM's training (0: purely generative, as in Hinton et al. 2006). Each
@@ -189,7 +194,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     training rows, as in the hybrid RBM of [3]_. Fitted with labels, the top
     layer's features have seen the training labels: in a Pipeline before a
     classifier, they look more informative on the training rows than on new
-    ones.
+    ones, and the classifier trusts them too much. ``use_labels=False`` keeps
+    the DBN unsupervised there.
 
     References
     ----------
@@ -215,6 +221,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         **PRETRAINING_CONSTRAINTS,
         "output_layers": [StrOptions({"top", "all"})],
+        "use_labels": ["boolean"],
         "discriminative_weight": [Interval(Real, 0, None, closed="left")],
         "fine_tune_iter": [Interval(Integral, 0, None, closed="left")],
         "fine_tune_learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -236,6 +243,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         weight_decay=0.0,
         shuffle=True,
         output_layers="top",
+        use_labels=True,
         discriminative_weight=0.0,
         fine_tune_iter=0,
         fine_tune_learning_rate=0.001,
@@ -255,6 +263,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.shuffle = shuffle
         self.output_layers = output_layers
+        self.use_labels = use_labels
         self.discriminative_weight = discriminative_weight
         self.fine_tune_iter = fine_tune_iter
         self.fine_tune_learning_rate = fine_tune_learning_rate
@@ -272,8 +281,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,), default=None
-            Class labels. When given, the top RBM also models one label unit
-            per class, for :meth:`predict` and class-conditional :meth:`sample`.
+            Class labels. When given (and ``use_labels``), the top RBM also
+            models one label unit per class, for :meth:`predict` and
+            class-conditional :meth:`sample`.
 
         Returns
         -------
@@ -282,7 +292,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         X = validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32))
         labels = None
-        if y is not None:
+        if y is not None and self.use_labels:
             classes, encoded = np.unique(column_or_1d(y, warn=True),
                                          return_inverse=True)
             if encoded.shape[0] != X.shape[0]:
