@@ -21,7 +21,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 
 from skgen import DBN, BernoulliRBM, DBNClassifier, GaussianBernoulliRBM
-from skgen.dbn._kernels import labelled_gibbs_chains
+from skgen.dbn._kernels import clamped_gibbs_chains
 from skgen.dbn._labelled import LabelledRBM
 from skgen.rbm._kernels import gibbs_chains, label_likelihood_step, sample_softmax_rows
 from skgen.utils._random import row_streams
@@ -254,17 +254,17 @@ def test_softmax_samples_follow_the_softmax(dtype):
         0x9E3779B97F4A7C15))
 
 
-def test_labelled_gibbs_without_labels_is_the_rbm_kernel():
+def test_clamped_gibbs_without_labels_is_the_rbm_kernel():
     rng = np.random.RandomState(0)
     weights = np.asfortranarray(rng.standard_normal((4, 6)))
     hidden_bias, visible_bias = rng.standard_normal(4), rng.standard_normal(6)
     start = (rng.uniform(size=(5, 6)) < 0.5).astype(np.float64)
     expected, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
     gibbs_chains(expected, weights, hidden_bias, visible_bias, streams, 7,
-                 np.empty((5, 4)), False)
+                 np.empty((5, 4)), False, 0)
     visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    labelled_gibbs_chains(visible, 0, False, weights, hidden_bias, visible_bias, streams,
-                          7, np.empty((5, 4)), np.empty((5, 6)))
+    clamped_gibbs_chains(visible, 0, weights, hidden_bias, visible_bias, streams, 7,
+                         np.empty((5, 4)), np.empty((5, 6)))
     assert_array_equal(visible, expected)
 
 
@@ -280,14 +280,15 @@ def test_clamped_labels_add_their_input():
     for row in range(5):
         chain = expected[row:row + 1]
         gibbs_chains(chain, free_weights, hidden_bias + weights[:, 6:] @ start[row, 6:],
-                     visible_bias[:6], streams[row:row + 1], 7, np.empty((1, 4)), False)
+                     visible_bias[:6], streams[row:row + 1], 7, np.empty((1, 4)), False,
+                     0)
     visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    labelled_gibbs_chains(visible, 3, True, weights, hidden_bias, visible_bias, streams,
-                          7, np.empty((5, 4)), np.empty((5, 9)))
+    clamped_gibbs_chains(visible, 3, weights, hidden_bias, visible_bias, streams, 7,
+                         np.empty((5, 4)), np.empty((5, 9)))
     assert_array_equal(visible[:, :6], expected)
     assert_array_equal(visible[:, 6:], start[:, 6:])
-    labelled_gibbs_chains(visible, 3, False, weights, hidden_bias, visible_bias, streams,
-                          7, np.empty((5, 4)), np.empty((5, 9)))
+    gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, 7,
+                 np.empty((5, 4)), False, 3)
     assert_array_equal(visible[:, 6:].sum(axis=1), 1.0)
 
 

@@ -556,7 +556,7 @@ def test_gibbs_chains(dtype, n_steps, n_chains, n_visible, n_hidden):
     check_unambiguous(reference, dtype)
 
     hidden = np.empty((n_chains, n_hidden), dtype=dtype)
-    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden, False)
+    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden, False, 0)
     assert_array_equal(visible, expected_visible)
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())
@@ -581,7 +581,7 @@ def test_gibbs_chains_gaussian(dtype, n_steps, n_chains, n_visible, n_hidden):
     # The kernel runs in scaled units x = v / sigma, with bias b / sigma.
     scaled = visible / sigma
     hidden = np.empty((n_chains, n_hidden), dtype=dtype)
-    _kernels.gibbs_chains(scaled, W, c, b / sigma, states, n_steps, hidden, True)
+    _kernels.gibbs_chains(scaled, W, c, b / sigma, states, n_steps, hidden, True, 0)
     assert_allclose(scaled * sigma, expected_visible, **TOLERANCES[dtype])
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())

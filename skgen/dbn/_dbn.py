@@ -22,10 +22,11 @@ from sklearn.utils.validation import (
 )
 
 from ..rbm import GaussianBernoulliRBM
+from ..rbm._kernels import gibbs_chains
 from ..utils._random import row_streams
 from ..utils._validation import check_count
 from ._base import PRETRAINING_CONSTRAINTS, join_labels, layer_values, one_hot, pretrain
-from ._kernels import labelled_gibbs_chains
+from ._kernels import clamped_gibbs_chains
 from ._updown import up_down
 
 #: Samples of the recognition model Q(h|v) that average the bound of
@@ -466,9 +467,14 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             visible[:, -n_labels:] = one_hot(self._encode(y, n_samples), n_labels,
                                              visible.dtype)
         hidden = np.empty((n_samples, top.n_components), dtype=visible.dtype)
-        labelled_gibbs_chains(visible, n_labels, y is not None, top.components_,
-                              top.intercept_hidden_, top.intercept_visible_, streams,
-                              n_gibbs_steps, hidden, np.empty_like(visible))
+        if y is None:
+            gibbs_chains(visible, top.components_, top.intercept_hidden_,
+                         top.intercept_visible_, streams, n_gibbs_steps, hidden, False,
+                         n_labels)
+        else:
+            clamped_gibbs_chains(visible, n_labels, top.components_, top.intercept_hidden_,
+                                 top.intercept_visible_, streams, n_gibbs_steps, hidden,
+                                 np.empty_like(visible))
         n_free = visible.shape[1] - n_labels
         if n_gibbs_steps:
             visible = top.inverse_transform(hidden)

@@ -1,30 +1,28 @@
-"""Numba kernels of the DBNs: Gibbs sampling in a top RBM whose label units may
-be clamped, and an epoch of supervised fine-tuning on the autoencoder engine's
+"""Numba kernels of the DBNs: Gibbs sampling in a top RBM whose label units are
+clamped, and an epoch of supervised fine-tuning on the autoencoder engine's
 network. The top RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a
 softmax group of label units."""
 
 from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
 from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
-from ..rbm._kernels import _sample_visible, sample_rows
+from ..rbm._kernels import sample_rows
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import kernel
 
 
 @kernel
-def labelled_gibbs_chains(visible, n_labels, clamp_labels, weights, hidden_bias,
-                          visible_bias, streams, n_steps, hidden, visible_input):
+def clamped_gibbs_chains(visible, n_labels, weights, hidden_bias, visible_bias, streams,
+                         n_steps, hidden, visible_input):
     """In place: ``n_steps`` Gibbs steps v -> h -> v of an RBM whose last
-    ``n_labels`` visible units form one softmax group (one-hot label units).
+    ``n_labels`` visible units (the labels) keep their states.
 
-    Every step samples the hidden units, then the other visible units as
-    Bernoulli units and, unless ``clamp_labels``, the label as one categorical
-    draw from the softmax of its units' input. Clamped label units keep their
-    states and draw nothing, so the free units' chain is that of an RBM whose
-    hidden biases include the labels' input. ``hidden`` (n_chains, n_hidden)
-    and ``visible_input`` (the shape of ``visible``) are scratch; ``hidden``
-    ends with the last hidden sample.
+    Only the other visible units, Bernoulli units, are sampled, so their chain
+    is that of an RBM whose hidden biases include the labels' input. (Free
+    labels are ``skgen.rbm._kernels.gibbs_chains`` with ``n_labels``.)
+    ``hidden`` (n_chains, n_hidden) and ``visible_input`` (the shape of
+    ``visible``) are scratch; ``hidden`` ends with the last hidden sample.
     """
     one = weights.dtype.type(1.0)
     n_free = visible.shape[1] - n_labels
@@ -32,13 +30,8 @@ def labelled_gibbs_chains(visible, n_labels, clamp_labels, weights, hidden_bias,
         gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible_input)
-        if clamp_labels:
-            sample_rows(visible_input[:, :n_free], visible_bias[:n_free], streams)
-            visible[:, :n_free] = visible_input[:, :n_free]
-        else:
-            _sample_visible(visible_input, visible_bias, visible_bias, streams, False,
-                            n_labels)
-            visible[:] = visible_input
+        sample_rows(visible_input[:, :n_free], visible_bias[:n_free], streams)
+        visible[:, :n_free] = visible_input[:, :n_free]
 
 
 @kernel

@@ -9,10 +9,8 @@ from scipy.special import logsumexp
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from ..rbm import BernoulliRBM, _partition
-from ..rbm._kernels import sample_softmax_rows
+from ..rbm import BernoulliRBM, _kernels, _partition
 from ..utils._random import row_streams
-from ._kernels import labelled_gibbs_chains
 
 
 class LabelledRBM(BernoulliRBM):
@@ -132,19 +130,14 @@ n_features_in_, feature_names_in_
                    np.empty((2, self.n_labels)))
         return self.n_labels, dtype(self.discriminative_weight), scratch
 
-    def _run_gibbs(self, visible, n_steps, streams):
-        labelled_gibbs_chains(
-            visible, self.n_labels, False, self.components_, self.intercept_hidden_,
-            self.intercept_visible_, streams, n_steps,
-            np.empty((visible.shape[0], self.n_components), dtype=visible.dtype),
-            np.empty_like(visible),
-        )
+    def _n_label_units(self):
+        return self.n_labels
 
     def _random_visible(self, n_samples, dtype, streams):
         """Uniformly random binary units and a uniformly random one-hot label."""
         visible = super()._random_visible(n_samples, dtype, streams)
         labels = np.zeros((n_samples, self.n_labels), dtype=dtype)
-        sample_softmax_rows(labels, np.zeros(self.n_labels, dtype=dtype), streams)
+        _kernels.sample_softmax_rows(labels, np.zeros(self.n_labels, dtype=dtype), streams)
         visible[:, -self.n_labels:] = labels
         return visible
 

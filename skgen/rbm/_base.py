@@ -315,6 +315,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             *self._label_arguments(n_chains, dtype),
         )
 
+    def _n_label_units(self):
+        """Number of visible units, the last ones, that form one softmax group of
+        labels (see ``skgen.dbn._labelled``); here none."""
+        return 0
+
     def _label_arguments(self, n_chains, dtype):
         """``fit_epoch``'s (n_labels, discriminative_weight, label_scratch): here
         no softmax group of label units (see ``skgen.dbn._labelled``)."""

@@ -249,6 +249,7 @@ class BernoulliRBM(BaseRBM):
             n_steps,
             hidden,
             False,
+            self._n_label_units(),
         )
 
     def _random_visible(self, n_samples, dtype, streams):

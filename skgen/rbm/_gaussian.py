@@ -313,6 +313,7 @@ class GaussianBernoulliRBM(BaseRBM):
             n_steps,
             hidden,
             True,
+            0,
         )
         visible *= self.sigma_
 
@@ -364,9 +365,8 @@ def _dense(X):
 
 
 def _mean_and_variance(n_samples, moments):
-    """Column means and (biased) variances, in float64, from ``column_moments``."""
-    if n_samples == 0:
-        return np.zeros_like(moments[0]), np.zeros_like(moments[0])
+    """Column means and (biased) variances, in float64, from ``column_moments``
+    of ``n_samples`` (at least 1) rows."""
     mean = moments[0] / n_samples
     return mean, np.maximum(moments[1] / n_samples - mean**2, 0.0)
 

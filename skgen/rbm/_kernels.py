@@ -582,20 +582,22 @@ def all_finite(weights, hidden_bias, visible_bias):
 
 @kernel
 def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
-                 hidden, gaussian):
+                 hidden, gaussian, n_labels):
     """In place: run ``n_steps`` Gibbs steps v -> h -> v from ``visible``.
 
     Every step samples both layers; ``hidden`` is scratch of shape
     (n_chains, n_hidden) and ends with the last hidden sample. With
     ``gaussian``, ``visible`` holds scaled units x = v / sigma and
-    ``visible_bias`` is ``b / sigma``.
+    ``visible_bias`` is ``b / sigma``. With ``n_labels`` > 0, the last
+    ``n_labels`` visible units are one softmax group (see ``_sample_visible``).
     """
     one = weights.dtype.type(1.0)
     for _ in range(n_steps):
         gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible)
-        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian, 0)
+        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian,
+                        n_labels)
 
 
 @kernel
