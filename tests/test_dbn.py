@@ -321,38 +321,75 @@ def test_sampling_shapes_dtypes_and_seeding(binary_data, dtype):
 
 N_PER_CLASS = 30
 
+#: The labelled DBNs of the generation tests, as in examples/dbn_generation.py.
+#: The top RBM of each is trained with the hybrid term (discriminative_weight).
+GENERATORS = {
+    # The associative memory on the pixels: 300 hidden units and 10 labels.
+    "one layer": dict(hidden_layer_sizes=(300,), n_iter=100, learning_rate=0.05,
+                      persistent=False),
+    # Hinton et al.'s layout: an RBM on the pixels, then the associative memory.
+    "two layers": dict(hidden_layer_sizes=(200, 300), n_iter=[20, 100],
+                       learning_rate=[0.1, 0.05], persistent=[True, False]),
+}
+
 
 @pytest.fixture(scope="module")
 def generated_digits(digits):
-    """A labelled DBN on digits, the share of its label-clamped samples (30 per
+    """layout -> (recognised, accuracy) for a labelled DBN of ``GENERATORS`` on
+    digits, fitted once per module: the share of its label-clamped samples (30 per
     class, 1000 Gibbs steps) that a logistic regression trained on real digits
     assigns to the clamped class, per class, and its generative test accuracy."""
     X_train, X_test, y_train, y_test = digits
-    dbn = DBN((200, 300), n_iter=[20, 100], learning_rate=[0.1, 0.05],
-              persistent=[True, False], discriminative_weight=10.0, random_state=0)
-    dbn.fit(X_train, y_train)
     judge = LogisticRegression(max_iter=2000).fit(X_train, y_train)
-    clamped = np.repeat(np.arange(10), N_PER_CLASS)
-    samples = dbn.sample(len(clamped), y=clamped, n_gibbs_steps=1000)
-    recognised = [np.mean(judge.predict(samples[clamped == c]) == c) for c in range(10)]
-    return np.array(recognised), np.mean(dbn.predict(X_test) == y_test)
+    results = {}
+
+    def generate(layout):
+        if layout not in results:
+            dbn = DBN(**GENERATORS[layout], discriminative_weight=10.0, random_state=0)
+            dbn.fit(X_train, y_train)
+            clamped = np.repeat(np.arange(10), N_PER_CLASS)
+            predicted = judge.predict(dbn.sample(len(clamped), y=clamped,
+                                                 n_gibbs_steps=1000))
+            recognised = [np.mean(predicted[clamped == c] == c) for c in range(10)]
+            results[layout] = (np.array(recognised),
+                               np.mean(dbn.predict(X_test) == y_test))
+        return results[layout]
+
+    return generate
 
 
-def test_class_conditional_samples_are_recognisable(generated_digits):
-    """What the softmax label group and the hybrid training of the top RBM reach
-    at this cost: generative classification 0.91 (about 0.8 with
-    discriminative_weight=0), and 94% of the samples recognised on average
-    (seeds 1 and 2: 91% and 96%)."""
-    recognised, accuracy = generated_digits
-    assert accuracy >= 0.88
+@pytest.mark.parametrize("layout", list(GENERATORS))
+def test_class_conditional_samples_are_recognisable(generated_digits, layout):
+    """What each layout reaches; the issue's bar, every class, is the next test.
+
+    One layer (seeds 0 to 2): every class at least 93% (mean 98-99%), and
+    generative classification 0.98.
+
+    Two layers: 94% of the samples recognised on average (seeds 1 and 2: 91% and
+    96%) and generative classification 0.88 to 0.91, but not every class reaches
+    80%. The top RBM's chains do settle in its own idea of the clamped class: its
+    P(y | h_1) assigns 89% to 100% of their states to it (seed 1). What loses
+    the class is the top-down pass through the bottom RBM: the same judge
+    recognises only 83% to 87% of the real test digits after a round trip
+    v -> P(h_1 | v) -> P(v | h_1) of that RBM, against 96% of the digits
+    themselves, with classes 1, 2 and 9 the worst. Neither more top-layer
+    training, a wider layer (400 or 600 units), up-down fine-tuning (100 passes),
+    CD-10, a top RBM trained on sampled binary states, nor passing sampled instead
+    of mean states down lifted the weakest class above 80% on every seed.
+    """
+    recognised, accuracy = generated_digits(layout)
+    assert accuracy >= (0.96 if layout == "one layer" else 0.88)
     assert np.mean(recognised) >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The issue's bar, 80% for every class, is not met yet: with this model the "
-    "weakest class (2) reaches 70% (seeds 1 and 2: 63% and 83%)."))
-def test_every_class_of_the_samples_is_recognisable(generated_digits):
-    recognised, _ = generated_digits
+@pytest.mark.parametrize("layout", [
+    "one layer",
+    pytest.param("two layers", marks=pytest.mark.xfail(strict=True, reason=(
+        "The weakest class (2) reaches 70% (seeds 1 and 2: 63% and 83%): the "
+        "bottom RBM's top-down pass loses the class (see the test above)."))),
+])
+def test_every_class_of_the_samples_is_recognisable(generated_digits, layout):
+    recognised, _ = generated_digits(layout)
     assert recognised.min() >= 0.8
 
 
