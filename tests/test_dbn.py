@@ -7,9 +7,11 @@ import contextlib
 import itertools
 import pickle
 
+import numba
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from numba.typed import List
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.base import clone
@@ -20,11 +22,17 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 
-from skgen import DBN, BernoulliRBM, DBNClassifier, GaussianBernoulliRBM
-from skgen.dbn._kernels import clamped_gibbs_chains
+from skgen import (
+    DBN,
+    BernoulliRBM,
+    DBNClassifier,
+    DivergenceError,
+    GaussianBernoulliRBM,
+)
+from skgen.dbn._kernels import clamped_gibbs_chains, up_down_epoch
 from skgen.dbn._labelled import LabelledRBM
 from skgen.rbm._kernels import gibbs_chains, label_likelihood_step, sample_softmax_rows
-from skgen.utils._random import row_streams
+from skgen.utils._random import row_streams, uniform_rows
 
 
 def layer_seeds(random_state, n_layers):
@@ -565,3 +573,113 @@ def test_up_down_fine_tuning_does_not_lower_the_held_out_bound(digits):
     assert labelled.sample(3, y=4, n_gibbs_steps=5).shape == (3, 64)
     with pytest.raises(ValueError, match="bernoulli"):
         clone(tuned).set_params(visible_units="gaussian").fit(X_train)
+    unfitted = DBN((5, 4), n_iter=2, fine_tune_iter=3, fine_tune_learning_rate=1e308)
+    with pytest.raises(DivergenceError, match="Lower fine_tune_learning_rate"):
+        unfitted.fit(X_train)
+    assert not hasattr(unfitted, "rbms_")
+
+
+def _naive_up_down_epoch(X, labels, order, batch_size, recognition, generative, top,
+                         states, n_gibbs_steps, learning_rate):
+    """NumPy up-down pass drawing from the same streams as the kernel, in its
+    documented order. ``recognition`` and ``generative`` are lists of
+    (weights, bias) and ``top`` is (weights, hidden bias, visible bias); all
+    are updated in place."""
+    def uniforms(n_rows, n_columns):
+        out = np.empty((n_rows, n_columns))
+        uniform_rows(states[:n_rows], out)
+        return out
+
+    def bernoulli(probabilities):
+        return (uniforms(*probabilities.shape) < probabilities) * 1.0
+
+    n_labels = labels.shape[1]
+    weights, hidden_bias, visible_bias = top
+    n_pen = weights.shape[1] - n_labels
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        scale = learning_rate / len(rows)
+        wake = [X[rows]]
+        for W, c in recognition:
+            wake.append(bernoulli(expit(wake[-1] @ W.T + c)))
+        for layer, (W, b) in enumerate(generative):
+            error = wake[layer] - expit(wake[layer + 1] @ W + b)
+            W += scale * wake[layer + 1].T @ error
+            b += scale * error.sum(axis=0)
+        visible = np.hstack([wake[-1], labels[rows]])
+        positive = expit(visible @ weights.T + hidden_bias)
+        hidden = bernoulli(positive)
+        for step in range(n_gibbs_steps):
+            visible_input = hidden @ weights + visible_bias
+            chain = bernoulli(expit(visible_input[:, :n_pen]))
+            if n_labels:
+                logits = visible_input[:, n_pen:]
+                exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+                targets = uniforms(len(rows), 1) * exps.sum(axis=1, keepdims=True)
+                passed = np.cumsum(exps[:, :-1], axis=1) > targets
+                chosen = np.where(passed.any(axis=1), passed.argmax(axis=1), n_labels - 1)
+                chain = np.hstack([chain, np.eye(n_labels)[chosen]])
+            negative = expit(chain @ weights.T + hidden_bias)
+            if step < n_gibbs_steps - 1:
+                hidden = bernoulli(negative)
+        weights += scale * (positive.T @ visible - negative.T @ chain)
+        hidden_bias += scale * (positive - negative).sum(axis=0)
+        visible_bias += scale * (visible - chain).sum(axis=0)
+        sleep = [chain[:, :n_pen]]
+        for W, b in reversed(generative):
+            sleep.insert(0, bernoulli(expit(sleep[0] @ W + b)))
+        for layer, (W, c) in enumerate(recognition):
+            error = sleep[layer + 1] - expit(sleep[layer] @ W.T + c)
+            W += scale * error.T @ sleep[layer]
+            c += scale * error.sum(axis=0)
+
+
+@pytest.mark.parametrize("sizes, n_labels, n_gibbs_steps",
+                         [((7, 5, 4, 6), 3, 1), ((7, 5, 4, 6), 3, 2), ((7, 6), 0, 2),
+                          ((7, 5, 6), 0, 1)])
+def test_up_down_epoch_against_numpy(sizes, n_labels, n_gibbs_steps):
+    """The kernel against a NumPy re-implementation on the same streams: layer
+    sizes from the data up (the last is the top RBM's hidden layer), with and
+    without labels, no layer below the top, CD-1 and CD-2, and a last mini-batch
+    of 3 rows."""
+    rng = np.random.RandomState(0)
+    n_rows, batch_size = 13, 5
+    X = (rng.uniform(size=(n_rows, sizes[0])) < 0.5) * 1.0
+    labels = (np.eye(n_labels)[rng.randint(n_labels, size=n_rows)] if n_labels
+              else np.empty((n_rows, 0)))
+    order = rng.permutation(n_rows).astype(np.int64)
+
+    def layer(n_in, n_out):
+        return (np.asfortranarray(rng.standard_normal((n_out, n_in))),
+                rng.standard_normal(n_out), rng.standard_normal(n_in))
+
+    below = [layer(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 2)]
+    recognition = [(W.copy(order="F"), c.copy()) for W, c, _ in below]
+    generative = [(W.copy(order="F"), b.copy()) for W, _, b in below]
+    top = layer(sizes[-2] + n_labels, sizes[-1])
+    states = row_streams(np.random.RandomState(1), batch_size)
+
+    expected = ([(W.copy(), c.copy()) for W, c in recognition],
+                [(W.copy(), b.copy()) for W, b in generative],
+                tuple(p.copy() for p in top))
+    _naive_up_down_epoch(X, labels, order, batch_size, *expected, states.copy(),
+                         n_gibbs_steps, 0.1)
+
+    def typed(arrays, ndim):
+        out = List.empty_list(numba.types.Array(numba.types.float64, ndim,
+                                                "F" if ndim == 2 else "C"))
+        for array in arrays:
+            out.append(array)
+        return out
+
+    initial = top[0].copy()
+    up_down_epoch(X, labels, order, batch_size, typed([W for W, _ in recognition], 2),
+                  typed([c for _, c in recognition], 1),
+                  typed([W for W, _ in generative], 2),
+                  typed([b for _, b in generative], 1), *top, states, n_gibbs_steps, 0.1)
+    got = (recognition, generative, [top])
+    for got_layers, want_layers in zip(got, expected[:2] + ([expected[2]],), strict=True):
+        for got_arrays, want_arrays in zip(got_layers, want_layers, strict=True):
+            for got_array, want_array in zip(got_arrays, want_arrays, strict=True):
+                assert_allclose(got_array, want_array, rtol=1e-10, atol=1e-12)
+    assert not np.allclose(top[0], initial)

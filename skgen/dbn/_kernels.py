@@ -1,15 +1,18 @@
 """Numba kernels of the DBNs: Gibbs sampling in a top RBM whose label units are
-clamped, and an epoch of supervised fine-tuning on the autoencoder engine's
-network. The top RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a
-softmax group of label units."""
+clamped, an epoch of generative fine-tuning by the up-down algorithm, and an
+epoch of supervised fine-tuning on the autoencoder engine's network. The top
+RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a softmax group of
+label units."""
+
+import numpy as np
 
 from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
 from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
-from ..rbm._kernels import sample_rows
+from ..rbm._kernels import _sample_visible, sample_rows, sigmoid_rows
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
-from ..utils._numba import kernel
+from ..utils._numba import kernel, sigmoid
 
 
 @kernel
@@ -32,6 +35,140 @@ def clamped_gibbs_chains(visible, n_labels, weights, hidden_bias, visible_bias, 
         gemm(one, hidden, False, weights, False, 0 * one, visible_input)
         sample_rows(visible_input[:, :n_free], visible_bias[:n_free], streams)
         visible[:, :n_free] = visible_input[:, :n_free]
+
+
+@kernel
+def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition_biases,
+                  generative_weights, generative_biases, top_weights, top_hidden_bias,
+                  top_visible_bias, streams, n_gibbs_steps, learning_rate):
+    """One pass of the up-down algorithm (Hinton, Osindero & Teh 2006) over the
+    rows ``order`` of the dense X, in place on the weights.
+
+    The L layers below the top RBM have untied weights: layer l infers layer
+    l + 1 with ``recognition_weights[l]`` (n_{l+1}, n_l) and
+    ``recognition_biases[l]``, and generates layer l from it with
+    ``generative_weights[l]`` (same shape) and ``generative_biases[l]`` (n_l,).
+    Layer 0 is X, and layer L, with the one-hot ``labels`` (0 columns: none)
+    beside it, is the visible layer of the top RBM. Per mini-batch, with step
+    ``learning_rate / n_rows``:
+
+    - wake: sample the layers bottom-up with the recognition weights, and move
+      each generative layer along the gradient of log p(layer l | layer l + 1);
+    - top: one CD-``n_gibbs_steps`` update of the top RBM from the wake states,
+      its label units sampled as one softmax group;
+    - sleep: sample the layers top-down from the CD chain's last visible state,
+      with the updated generative weights, and move each recognition layer
+      along the gradient of log q(layer l + 1 | layer l).
+
+    Row i of a mini-batch draws from ``streams[i]``, in that order: the wake
+    layers, the top chain's hidden then visible units at each step (its hidden
+    units not after the last), and the sleep layers from the top.
+    """
+    one = top_weights.dtype.type(1.0)
+    zero = 0 * one
+    n_below = len(generative_weights)
+    n_labels = labels.shape[1]
+    n_top_hidden, n_top_visible = top_weights.shape
+    n_pen = n_top_visible - n_labels
+    dtype = top_weights.dtype
+    # The states of layers 0 to L; sleep[l] is also scratch for the wake errors
+    # of layer l, and wake[l + 1] for the sleep errors of layer l + 1.
+    wake = [np.empty((batch_size, X.shape[1]), dtype=dtype)]
+    sleep = [np.empty((batch_size, X.shape[1]), dtype=dtype)]
+    for layer in range(n_below):
+        n_units = generative_weights[layer].shape[0]
+        wake.append(np.empty((batch_size, n_units), dtype=dtype))
+        sleep.append(np.empty((batch_size, n_units), dtype=dtype))
+    visible = np.empty((batch_size, n_top_visible), dtype=dtype)
+    negative_visible = np.empty((batch_size, n_top_visible), dtype=dtype)
+    positive = np.empty((batch_size, n_top_hidden), dtype=dtype)
+    negative = np.empty((batch_size, n_top_hidden), dtype=dtype)
+    hidden = np.empty((batch_size, n_top_hidden), dtype=dtype)
+    no_data = X[:0]
+    no_indices = order[:0]
+    n_samples = order.shape[0]
+    for start in range(0, n_samples, batch_size):
+        n_rows = min(batch_size, n_samples - start)
+        scale = learning_rate / n_rows
+        # Wake: bottom-up samples, then the generative weights.
+        gather_rows(X, no_data.ravel(), no_indices, no_indices, order, start,
+                    wake[0][:n_rows])
+        for layer in range(n_below):
+            states = wake[layer + 1][:n_rows]
+            gemm(one, wake[layer][:n_rows], False, recognition_weights[layer], True,
+                 zero, states)
+            sample_rows(states, recognition_biases[layer], streams)
+        for layer in range(n_below):
+            _move_towards(wake[layer + 1][:n_rows], wake[layer][:n_rows],
+                          generative_weights[layer], generative_biases[layer], scale,
+                          sleep[layer][:n_rows], False)
+        # The top RBM: CD-k from the wake states and the labels.
+        top_input = visible[:n_rows]
+        for i in range(n_rows):
+            row = order[start + i]
+            for j in range(n_pen):
+                top_input[i, j] = wake[n_below][i, j]
+            for j in range(n_labels):
+                top_input[i, n_pen + j] = labels[row, j]
+        positive_rows = positive[:n_rows]
+        hidden_rows = hidden[:n_rows]
+        negative_rows = negative[:n_rows]
+        chain = negative_visible[:n_rows]
+        gemm(one, top_input, False, top_weights, True, zero, positive_rows)
+        hidden_rows[:] = positive_rows
+        sample_rows(hidden_rows, top_hidden_bias, streams)
+        sigmoid_rows(positive_rows, top_hidden_bias)
+        for step in range(n_gibbs_steps):
+            gemm(one, hidden_rows, False, top_weights, False, zero, chain)
+            _sample_visible(chain, top_visible_bias, top_visible_bias, streams, False,
+                            n_labels)
+            gemm(one, chain, False, top_weights, True, zero, negative_rows)
+            if step < n_gibbs_steps - 1:
+                hidden_rows[:] = negative_rows
+                sample_rows(hidden_rows, top_hidden_bias, streams)
+            sigmoid_rows(negative_rows, top_hidden_bias)
+        gemm(scale, positive_rows, True, top_input, False, one, top_weights)
+        gemm(-scale, negative_rows, True, chain, False, one, top_weights)
+        for i in range(n_rows):
+            for j in range(n_top_hidden):
+                top_hidden_bias[j] += scale * (positive_rows[i, j] - negative_rows[i, j])
+            for j in range(n_top_visible):
+                top_visible_bias[j] += scale * (top_input[i, j] - chain[i, j])
+        # Sleep: top-down samples, then the recognition weights.
+        for i in range(n_rows):
+            for j in range(n_pen):
+                sleep[n_below][i, j] = chain[i, j]
+        for layer in range(n_below - 1, -1, -1):
+            states = sleep[layer][:n_rows]
+            gemm(one, sleep[layer + 1][:n_rows], False, generative_weights[layer], False,
+                 zero, states)
+            sample_rows(states, generative_biases[layer], streams)
+        for layer in range(n_below):
+            _move_towards(sleep[layer][:n_rows], sleep[layer + 1][:n_rows],
+                          recognition_weights[layer], recognition_biases[layer], scale,
+                          wake[layer + 1][:n_rows], True)
+
+
+@kernel
+def _move_towards(inputs, targets, weights, bias, scale, errors, transposed):
+    """One step of the delta rule for the sigmoid layer that predicts ``targets``
+    from ``inputs``: with ``p = sigmoid(inputs @ W + bias)``, or
+    ``inputs @ W.T`` when ``transposed``, ``W += scale * inputs.T @ (targets - p)``
+    (its transpose when ``transposed``) and ``bias += scale * sum(targets - p)``.
+    ``errors`` is scratch in the shape of ``targets``."""
+    one = weights.dtype.type(1.0)
+    gemm(one, inputs, False, weights, transposed, 0 * one, errors)
+    n_rows, n_units = errors.shape
+    for i in range(n_rows):
+        for j in range(n_units):
+            errors[i, j] = targets[i, j] - sigmoid(errors[i, j] + bias[j])
+    if transposed:
+        gemm(scale, errors, True, inputs, False, one, weights)
+    else:
+        gemm(scale, inputs, True, errors, False, one, weights)
+    for i in range(n_rows):
+        for j in range(n_units):
+            bias[j] += scale * errors[i, j]
 
 
 @kernel

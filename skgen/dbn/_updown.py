@@ -3,7 +3,12 @@
 import copy
 
 import numpy as np
-from scipy.special import expit, softmax
+from numba import from_dtype, types
+from numba.typed import List
+
+from ..exceptions import DivergenceError
+from ..utils._random import row_streams
+from ._kernels import up_down_epoch
 
 
 def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps, rng):
@@ -11,71 +16,54 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
 
     Below the top RBM, each layer gets untied recognition weights (bottom-up,
     the copies in ``recognition``) and generative weights (top-down, the copies
-    in ``generative``, whose last entry is the top RBM). Per mini-batch, as in
-    Hinton et al. (2006): a wake pass samples the layers bottom-up with the
-    recognition weights and moves the generative weights towards reproducing
-    each layer from the one above it; the top RBM takes one CD-k step from the
-    wake states (with the labels, if any); a sleep pass samples top-down from
-    the CD negative states with the generative weights and moves the
-    recognition weights towards inferring each layer from the one below it.
-    The top RBM's label units, if any, are sampled as one softmax group.
+    in ``generative``, whose last entry is the top RBM). Each pass visits the
+    rows of the dense X in a new random order from ``rng`` and runs
+    :func:`~skgen.dbn._kernels.up_down_epoch` on them: per mini-batch, a wake
+    pass, one CD-k step of the top RBM (with the one-hot ``labels``, if any, as
+    one softmax group) and a sleep pass, as in Hinton et al. (2006). The random
+    draws come from ``batch_size`` streams seeded from ``rng``.
     """
     recognition = [copy.deepcopy(rbm) for rbm in rbms[:-1]]
     generative = [copy.deepcopy(rbm) for rbm in rbms]
     top = generative[-1]
-    n_labels = 0 if labels is None else labels.shape[1]
-    n_samples = X.shape[0]
-
-    def sample(probabilities):
-        return (rng.uniform(size=probabilities.shape) < probabilities).astype(X.dtype)
-
-    def sample_top_visible(hidden):
-        # The label units are one softmax group, as in the top RBM's training.
-        visible_input = hidden @ top.components_ + top.intercept_visible_
-        visible = sample(expit(visible_input))
-        if n_labels:
-            cumulative = np.cumsum(softmax(visible_input[:, -n_labels:], axis=1), axis=1)
-            chosen = (cumulative < rng.uniform(size=(len(hidden), 1))).sum(axis=1)
-            visible[:, -n_labels:] = np.eye(n_labels)[np.minimum(chosen, n_labels - 1)]
-        return visible
-
-    for _ in range(n_epochs):
-        order = rng.permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            rows = order[start:start + batch_size]
-            scale = learning_rate / len(rows)
-            # Wake: bottom-up states, then the generative weights.
-            wake = [X[rows]]
-            for rbm in recognition:
-                wake.append(sample(expit(wake[-1] @ rbm.components_.T
-                                         + rbm.intercept_hidden_)))
-            for layer, rbm in enumerate(generative[:-1]):
-                error = wake[layer] - expit(wake[layer + 1] @ rbm.components_
-                                            + rbm.intercept_visible_)
-                rbm.components_ += scale * (wake[layer + 1].T @ error)
-                rbm.intercept_visible_ += scale * error.sum(axis=0)
-            # The top RBM: CD-k from the wake states.
-            visible = wake[-1] if labels is None else np.hstack([wake[-1],
-                                                                 labels[rows]])
-            positive = expit(visible @ top.components_.T + top.intercept_hidden_)
-            negative_visible, negative = visible, positive
-            for _ in range(n_gibbs_steps):
-                negative_visible = sample_top_visible(sample(negative))
-                negative = expit(negative_visible @ top.components_.T
-                                 + top.intercept_hidden_)
-            top.components_ += scale * (positive.T @ visible
-                                        - negative.T @ negative_visible)
-            top.intercept_hidden_ += scale * (positive.sum(0) - negative.sum(0))
-            top.intercept_visible_ += scale * (visible.sum(0)
-                                               - negative_visible.sum(0))
-            # Sleep: top-down states, then the recognition weights.
-            sleep = [negative_visible[:, :negative_visible.shape[1] - n_labels]]
-            for rbm in reversed(generative[:-1]):
-                sleep.insert(0, sample(expit(sleep[0] @ rbm.components_
-                                             + rbm.intercept_visible_)))
-            for layer, rbm in enumerate(recognition):
-                error = sleep[layer + 1] - expit(sleep[layer] @ rbm.components_.T
-                                                 + rbm.intercept_hidden_)
-                rbm.components_ += scale * (error.T @ sleep[layer])
-                rbm.intercept_hidden_ += scale * error.sum(axis=0)
+    dtype = top.components_.dtype
+    # The kernel takes one list per kind of array, of a single layout each.
+    for rbm in recognition + generative:
+        rbm.components_ = np.asfortranarray(rbm.components_)
+    recognition_weights = _typed([rbm.components_ for rbm in recognition], 2, dtype)
+    recognition_biases = _typed([rbm.intercept_hidden_ for rbm in recognition], 1, dtype)
+    generative_weights = _typed([rbm.components_ for rbm in generative[:-1]], 2, dtype)
+    generative_biases = _typed([rbm.intercept_visible_ for rbm in generative[:-1]], 1,
+                               dtype)
+    if labels is None:
+        labels = np.empty((X.shape[0], 0), dtype=dtype)
+    X = np.ascontiguousarray(X, dtype=dtype)
+    labels = np.ascontiguousarray(labels, dtype=dtype)
+    streams = row_streams(rng, batch_size)
+    step = dtype.type(learning_rate)
+    for iteration in range(1, n_epochs + 1):
+        order = rng.permutation(X.shape[0]).astype(np.int64)
+        up_down_epoch(X, labels, order, batch_size, recognition_weights,
+                      recognition_biases, generative_weights, generative_biases,
+                      top.components_, top.intercept_hidden_, top.intercept_visible_,
+                      streams, n_gibbs_steps, step)
+        arrays = [p for rbm in recognition + generative
+                  for p in (rbm.components_, rbm.intercept_hidden_,
+                            rbm.intercept_visible_)]
+        if not all(np.isfinite(p).all() for p in arrays):
+            raise DivergenceError(
+                f"Up-down fine-tuning diverged in pass {iteration}: the weights contain "
+                "NaN or infinite values. Lower fine_tune_learning_rate (now "
+                f"{learning_rate:g})."
+            )
     return recognition, generative
+
+
+def _typed(arrays, ndim, dtype):
+    """``arrays`` as a Numba typed list, which may be empty (the kernel's lists
+    have one element per layer below the top RBM, and there may be none)."""
+    layout = "F" if ndim == 2 else "C"
+    typed = List.empty_list(types.Array(from_dtype(dtype), ndim, layout))
+    for array in arrays:
+        typed.append(array)
+    return typed
