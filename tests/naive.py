@@ -338,28 +338,35 @@ def log_partition_bruteforce(weights, hidden_bias, visible_bias):
 
 
 def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
-                    streams):
+                    streams, n_labels=0):
     """AIS log importance weights, one run per stream, from the base-rate model.
 
     ``f_k(v) = exp((1 - b_k) base.v + b_k vb.v) prod_j (1 + exp(b_k (W_j.v + c_j)))``;
     run i starts from v ~ base model (stream i), and for k = 1..K adds
     ``log f_k(v) - log f_{k-1}(v)``, then (except after the last beta) moves
     with the Gibbs transition at b_k: h ~ sigmoid(b_k a(v)), then
-    v ~ sigmoid((1 - b_k) base + b_k (vb + h W)).
+    v ~ sigmoid((1 - b_k) base + b_k (vb + h W)). With ``n_labels``, the last
+    units are one softmax group drawn after the others, from one uniform.
     """
     W = np.asarray(weights, dtype=np.float64)
     c = np.asarray(hidden_bias, dtype=np.float64)
     vb = np.asarray(visible_bias, dtype=np.float64)
     base = np.asarray(base_visible_bias, dtype=np.float64)
     n_chains = len(streams.states)
-    n_visible = W.shape[1]
+    n_free = W.shape[1] - n_labels
 
     def log_f(v, beta):
         activation = v @ W.T + c
         return ((1.0 - beta) * (v @ base) + beta * (v @ vb)
                 + softplus(beta * activation).sum(axis=1))
 
-    v = streams.bernoulli(np.broadcast_to(sigmoid(base), (n_chains, n_visible)))
+    def draw(activation):
+        free = streams.bernoulli(sigmoid(activation[:, :n_free]))
+        if not n_labels:
+            return free
+        return np.hstack([free, softmax_draw(activation[:, n_free:], streams)])
+
+    v = draw(np.broadcast_to(base, (n_chains, W.shape[1])))
     log_w = np.zeros(n_chains)
     for k in range(1, len(betas)):
         beta_before, beta = float(betas[k - 1]), float(betas[k])
@@ -367,8 +374,18 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
         h = streams.bernoulli(sigmoid(beta * (v @ W.T + c)))
         if k == len(betas) - 1:
             break
-        v = streams.bernoulli(sigmoid((1.0 - beta) * base + beta * (vb + h @ W)))
+        v = draw((1.0 - beta) * base + beta * (vb + h @ W))
     return log_w
+
+
+def softmax_draw(logits, streams):
+    """One-hot rows: row i takes one uniform u of stream i and picks the first
+    unit whose cumulative share of ``exp(logits)`` exceeds u (else the last)."""
+    exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+    targets = streams.uniform_rows(len(logits), 1) * exps.sum(axis=1, keepdims=True)
+    passed = np.cumsum(exps[:, :-1], axis=1) > targets
+    chosen = np.where(passed.any(axis=1), passed.argmax(axis=1), logits.shape[1] - 1)
+    return np.eye(logits.shape[1])[chosen]
 
 
 # -- Gaussian visible units ------------------------------------------------------------

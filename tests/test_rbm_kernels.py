@@ -672,19 +672,22 @@ def test_log_partition_exact_of_zero_model():
 @pytest.mark.parametrize("n_chains, n_hidden, n_visible", [(1, 1, 1), (6, 3, 4),
                                                            (3, 5, 2)])
 @pytest.mark.parametrize("n_betas", [2, 3, 20])
-def test_ais_log_weights(dtype, n_chains, n_hidden, n_visible, n_betas):
+@pytest.mark.parametrize("n_labels", [0, 3])
+def test_ais_log_weights(dtype, n_chains, n_hidden, n_visible, n_betas, n_labels):
+    """With ``n_labels``, the last units (beyond ``n_visible``) are a softmax group
+    whose base bias is 0."""
     rng = np.random.default_rng(12)
     W, c, b = (p.astype(np.float64)
-               for p in random_model(rng, n_hidden, n_visible, dtype))
-    base = rng.standard_normal(n_visible)
+               for p in random_model(rng, n_hidden, n_visible + n_labels, dtype))
+    base = np.concatenate([rng.standard_normal(n_visible), np.zeros(n_labels)])
     betas = _partition.default_betas(n_betas)
     states = row_streams(np.random.RandomState(13), n_chains)
 
     reference = naive.Streams(states)
-    expected = naive.ais_log_weights(W, c, b, base, betas, reference)
+    expected = naive.ais_log_weights(W, c, b, base, betas, reference, n_labels)
     check_unambiguous(reference, np.float64)
 
-    result = _partition.ais_log_weights(W, c, b, base, betas, states)
+    result = _partition.ais_log_weights(W, c, b, base, betas, states, n_labels)
     assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
     assert_array_equal(states, reference.as_array())
 
@@ -696,7 +699,7 @@ def test_ais_estimate_is_close_to_exact_log_partition():
     base = np.zeros(4)
     log_weights = _partition.ais_log_weights(
         W, c, b, base, _partition.default_betas(200),
-        row_streams(np.random.RandomState(15), 200))
+        row_streams(np.random.RandomState(15), 200), 0)
     base_log_partition = 3 * np.log(2.0) + np.logaddexp(0.0, base).sum()
     top = log_weights.max()
     estimate = base_log_partition + top + np.log(np.mean(np.exp(log_weights - top)))

@@ -6,11 +6,9 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from ..rbm import BernoulliRBM, _kernels, _partition
-from ..utils._random import row_streams
 
 
 class LabelledRBM(BernoulliRBM):
@@ -37,8 +35,7 @@ class LabelledRBM(BernoulliRBM):
         ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
     learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
 weight_decay, shuffle, ais_n_chains, ais_n_betas, verbose, random_state
-        As in :class:`~skgen.BernoulliRBM`. AIS runs ``ais_n_chains`` chains
-        for each class.
+        As in :class:`~skgen.BernoulliRBM`.
 
     Attributes
     ----------
@@ -52,10 +49,12 @@ n_features_in_, feature_names_in_
     With the free visible units v, the label y and ``W = [W_v, W_y]``, the
     energy is a BernoulliRBM's on ``[v, e_y]``, and
     ``Z = sum_y exp(b_y) Z_y``, where Z_y is the partition function of the
-    BernoulliRBM over (v, h) whose hidden biases are ``c + W_y[:, y]``. log Z
-    adds up the K log Z_y, each exact (enumerating the smaller of the layers of
-    v and h when it has at most 20 units) or estimated by AIS as in
-    :class:`~skgen.BernoulliRBM`, from the free units' training marginals.
+    BernoulliRBM over (v, h) whose hidden biases are ``c + W_y[:, y]``. Exact
+    log Z adds up the K Z_y, each by enumerating the smaller of the layers of v
+    and h (when it has at most 20 units). Otherwise AIS estimates log Z as in
+    :class:`~skgen.BernoulliRBM`, in one set of runs over (v, y): the base model
+    has the free units' training marginals and a uniform label, and each
+    transition draws the label from its softmax.
 
     ``p(y | x) = softmax_y(b_y - F_y(x))`` is exact, so its gradient is cheap:
     ``discriminative_weight`` adds it to the contrastive-divergence update, as
@@ -141,7 +140,7 @@ n_features_in_, feature_names_in_
         visible[:, -self.n_labels:] = labels
         return visible
 
-    # -- log Z: one RBM over the free units per label ---------------------------------
+    # -- exact log Z: one RBM over the free units per label --------------------------
 
     def _label_rbms(self):
         """(log-weight b_y, weights, hidden bias, visible bias) of each Z_y, float64."""
@@ -170,30 +169,3 @@ n_features_in_, feature_names_in_
                     np.ascontiguousarray(weights.T), visible_bias, hidden_bias, False)
             terms.append(label_bias + log_z)
         return float(logsumexp(terms))
-
-    def _estimate_log_partition(self, n_chains, betas, random_state):
-        """log Z = log sum_y exp(b_y) Z_y, each Z_y from ``n_chains`` AIS runs; the
-        standard error combines theirs by the delta method."""
-        rng = check_random_state(random_state)
-        n_free = self.components_.shape[1] - self.n_labels
-        mean = (self._visible_sum[:n_free] + 0.5) / (self._n_samples_seen + 1.0)
-        base_bias = np.log(mean) - np.log1p(-mean)
-        base_log_partition = (self.n_components * np.log(2.0)
-                              + np.logaddexp(0.0, base_bias).sum())
-        log_terms, variances = [], []
-        for label_bias, weights, hidden_bias, visible_bias in self._label_rbms():
-            log_weights = _partition.ais_log_weights(
-                weights, hidden_bias, visible_bias, base_bias, betas,
-                row_streams(rng, n_chains),
-            )
-            largest = log_weights.max()
-            scaled = np.exp(log_weights - largest)
-            log_terms.append(label_bias + base_log_partition + largest
-                             + np.log(scaled.mean()))
-            # Var(Z_y estimate) / Z_y**2 = var(w) / (M mean(w)**2).
-            variances.append(scaled.var() / (n_chains * scaled.mean() ** 2))
-        log_terms = np.array(log_terms)
-        value = float(logsumexp(log_terms))
-        shares = np.exp(log_terms - value)
-        std = float(np.sqrt(np.sum(shares**2 * np.array(variances))))
-        return value, std

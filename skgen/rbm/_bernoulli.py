@@ -273,7 +273,10 @@ class BernoulliRBM(BaseRBM):
         )
 
     def _log_partition_ais(self, n_chains, betas, random_state):
+        # A softmax group of labels (LabelledRBM) starts uniform: base bias 0.
+        n_labels = self._n_label_units()
         base_bias = self._base_rate_logits()
+        base_bias[base_bias.shape[0] - n_labels:] = 0.0
         log_weights = _partition.ais_log_weights(
             self.components_.astype(np.float64),
             self.intercept_hidden_.astype(np.float64),
@@ -281,10 +284,12 @@ class BernoulliRBM(BaseRBM):
             base_bias,
             betas,
             row_streams(random_state, n_chains),
+            n_labels,
         )
-        base_log_partition = self.n_components * np.log(2.0) + np.logaddexp(
-            0.0, base_bias
-        ).sum()
+        n_free = base_bias.shape[0] - n_labels
+        base_log_partition = (self.n_components * np.log(2.0)
+                              + np.logaddexp(0.0, base_bias[:n_free]).sum()
+                              + (np.log(n_labels) if n_labels else 0.0))
         return log_weights, base_log_partition
 
     def _base_rate_logits(self):

@@ -98,7 +98,7 @@ def _hidden_step(hidden_input, hidden_bias, beta_before, beta, hidden, streams, 
 
 @kernel
 def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
-                    streams):
+                    streams, n_labels):
     """Log importance weights of AIS runs, one per stream, from base model to RBM.
 
     The intermediate distributions are
@@ -107,15 +107,25 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
     and f_K the RBM's unnormalised marginal, so ``log Z = log Z_0 + log mean(w)``.
     Each run starts from an exact draw of the base model and moves with the Gibbs
     transition that leaves f_k invariant.
+
+    With ``n_labels`` > 0 the last ``n_labels`` visible units are one softmax
+    group (one-hot states only), and the base model's bias of each is 0: the
+    base model draws the label uniformly, Z_0 gains a factor ``n_labels``, and
+    each transition draws the label from the softmax of its activations, after
+    the other visible units.
     """
     n_chains = streams.shape[0]
     n_hidden, n_visible = weights.shape
+    n_free = n_visible - n_labels
     visible = np.zeros((n_chains, n_visible))
     hidden = np.empty((n_chains, n_hidden))
     hidden_input = np.empty((n_chains, n_hidden))
-    visible_input = np.empty((n_chains, n_visible))
+    visible_input = np.zeros((n_chains, n_visible))
     bias_change = visible_bias - base_visible_bias
-    sample_rows(visible, base_visible_bias, streams)
+    sample_rows(visible[:, :n_free], base_visible_bias[:n_free], streams)
+    if n_labels:
+        _sample_labels(visible, visible_input, base_visible_bias, visible_bias, 0.0,
+                       n_labels, streams)
     log_weights = np.zeros(n_chains)
     n_betas = betas.shape[0]
     for k in range(1, n_betas):
@@ -134,7 +144,7 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
         gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
         for i in range(n_chains):
             counter = streams[i]
-            for v in range(n_visible):
+            for v in range(n_free):
                 activation = (1.0 - beta) * base_visible_bias[v] + beta * (
                     visible_bias[v] + visible_input[i, v]
                 )
@@ -142,7 +152,40 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
                 probability = 1.0 / (1.0 + np.exp(-activation))
                 visible[i, v] = 1.0 if uniform_at(counter) < probability else 0.0
             streams[i] = counter
+        if n_labels:
+            _sample_labels(visible, visible_input, base_visible_bias, visible_bias, beta,
+                           n_labels, streams)
     return log_weights
+
+
+@inline_kernel
+def _sample_labels(visible, visible_input, base_visible_bias, visible_bias, beta,
+                   n_labels, streams):
+    """Draw the last ``n_labels`` units of each row of ``visible`` as one softmax
+    group with activations ``(1 - beta) base + beta (visible_bias + input)``, one
+    uniform per row."""
+    n_free = visible.shape[1] - n_labels
+    for i in range(visible.shape[0]):
+        largest = -np.inf
+        for k in range(n_free, visible.shape[1]):
+            visible[i, k] = (1.0 - beta) * base_visible_bias[k] + beta * (
+                visible_bias[k] + visible_input[i, k])
+            largest = max(largest, visible[i, k])
+        total = 0.0
+        for k in range(n_free, visible.shape[1]):
+            visible[i, k] = np.exp(visible[i, k] - largest)
+            total += visible[i, k]
+        streams[i] += _GOLDEN_GAMMA
+        target = uniform_at(streams[i]) * total
+        chosen = visible.shape[1] - 1
+        cumulative = 0.0
+        for k in range(n_free, visible.shape[1] - 1):
+            cumulative += visible[i, k]
+            if cumulative > target:
+                chosen = k
+                break
+        for k in range(n_free, visible.shape[1]):
+            visible[i, k] = 1.0 if k == chosen else 0.0
 
 
 @kernel
