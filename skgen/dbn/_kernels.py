@@ -9,7 +9,7 @@ import numpy as np
 from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
 from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
-from ..rbm._kernels import _sample_visible, sample_rows, sigmoid_rows
+from ..rbm._kernels import _finish_hidden, _sample_visible, sample_rows
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import kernel, sigmoid
@@ -79,11 +79,13 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
         n_units = generative_weights[layer].shape[0]
         wake.append(np.empty((batch_size, n_units), dtype=dtype))
         sleep.append(np.empty((batch_size, n_units), dtype=dtype))
-    visible = np.empty((batch_size, n_top_visible), dtype=dtype)
-    negative_visible = np.empty((batch_size, n_top_visible), dtype=dtype)
-    positive = np.empty((batch_size, n_top_hidden), dtype=dtype)
-    negative = np.empty((batch_size, n_top_hidden), dtype=dtype)
+    # The top RBM's positive rows followed by its negative ones, so that one GEMM
+    # gives its weight update.
+    visible_stack = np.empty((2 * batch_size, n_top_visible), dtype=dtype)
+    hidden_stack = np.empty((2 * batch_size, n_top_hidden), dtype=dtype)
     hidden = np.empty((batch_size, n_top_hidden), dtype=dtype)
+    hidden_sums = np.empty((2, n_top_hidden), dtype=dtype)
+    no_chains = hidden[:0]
     no_data = X[:0]
     no_indices = order[:0]
     n_samples = order.shape[0]
@@ -103,37 +105,35 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
                           generative_weights[layer], generative_biases[layer], scale,
                           sleep[layer][:n_rows], False)
         # The top RBM: CD-k from the wake states and the labels.
-        top_input = visible[:n_rows]
+        top_input = visible_stack[:n_rows]
+        chain = visible_stack[n_rows:2 * n_rows]
+        positive_rows = hidden_stack[:n_rows]
+        negative_rows = hidden_stack[n_rows:2 * n_rows]
+        hidden_rows = hidden[:n_rows]
         for i in range(n_rows):
             row = order[start + i]
             for j in range(n_pen):
                 top_input[i, j] = wake[n_below][i, j]
             for j in range(n_labels):
                 top_input[i, n_pen + j] = labels[row, j]
-        positive_rows = positive[:n_rows]
-        hidden_rows = hidden[:n_rows]
-        negative_rows = negative[:n_rows]
-        chain = negative_visible[:n_rows]
+        # The hidden rows become scale * P(h | v) and -scale * P(h | chain).
         gemm(one, top_input, False, top_weights, True, zero, positive_rows)
-        hidden_rows[:] = positive_rows
-        sample_rows(hidden_rows, top_hidden_bias, streams)
-        sigmoid_rows(positive_rows, top_hidden_bias)
+        _finish_hidden(positive_rows, top_hidden_bias, scale, hidden_sums[0], hidden_rows,
+                       streams)
         for step in range(n_gibbs_steps):
             gemm(one, hidden_rows, False, top_weights, False, zero, chain)
             _sample_visible(chain, top_visible_bias, top_visible_bias, streams, False,
                             n_labels)
             gemm(one, chain, False, top_weights, True, zero, negative_rows)
-            if step < n_gibbs_steps - 1:
-                hidden_rows[:] = negative_rows
-                sample_rows(hidden_rows, top_hidden_bias, streams)
-            sigmoid_rows(negative_rows, top_hidden_bias)
-        gemm(scale, positive_rows, True, top_input, False, one, top_weights)
-        gemm(-scale, negative_rows, True, chain, False, one, top_weights)
+            _finish_hidden(negative_rows, top_hidden_bias, -scale, hidden_sums[1],
+                           hidden_rows if step < n_gibbs_steps - 1 else no_chains, streams)
+        for j in range(n_top_hidden):
+            top_hidden_bias[j] += scale * (hidden_sums[0, j] - hidden_sums[1, j])
         for i in range(n_rows):
-            for j in range(n_top_hidden):
-                top_hidden_bias[j] += scale * (positive_rows[i, j] - negative_rows[i, j])
             for j in range(n_top_visible):
                 top_visible_bias[j] += scale * (top_input[i, j] - chain[i, j])
+        gemm(one, hidden_stack[:2 * n_rows], True, visible_stack[:2 * n_rows], False, one,
+             top_weights)
         # Sleep: top-down samples, then the recognition weights.
         for i in range(n_rows):
             for j in range(n_pen):
