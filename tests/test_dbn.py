@@ -139,6 +139,35 @@ def test_labelled_rbm_log_partition_sums_over_one_hot_labels():
     assert np.exp(logsumexp(rbm.score_samples(visible))) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("scale", [0.1, 3.0])
+def test_label_likelihood_step_over_many_hidden_units(scale):
+    """Over more hidden units than one product of softplus factors covers (512),
+    with small and large activations: the bias steps against NumPy's softmax of
+    the exact scores and its sigmoids."""
+    rng = np.random.RandomState(1)
+    n_hidden, n_free, n_labels, n_rows = 1300, 6, 4, 5
+    weights = np.asfortranarray(scale * rng.standard_normal((n_hidden, n_free + n_labels)))
+    hidden_bias = scale * rng.standard_normal(n_hidden)
+    visible_bias = rng.standard_normal(n_free + n_labels)
+    free = rng.uniform(size=(n_rows, n_free))
+    labels = rng.randint(n_labels, size=n_rows)
+    visible = np.hstack([free, np.eye(n_labels)[labels]])
+    activations = np.stack([free @ weights[:, :n_free].T + hidden_bias + weights[:, n_free + k]
+                            for k in range(n_labels)], axis=1)  # (rows, labels, hidden)
+    scores = visible_bias[n_free:] + np.logaddexp(0, activations).sum(axis=2)
+    coefficients = np.eye(n_labels)[labels] - np.exp(scores - logsumexp(scores, axis=1,
+                                                                         keepdims=True))
+    expected_hidden = (coefficients[:, :, None] * expit(activations)).sum(axis=(0, 1))
+
+    updated = [weights.copy(order="F"), hidden_bias.copy(), visible_bias.copy()]
+    label_likelihood_step(visible, n_labels, *updated, 1.0, np.empty((n_rows, n_hidden)),
+                          np.empty((n_rows, n_hidden)), np.empty((n_hidden, n_labels)),
+                          np.empty((2, n_labels)), np.empty((n_labels, n_hidden)))
+    assert_allclose(updated[2][n_free:] - visible_bias[n_free:], coefficients.sum(axis=0),
+                    rtol=1e-9, atol=1e-12)
+    assert_allclose(updated[1] - hidden_bias, expected_hidden, rtol=1e-9, atol=1e-12)
+
+
 def test_label_likelihood_step_is_the_gradient_of_log_p_y_given_x():
     """Against central differences of a NumPy log p(y|x) = log softmax(-F(x, e_y))."""
     rng = np.random.RandomState(0)
@@ -175,7 +204,7 @@ def test_label_likelihood_step_is_the_gradient_of_log_p_y_given_x():
     updated = [weights.copy(order="F"), hidden_bias.copy(), visible_bias.copy()]
     label_likelihood_step(visible, n_labels, *updated, step, np.empty((n_rows, n_hidden)),
                           np.empty((n_rows, n_hidden)), np.empty((n_hidden, n_labels)),
-                          np.empty((2, n_labels)))
+                          np.empty((2, n_labels)), np.empty((n_labels, n_hidden)))
     for new, old, gradient in zip(updated, (weights, hidden_bias, visible_bias),
                                   expected, strict=True):
         assert_allclose((new - old) / step, gradient, atol=1e-7)

@@ -324,7 +324,8 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
         n_labels, dtype(discriminative_weight),
         (np.empty((n_chains, n_hidden), dtype=dtype),
          np.empty((n_chains, n_hidden), dtype=dtype),
-         np.empty((n_hidden, n_labels), dtype=dtype), np.empty((2, n_labels))),
+         np.empty((n_hidden, n_labels), dtype=dtype), np.empty((2, n_labels)),
+         np.empty((n_labels, n_hidden))),
     )
     if gaussian:
         return (W, c, b, vW, vc, vb, chains, z, vz), states

@@ -126,7 +126,8 @@ n_features_in_, feature_names_in_
         scratch = (np.empty((n_chains, n_hidden), dtype=dtype),
                    np.empty((n_chains, n_hidden), dtype=dtype),
                    np.empty((n_hidden, self.n_labels), dtype=dtype),
-                   np.empty((2, self.n_labels)))
+                   np.empty((2, self.n_labels)),
+                   np.empty((self.n_labels, n_hidden)))
         return self.n_labels, dtype(self.discriminative_weight), scratch
 
     def _n_label_units(self):

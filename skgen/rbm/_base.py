@@ -324,7 +324,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """``fit_epoch``'s (n_labels, discriminative_weight, label_scratch): here
         no softmax group of label units (see ``skgen.dbn._labelled``)."""
         empty = np.empty((0, 0), dtype=dtype)
-        return 0, dtype(0), (empty, empty, empty, np.empty((0, 0)))
+        return 0, dtype(0), (empty, empty, empty, np.empty((0, 0)), np.empty((0, 0)))
 
     @property
     def _n_features_out(self):

@@ -335,9 +335,14 @@ def _update_log_variance(log_variance, velocity, positive_sum, negative_sum,
         log_variance[i] = max(log_variance[i] + velocity[i], min_log_variance[i])
 
 
+#: Factors in (1, 2] multiplied before one logarithm: 2**512 is finite in float64.
+_PRODUCT_LENGTH = 512
+
+
 @kernel
 def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias, step,
-                          hidden_input, row_gradients, label_gradients, scores):
+                          hidden_input, row_gradients, label_gradients, scores,
+                          sigmoids):
     """In place: one step of gradient ascent, of size ``step``, on
     ``sum_i log p(y_i | x_i)`` of an RBM whose rows ``visible`` are ``[x_i, e_y_i]``
     (the discriminative term of Larochelle & Bengio's hybrid RBM).
@@ -347,8 +352,9 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
     is ``(1[y = k] - p(k | x)) sigmoid(o_kj)`` summed over k for ``c_j`` and, times
     x, for ``W_j``; the k-th term for ``U_jk``; and ``1[y = k] - p(k | x)`` for
     ``b_k``. ``hidden_input`` and ``row_gradients`` (n_rows, n_hidden),
-    ``label_gradients`` (n_hidden, n_labels) and ``scores`` (2, n_labels) are
-    scratch; the scores are computed in float64.
+    ``label_gradients`` (n_hidden, n_labels), ``scores`` (2, n_labels) and
+    ``sigmoids`` (n_labels, n_hidden) are scratch; the scores, and the sigmoids
+    that share one exponential with their softplus, are computed in float64.
     """
     n_rows, n_visible = visible.shape
     n_hidden = weights.shape[0]
@@ -370,11 +376,25 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
             free_input[j] += hidden_bias[j] - weights[j, n_free + label]
         largest = -np.inf
         for k in range(n_labels):
+            # softplus(o) = max(o, 0) + log(1 + t) and sigmoid(o) share
+            # t = exp(-|o|). The factors 1 + t, in (1, 2], are multiplied and
+            # their logarithm taken once per _PRODUCT_LENGTH units, so that the
+            # product stays finite.
             score = np.float64(visible_bias[n_free + k])
+            product = 1.0
+            row_sigmoids = sigmoids[k]
             for j in range(n_hidden):
-                score += _softplus(np.float64(free_input[j] + weights[j, n_free + k]))
-            scores[k] = score
-            largest = max(largest, score)
+                activation = np.float64(free_input[j] + weights[j, n_free + k])
+                tail = np.exp(-abs(activation))
+                score += max(activation, 0.0)
+                product *= 1.0 + tail
+                row_sigmoids[j] = (1.0 / (1.0 + tail) if activation >= 0
+                                   else tail / (1.0 + tail))
+                if (j + 1) % _PRODUCT_LENGTH == 0:
+                    score += np.log(product)
+                    product = 1.0
+            scores[k] = score + np.log(product)
+            largest = max(largest, scores[k])
         total = 0.0
         for k in range(n_labels):
             scores[k] = np.exp(scores[k] - largest)
@@ -384,9 +404,9 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
         for k in range(n_labels):
             coefficient = (1.0 if k == label else 0.0) - scores[k] / total
             bias_gradients[k] += coefficient
+            row_sigmoids = sigmoids[k]
             for j in range(n_hidden):
-                term = coefficient * sigmoid(np.float64(free_input[j]
-                                                        + weights[j, n_free + k]))
+                term = coefficient * row_sigmoids[j]
                 gradient[j] += term
                 label_gradients[j, k] += term
         # The product below adds gradient[j] to the row's own label weight.
@@ -564,12 +584,12 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
                      weights_velocity)
             weights += weights_velocity
         if discriminative_weight > 0:
-            hidden_input, row_gradients, label_gradients, scores = label_scratch
+            hidden_input, row_gradients, label_gradients, scores, sigmoids = label_scratch
             label_likelihood_step(
                 visible_positive, n_labels, weights, hidden_bias, visible_bias,
                 learning_rate * discriminative_weight / n_positive,
                 hidden_input[:n_positive], row_gradients[:n_positive],
-                label_gradients, scores,
+                label_gradients, scores, sigmoids,
             )
 
 
