@@ -602,6 +602,11 @@ def test_up_down_fine_tuning_does_not_lower_the_held_out_bound(digits):
     assert labelled.sample(3, y=4, n_gibbs_steps=5).shape == (3, 64)
     with pytest.raises(ValueError, match="bernoulli"):
         clone(tuned).set_params(visible_units="gaussian").fit(X_train)
+    # float32 data is fine-tuned in float32.
+    single = clone(tuned).fit(X_train.astype(np.float32), y_train)
+    for rbms in (single.rbms_, single.recognition_rbms_):
+        assert all(rbm.components_.dtype == np.float32 for rbm in rbms)
+        assert all(rbm.intercept_hidden_.dtype == np.float32 for rbm in rbms)
     unfitted = DBN((5, 4), n_iter=2, fine_tune_iter=3, fine_tune_learning_rate=1e308)
     with pytest.raises(DivergenceError, match="Lower fine_tune_learning_rate"):
         unfitted.fit(X_train)
