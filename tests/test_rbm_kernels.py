@@ -21,7 +21,7 @@ from scipy.special import expit
 from skgen.rbm import _kernels, _partition
 from skgen.utils._batches import gather_rows
 from skgen.utils._blas import gemm
-from skgen.utils._random import row_streams, sample_probabilities, uniform_rows
+from skgen.utils._random import row_streams, sample_probabilities
 
 DTYPES = [np.float32, np.float64]
 
@@ -337,24 +337,15 @@ def _naive_labelled_epoch(X, batch_size, n_labels, weights, hidden_bias, visible
     """NumPy CD-k / PCD-k over the rows of X in order, with the last ``n_labels``
     visible units sampled as one softmax group, from the same per-row streams."""
 
-    def uniforms(rows, n_columns):
-        out = np.empty((rows, n_columns))
-        uniform_rows(streams[:rows], out)
-        return out
+    streams = naive.Streams(streams)
 
     def sample_visible(hidden):
         visible_input = hidden @ weights + visible_bias
-        n_rows, n_free = len(hidden), weights.shape[1] - n_labels
-        free = (uniforms(n_rows, n_free) < expit(visible_input[:, :n_free])) * 1.0
-        logits = visible_input[:, n_free:]
-        exps = np.exp(logits - logits.max(axis=1, keepdims=True))
-        targets = uniforms(n_rows, 1) * exps.sum(axis=1, keepdims=True)
-        passed = np.cumsum(exps[:, :-1], axis=1) > targets
-        chosen = np.where(passed.any(axis=1), passed.argmax(axis=1), n_labels - 1)
-        return np.hstack([free, np.eye(n_labels)[chosen]])
+        n_free = weights.shape[1] - n_labels
+        free = streams.bernoulli(expit(visible_input[:, :n_free]))
+        return np.hstack([free, naive.softmax_draw(visible_input[:, n_free:], streams)])
 
-    def sample_hidden(probabilities):
-        return (uniforms(len(probabilities), probabilities.shape[1]) < probabilities) * 1.0
+    sample_hidden = streams.bernoulli
 
     for start in range(0, len(X), batch_size):
         positive = X[start:start + batch_size]

@@ -91,7 +91,7 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
     n_samples = order.shape[0]
     for start in range(0, n_samples, batch_size):
         n_rows = min(batch_size, n_samples - start)
-        scale = learning_rate / n_rows
+        scale = learning_rate / dtype.type(n_rows)
         # Wake: bottom-up samples, then the generative weights.
         gather_rows(X, no_data.ravel(), no_indices, no_indices, order, start,
                     wake[0][:n_rows])

@@ -30,10 +30,10 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     # The kernel takes one list per kind of array, of a single layout each.
     for rbm in recognition + generative:
         rbm.components_ = np.asfortranarray(rbm.components_)
-    recognition_weights = _typed([rbm.components_ for rbm in recognition], 2, dtype)
-    recognition_biases = _typed([rbm.intercept_hidden_ for rbm in recognition], 1, dtype)
-    generative_weights = _typed([rbm.components_ for rbm in generative[:-1]], 2, dtype)
-    generative_biases = _typed([rbm.intercept_visible_ for rbm in generative[:-1]], 1,
+    recognition_weights = typed_list([rbm.components_ for rbm in recognition], 2, dtype)
+    recognition_biases = typed_list([rbm.intercept_hidden_ for rbm in recognition], 1, dtype)
+    generative_weights = typed_list([rbm.components_ for rbm in generative[:-1]], 2, dtype)
+    generative_biases = typed_list([rbm.intercept_visible_ for rbm in generative[:-1]], 1,
                                dtype)
     if labels is None:
         labels = np.empty((X.shape[0], 0), dtype=dtype)
@@ -59,7 +59,7 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     return recognition, generative
 
 
-def _typed(arrays, ndim, dtype):
+def typed_list(arrays, ndim, dtype):
     """``arrays`` as a Numba typed list, which may be empty (the kernel's lists
     have one element per layer below the top RBM, and there may be none)."""
     layout = "F" if ndim == 2 else "C"

@@ -13,7 +13,7 @@ import numpy as np
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
 from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
-from ._kernels import _softplus, sample_rows
+from ._kernels import _softplus, sample_rows, sample_softmax_rows
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
 #: 4,000 in [0.5, 0.9) and 10,000 in [0.9, 1]; we keep its shape for any length.
@@ -120,12 +120,14 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
     visible = np.zeros((n_chains, n_visible))
     hidden = np.empty((n_chains, n_hidden))
     hidden_input = np.empty((n_chains, n_hidden))
-    visible_input = np.zeros((n_chains, n_visible))
+    visible_input = np.empty((n_chains, n_visible))
     bias_change = visible_bias - base_visible_bias
+    labels = visible[:, n_free:]
+    label_bias = np.empty(n_labels)
     sample_rows(visible[:, :n_free], base_visible_bias[:n_free], streams)
     if n_labels:
-        _sample_labels(visible, visible_input, base_visible_bias, visible_bias, 0.0,
-                       n_labels, streams)
+        # At beta 0 the labels' activations are their base biases.
+        sample_softmax_rows(labels, base_visible_bias[n_free:], streams)
     log_weights = np.zeros(n_chains)
     n_betas = betas.shape[0]
     for k in range(1, n_betas):
@@ -153,39 +155,14 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
                 visible[i, v] = 1.0 if uniform_at(counter) < probability else 0.0
             streams[i] = counter
         if n_labels:
-            _sample_labels(visible, visible_input, base_visible_bias, visible_bias, beta,
-                           n_labels, streams)
+            for k in range(n_labels):
+                label_bias[k] = ((1.0 - beta) * base_visible_bias[n_free + k]
+                                 + beta * visible_bias[n_free + k])
+            for i in range(n_chains):
+                for k in range(n_labels):
+                    labels[i, k] = beta * visible_input[i, n_free + k]
+            sample_softmax_rows(labels, label_bias, streams)
     return log_weights
-
-
-@inline_kernel
-def _sample_labels(visible, visible_input, base_visible_bias, visible_bias, beta,
-                   n_labels, streams):
-    """Draw the last ``n_labels`` units of each row of ``visible`` as one softmax
-    group with activations ``(1 - beta) base + beta (visible_bias + input)``, one
-    uniform per row."""
-    n_free = visible.shape[1] - n_labels
-    for i in range(visible.shape[0]):
-        largest = -np.inf
-        for k in range(n_free, visible.shape[1]):
-            visible[i, k] = (1.0 - beta) * base_visible_bias[k] + beta * (
-                visible_bias[k] + visible_input[i, k])
-            largest = max(largest, visible[i, k])
-        total = 0.0
-        for k in range(n_free, visible.shape[1]):
-            visible[i, k] = np.exp(visible[i, k] - largest)
-            total += visible[i, k]
-        streams[i] += _GOLDEN_GAMMA
-        target = uniform_at(streams[i]) * total
-        chosen = visible.shape[1] - 1
-        cumulative = 0.0
-        for k in range(n_free, visible.shape[1] - 1):
-            cumulative += visible[i, k]
-            if cumulative > target:
-                chosen = k
-                break
-        for k in range(n_free, visible.shape[1]):
-            visible[i, k] = 1.0 if k == chosen else 0.0
 
 
 @kernel
