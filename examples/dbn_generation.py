@@ -31,8 +31,12 @@ N_SHOWN = 12
 MODELS = {
     "one layer (300)": DBN((300,), n_iter=100, learning_rate=0.05, persistent=False,
                            discriminative_weight=10.0, random_state=0),
-    "two layers (200, 300)": DBN((200, 300), n_iter=[20, 100], learning_rate=[0.1, 0.05],
-                                 persistent=[True, False], discriminative_weight=10.0,
+    # The bottom RBM decodes the top RBM's states into pixels, so it is trained
+    # long enough to reconstruct well, and up-down fine-tuning then trains its
+    # generative weights to reconstruct the data from the recognition states.
+    "two layers (100, 300)": DBN((100, 300), n_iter=300, learning_rate=[0.1, 0.05],
+                                 momentum=0.5, persistent=False, fine_tune_iter=100,
+                                 fine_tune_learning_rate=0.01, discriminative_weight=10.0,
                                  random_state=0),
 }
 
