@@ -98,7 +98,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Larochelle & Bengio 2008). It sharpens generative classification and
         the class of label-clamped samples, at a cost per row of one
         exponential per class and top hidden unit (with 10 classes and 300
-        units, training takes about 3 times as long as without it).
+        units, training takes about 3 times as long as without it: on sklearn's
+        digits, 1.4 s against 0.47 s for 20 passes).
     fine_tune_iter : int, default=0
         Passes of generative fine-tuning by the up-down algorithm after the
         greedy training (0: none). Needs Bernoulli visible units.
@@ -180,8 +181,14 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     layers bottom-up and moves the generative weights towards reproducing each
     layer from the one above; the top RBM takes a CD step from the wake states;
     a sleep pass samples top-down from the CD states and moves the recognition
-    weights towards inferring each layer from the one below. It uses numpy's
-    random stream, not per-row streams.
+    weights towards inferring each layer from the one below. Each pass is one
+    call of a Numba kernel, whose random draws come from one stream per
+    mini-batch row, seeded from ``random_state``.
+    Samples of a deep DBN are only as good as the top-down pass that decodes
+    the top RBM's states: on sklearn's digits, the class of label-clamped
+    samples survives two layers once the bottom RBM is trained long enough
+    to reconstruct well (300 passes with momentum) and up-down fine-tuning
+    has tuned its generative weights (``examples/dbn_generation.py``).
 
     With labels, the top RBM is a :class:`LabelledRBM` over
     ``[h_{L-1}, label]`` whose label units form one softmax group, as in [1]_:
