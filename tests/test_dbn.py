@@ -677,9 +677,12 @@ def test_up_down_epoch_against_numpy(sizes, n_labels, n_gibbs_steps):
                 rng.standard_normal(n_out), rng.standard_normal(n_in))
 
     below = [layer(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 2)]
-    recognition = [(W.copy(order="F"), c.copy()) for W, c, _ in below]
+    # The layouts of up_down: recognition and top weights C-ordered, generative
+    # weights Fortran-ordered.
+    recognition = [(W.copy(order="C"), c.copy()) for W, c, _ in below]
     generative = [(W.copy(order="F"), b.copy()) for W, _, b in below]
-    top = layer(sizes[-2] + n_labels, sizes[-1])
+    W, c, b = layer(sizes[-2] + n_labels, sizes[-1])
+    top = (np.ascontiguousarray(W), c, b)
     states = row_streams(np.random.RandomState(1), batch_size)
 
     expected = ([(W.copy(), c.copy()) for W, c in recognition],
@@ -691,13 +694,13 @@ def test_up_down_epoch_against_numpy(sizes, n_labels, n_gibbs_steps):
     # No uniform so near its probability that rounding could flip the bit.
     assert reference.closest > 1e-10
 
-    def typed(arrays, ndim):
-        return typed_list(arrays, ndim, np.dtype(np.float64))
+    def typed(arrays, ndim, layout="C"):
+        return typed_list(arrays, ndim, np.dtype(np.float64), layout)
 
     initial = top[0].copy()
     up_down_epoch(X, labels, order, batch_size, typed([W for W, _ in recognition], 2),
                   typed([c for _, c in recognition], 1),
-                  typed([W for W, _ in generative], 2),
+                  typed([W for W, _ in generative], 2, "F"),
                   typed([b for _, b in generative], 1), *top, states, n_gibbs_steps, 0.1)
     assert_array_equal(states, reference.as_array())
     got = (recognition, generative, [top])

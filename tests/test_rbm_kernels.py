@@ -126,14 +126,15 @@ def test_gemm_on_fortran_ordered_arrays(dtype, trans_a, trans_b, orders):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("trans_a", [False, True])
 @pytest.mark.parametrize("trans_b", [False, True])
-def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b):
+@pytest.mark.parametrize("orders", ["CCC", "FFF", "CFC", "FCF", "CCF"])
+def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b, orders):
     # Row slices (as fit_epoch's stacks) and column slices (leading dimension
-    # larger than the row length) of C-ordered arrays, writing into a slice.
+    # larger than the column or row length) of C- and Fortran-ordered arrays,
+    # writing into a slice.
     rng = np.random.default_rng(1)
     m, n, k = 3, 4, 2
-    big_a = rng.standard_normal((9, 9)).astype(dtype)
-    big_b = rng.standard_normal((9, 9)).astype(dtype)
-    big_c = rng.standard_normal((9, 9)).astype(dtype)
+    big_a, big_b, big_c = (np.asarray(rng.standard_normal((9, 9)), dtype=dtype, order=order)
+                           for order in orders)
     a = big_a[2:2 + (k if trans_a else m), 1:1 + (m if trans_a else k)]
     b = big_b[:(n if trans_b else k), 3:3 + (k if trans_b else n)]
     c = big_c[4:4 + m, 2:2 + n]
@@ -146,6 +147,14 @@ def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b):
     assert_allclose(c, expected, **TOLERANCES[dtype])
     untouched[4:4 + m, 2:2 + n] = c
     assert_array_equal(big_c, untouched)  # nothing outside the slice changed
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_rejects_arrays_without_a_unit_stride(dtype):
+    a = np.ones((6, 6), dtype=dtype)[::2, ::2]
+    c = np.zeros((3, 3), dtype=dtype)
+    with pytest.raises(ValueError, match="unit stride"):
+        _gemm(dtype(1.0), a, False, a, False, dtype(0.0), c)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

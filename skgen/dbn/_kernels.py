@@ -11,7 +11,7 @@ from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
 from ..rbm._kernels import _finish_hidden, _sample_visible, sample_rows
 from ..utils._batches import gather_rows
-from ..utils._blas import gemm
+from ..utils._blas import gemm, product_rows
 from ..utils._numba import kernel, sigmoid
 
 
@@ -65,7 +65,6 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
     units not after the last), and the sleep layers from the top.
     """
     one = top_weights.dtype.type(1.0)
-    zero = 0 * one
     n_below = len(generative_weights)
     n_labels = labels.shape[1]
     n_top_hidden, n_top_visible = top_weights.shape
@@ -85,6 +84,11 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
     hidden_stack = np.empty((2 * batch_size, n_top_hidden), dtype=dtype)
     hidden = np.empty((batch_size, n_top_hidden), dtype=dtype)
     hidden_sums = np.empty((2, n_top_hidden), dtype=dtype)
+    # The products' output, Fortran-ordered (see product_rows).
+    n_widest = max(X.shape[1], n_top_hidden, n_top_visible)
+    for layer in range(n_below):
+        n_widest = max(n_widest, generative_weights[layer].shape[0])
+    scratch = np.empty((n_widest, batch_size), dtype=dtype).T
     no_chains = hidden[:0]
     no_data = X[:0]
     no_indices = order[:0]
@@ -97,13 +101,13 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
                     wake[0][:n_rows])
         for layer in range(n_below):
             states = wake[layer + 1][:n_rows]
-            gemm(one, wake[layer][:n_rows], False, recognition_weights[layer], True,
-                 zero, states)
+            product_rows(wake[layer][:n_rows], False, recognition_weights[layer], True,
+                         states, scratch)
             sample_rows(states, recognition_biases[layer], streams)
         for layer in range(n_below):
             _move_towards(wake[layer + 1][:n_rows], wake[layer][:n_rows],
                           generative_weights[layer], generative_biases[layer], scale,
-                          sleep[layer][:n_rows], False)
+                          sleep[layer][:n_rows], False, scratch)
         # The top RBM: CD-k from the wake states and the labels.
         top_input = visible_stack[:n_rows]
         chain = visible_stack[n_rows:2 * n_rows]
@@ -117,14 +121,14 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
             for j in range(n_labels):
                 top_input[i, n_pen + j] = labels[row, j]
         # The hidden rows become scale * P(h | v) and -scale * P(h | chain).
-        gemm(one, top_input, False, top_weights, True, zero, positive_rows)
+        product_rows(top_input, False, top_weights, True, positive_rows, scratch)
         _finish_hidden(positive_rows, top_hidden_bias, scale, hidden_sums[0], hidden_rows,
                        streams)
         for step in range(n_gibbs_steps):
-            gemm(one, hidden_rows, False, top_weights, False, zero, chain)
+            product_rows(hidden_rows, False, top_weights, False, chain, scratch)
             _sample_visible(chain, top_visible_bias, top_visible_bias, streams, False,
                             n_labels)
-            gemm(one, chain, False, top_weights, True, zero, negative_rows)
+            product_rows(chain, False, top_weights, True, negative_rows, scratch)
             _finish_hidden(negative_rows, top_hidden_bias, -scale, hidden_sums[1],
                            hidden_rows if step < n_gibbs_steps - 1 else no_chains, streams)
         for j in range(n_top_hidden):
@@ -140,24 +144,25 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
                 sleep[n_below][i, j] = chain[i, j]
         for layer in range(n_below - 1, -1, -1):
             states = sleep[layer][:n_rows]
-            gemm(one, sleep[layer + 1][:n_rows], False, generative_weights[layer], False,
-                 zero, states)
+            product_rows(sleep[layer + 1][:n_rows], False, generative_weights[layer],
+                         False, states, scratch)
             sample_rows(states, generative_biases[layer], streams)
         for layer in range(n_below):
             _move_towards(sleep[layer][:n_rows], sleep[layer + 1][:n_rows],
                           recognition_weights[layer], recognition_biases[layer], scale,
-                          wake[layer + 1][:n_rows], True)
+                          wake[layer + 1][:n_rows], True, scratch)
 
 
 @kernel
-def _move_towards(inputs, targets, weights, bias, scale, errors, transposed):
+def _move_towards(inputs, targets, weights, bias, scale, errors, transposed, scratch):
     """One step of the delta rule for the sigmoid layer that predicts ``targets``
     from ``inputs``: with ``p = sigmoid(inputs @ W + bias)``, or
     ``inputs @ W.T`` when ``transposed``, ``W += scale * inputs.T @ (targets - p)``
     (its transpose when ``transposed``) and ``bias += scale * sum(targets - p)``.
-    ``errors`` is scratch in the shape of ``targets``."""
+    ``errors`` is scratch in the shape of ``targets``, and ``scratch`` that of
+    ``product_rows``."""
     one = weights.dtype.type(1.0)
-    gemm(one, inputs, False, weights, transposed, 0 * one, errors)
+    product_rows(inputs, False, weights, transposed, errors, scratch)
     n_rows, n_units = errors.shape
     for i in range(n_rows):
         for j in range(n_units):

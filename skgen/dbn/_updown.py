@@ -27,14 +27,20 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     generative = [copy.deepcopy(rbm) for rbm in rbms]
     top = generative[-1]
     dtype = top.components_.dtype
-    # The kernel takes one list per kind of array, of a single layout each.
-    for rbm in recognition + generative:
+    # The kernel takes one list per kind of array, of a single layout each. The
+    # layouts put BLAS on its fast path for the products of few rows: the
+    # recognition weights multiply transposed (C order), the generative weights
+    # as they are (Fortran order), and the top RBM's mostly transposed.
+    for rbm in recognition + [top]:
+        rbm.components_ = np.ascontiguousarray(rbm.components_)
+    for rbm in generative[:-1]:
         rbm.components_ = np.asfortranarray(rbm.components_)
     recognition_weights = typed_list([rbm.components_ for rbm in recognition], 2, dtype)
     recognition_biases = typed_list([rbm.intercept_hidden_ for rbm in recognition], 1, dtype)
-    generative_weights = typed_list([rbm.components_ for rbm in generative[:-1]], 2, dtype)
+    generative_weights = typed_list([rbm.components_ for rbm in generative[:-1]], 2, dtype,
+                                    "F")
     generative_biases = typed_list([rbm.intercept_visible_ for rbm in generative[:-1]], 1,
-                               dtype)
+                                   dtype)
     if labels is None:
         labels = np.empty((X.shape[0], 0), dtype=dtype)
     X = np.ascontiguousarray(X, dtype=dtype)
@@ -56,13 +62,16 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
                 "NaN or infinite values. Lower fine_tune_learning_rate (now "
                 f"{learning_rate:g})."
             )
+    # The RBMs' own layout (see BernoulliRBM).
+    for rbm in recognition + generative:
+        rbm.components_ = np.asfortranarray(rbm.components_)
     return recognition, generative
 
 
-def typed_list(arrays, ndim, dtype):
-    """``arrays`` as a Numba typed list, which may be empty (the kernel's lists
-    have one element per layer below the top RBM, and there may be none)."""
-    layout = "F" if ndim == 2 else "C"
+def typed_list(arrays, ndim, dtype, layout="C"):
+    """``arrays``, all of ``ndim`` dimensions and one ``layout``, as a Numba
+    typed list, which may be empty (the kernel's lists have one element per
+    layer below the top RBM, and there may be none)."""
     typed = List.empty_list(types.Array(from_dtype(dtype), ndim, layout))
     for array in arrays:
         typed.append(array)

@@ -13,7 +13,7 @@ counts, and float32 and float64 models draw the same uniforms.
 import numpy as np
 
 from ..utils._batches import gather_rows
-from ..utils._blas import gemm
+from ..utils._blas import gemm, product_rows
 from ..utils._numba import inline_kernel, kernel, sigmoid
 from ..utils._random import _GOLDEN_GAMMA, normal_row, sample_probabilities, uniform_at
 
@@ -229,10 +229,10 @@ def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
 
 
 @inline_kernel
-def _hidden_input(visible, weights, hidden, indices, counts, sparse_density):
+def _hidden_input(visible, weights, hidden, indices, counts, sparse_density, scratch):
     """``hidden = visible @ weights.T``: sparse when at most ``sparse_density`` of
-    the entries are nonzero, else one GEMM. Returns whether it went sparse."""
-    one = weights.dtype.type(1.0)
+    the entries are nonzero, else one GEMM by way of ``scratch`` (see
+    ``product_rows``). Returns whether it went sparse."""
     sparse = False
     if sparse_density > 0:
         n_nonzero = nonzero_columns(visible, indices, counts)
@@ -240,7 +240,7 @@ def _hidden_input(visible, weights, hidden, indices, counts, sparse_density):
     if sparse:
         sparse_hidden_input(visible, indices, counts, weights, hidden)
     else:
-        gemm(one, visible, False, weights, True, 0 * one, hidden)
+        product_rows(visible, False, weights, True, hidden, scratch)
     return sparse
 
 
@@ -477,9 +477,11 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
     """
     n_samples = order.shape[0]
     one = weights.dtype.type(1.0)
-    zero = 0 * one
     no_chains = chain_hidden[:0]
     decay = one - learning_rate * weight_decay
+    # The products' output, Fortran-ordered (see product_rows).
+    scratch = np.empty((max(weights.shape[0], weights.shape[1]), visible_stack.shape[0]),
+                       dtype=weights.dtype).T
     for start in range(0, n_samples, batch_size):
         n_positive = min(batch_size, n_samples - start)
         n_negative = chain_hidden.shape[0] if persistent else n_positive
@@ -503,17 +505,17 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             # The chains do not depend on the batch, so both phases' hidden
             # probabilities come from one GEMM over the stacked visible rows.
             for step in range(n_gibbs_steps):
-                gemm(one, chains, False, weights, False, zero, visible_negative)
+                product_rows(chains, False, weights, False, visible_negative, scratch)
                 _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
                                 streams, gaussian, n_labels)
                 if step < n_gibbs_steps - 1:
-                    gemm(one, visible_negative, False, weights, True, zero,
-                         hidden_negative)
+                    product_rows(visible_negative, False, weights, True, hidden_negative,
+                                 scratch)
                     sigmoid_rows(hidden_negative, hidden_bias)
                     sample_probabilities(hidden_negative, chains, streams)
             sparse = _hidden_input(visible_stack[:n_stacked], weights,
                                    hidden_stack[:n_stacked], nonzero_indices,
-                                   nonzero_counts, sparse_density)
+                                   nonzero_counts, sparse_density, scratch)
             _finish_hidden(hidden_positive, hidden_bias, positive_scale,
                            hidden_sums[0], no_chains, streams)
             _finish_hidden(hidden_negative, hidden_bias, negative_scale,
@@ -521,18 +523,18 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         else:
             sparse = _hidden_input(visible_positive, weights, hidden_positive,
                                    nonzero_indices[:n_positive],
-                                   nonzero_counts[:n_positive], sparse_density)
+                                   nonzero_counts[:n_positive], sparse_density, scratch)
             _finish_hidden(hidden_positive, hidden_bias, positive_scale,
                            hidden_sums[0], chains, streams)
             sparse_negative = False
             for step in range(n_gibbs_steps):
-                gemm(one, chains, False, weights, False, zero, visible_negative)
+                product_rows(chains, False, weights, False, visible_negative, scratch)
                 _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
                                 streams, gaussian, n_labels)
                 sparse_negative = _hidden_input(
                     visible_negative, weights, hidden_negative,
                     nonzero_indices[n_positive:n_stacked],
-                    nonzero_counts[n_positive:n_stacked], sparse_density)
+                    nonzero_counts[n_positive:n_stacked], sparse_density, scratch)
                 if step < n_gibbs_steps - 1:
                     sigmoid_rows(hidden_negative, hidden_bias)
                     sample_probabilities(hidden_negative, chains, streams)
@@ -553,7 +555,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         if gaussian and sigma_learning_rate != 0:
             # h @ W, undoing the scales of the hidden rows.
             mean_rows = visible_mean_stack[:n_stacked]
-            gemm(one, hidden_stack[:n_stacked], False, weights, False, zero, mean_rows)
+            product_rows(hidden_stack[:n_stacked], False, weights, False, mean_rows,
+                         scratch)
             mean_rows[:n_positive] *= one / positive_scale
             mean_rows[n_positive:] *= one / negative_scale
             _log_variance_statistic(visible_positive, mean_rows[:n_positive],
