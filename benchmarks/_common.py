@@ -136,16 +136,17 @@ def ratio(numerator, denominator):
 
 
 def gemm_rates(m, k, n, dtype, *, n_trials=30, trial_seconds=2e-3, seed=0,
-               transposed_b=True):
+               transposed_b=True, out_order="C"):
     """Flop rates of numpy's ``(m x k) @ (k x n)`` product, one per trial.
 
     Each trial times enough back-to-back products (into a preallocated output)
     to last at least ``trial_seconds``; a product counts ``2 m k n`` flops. With
     ``transposed_b`` the right operand is the transpose of a C-ordered (n, k)
     array, as in ``v @ W.T`` with weights ``W`` of shape (n_hidden, n_visible).
-    The output is Fortran-ordered: for few rows, BLAS fills it faster than a
-    C-ordered one (about 1.5x for (10 x 784) @ (784 x 500) in float32), and the
-    skgen kernels use that layout for their products (``product_rows``).
+    ``out_order`` is the layout of the output. For few rows, BLAS fills a
+    Fortran-ordered one faster (numpy's own product: about 1.5x for
+    (10 x 784) @ (784 x 500) in float32); the RBM and DBN kernels compute their
+    products that way (``product_rows``), the autoencoder engine's are C-ordered.
 
     Returns
     -------
@@ -157,7 +158,7 @@ def gemm_rates(m, k, n, dtype, *, n_trials=30, trial_seconds=2e-3, seed=0,
         b = rng.random((n, k)).astype(dtype).T
     else:
         b = rng.random((k, n)).astype(dtype)
-    out = np.empty((n, m), dtype=dtype).T
+    out = np.empty((m, n), dtype=dtype, order=out_order)
 
     def run(n_calls):
         start = time.perf_counter()

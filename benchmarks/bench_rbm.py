@@ -7,7 +7,8 @@ Two models: a Bernoulli RBM on the pixels in [0, 1], and a Gaussian-Bernoulli
 RBM (sigma fixed to 1) on the standardised pixels, which sklearn does not have.
 The table gives the median throughput of each in samples per second, the ratios
 of these medians, and skgen's share of a "GEMM bound": the rate at which numpy
-runs the algorithm's matrix product, divided by the 10 V H flops that one
+runs the algorithm's matrix product (into a Fortran-ordered output, as skgen's
+kernels compute it), divided by the 10 V H flops that one
 sample costs (three products of 2 V H flops and the 4 V H weight gradient).
 The bound ignores everything but the GEMMs, and skgen does the weight gradient
 as one larger product, so skgen can exceed 100% of it at small batch sizes.
@@ -182,11 +183,12 @@ def fit_torch(X, config, learning_rate=LEARNING_RATE):
 
 
 def gemm_bound_task(config, n_features, n_trials):
-    """A task measuring numpy's rate for the ``(B x V) @ (V x H)`` product, in flops/s."""
+    """A task measuring numpy's rate for the ``(B x V) @ (V x H)`` product into a
+    Fortran-ordered output (see ``skgen.utils._blas.product_rows``), in flops/s."""
 
     def task():
         return gemm_rates(config.batch_size, n_features, config.n_components,
-                          np.dtype(config.dtype), n_trials=n_trials)
+                          np.dtype(config.dtype), n_trials=n_trials, out_order="F")
 
     return task
 
@@ -234,7 +236,8 @@ def notes(n_samples, repeats, learning_rate, pause):
         f"n_iter 1; learning_rate {learning_rate:g} (Bernoulli, pixels in [0, 1]) "
         f"and {GAUSSIAN_LEARNING_RATE:g} (Gaussian, sigma = 1, standardised pixels; "
         "sklearn has no Gaussian RBM)."),
-        ("GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product "
+        ("GEMM bound = numpy's median rate for the (B x 784) @ (784 x H) product, "
+        "into a Fortran-ordered output as skgen's kernels compute it, "
         "/ (10 * 784 * H) flops per sample."),
         f"Each timed call follows {pause:g} s of idle time.",
     ]

@@ -607,6 +607,8 @@ def test_up_down_fine_tuning_does_not_lower_the_held_out_bound(digits):
     for rbms in (single.rbms_, single.recognition_rbms_):
         assert all(rbm.components_.dtype == np.float32 for rbm in rbms)
         assert all(rbm.intercept_hidden_.dtype == np.float32 for rbm in rbms)
+        # The kernel's layouts are undone: RBMs keep Fortran-ordered weights.
+        assert all(rbm.components_.flags.f_contiguous for rbm in rbms)
     # Seeded: with some seeds the huge steps saturate every unit, the errors
     # vanish and the weights stay finite.
     unfitted = DBN((5, 4), n_iter=2, fine_tune_iter=3, fine_tune_learning_rate=1e308,

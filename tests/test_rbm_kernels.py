@@ -20,7 +20,7 @@ from scipy.special import expit
 
 from skgen.rbm import _kernels, _partition
 from skgen.utils._batches import gather_rows
-from skgen.utils._blas import gemm
+from skgen.utils._blas import gemm, product_rows
 from skgen.utils._random import row_streams, sample_probabilities
 
 DTYPES = [np.float32, np.float64]
@@ -147,6 +147,27 @@ def test_gemm_on_row_and_column_slices(dtype, trans_a, trans_b, orders):
     assert_allclose(c, expected, **TOLERANCES[dtype])
     untouched[4:4 + m, 2:2 + n] = c
     assert_array_equal(big_c, untouched)  # nothing outside the slice changed
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_b", [False, True])
+@pytest.mark.parametrize("m, n, k", [(1, 5, 3), (4, 1, 3), (1, 1, 2), (3, 4, 1), (2, 3, 4)])
+def test_product_rows(dtype, trans_b, m, n, k):
+    # Into a row slice of a C-ordered array, by way of a larger Fortran-ordered
+    # scratch, as fit_epoch's stacks on a short last mini-batch.
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
+    big_c = rng.standard_normal((m + 2, n)).astype(dtype)
+    untouched = big_c.copy()
+    scratch = np.full((n + 3, m + 1), np.nan, dtype=dtype).T
+    product_rows(a, False, b, trans_b, big_c[1:1 + m], scratch)
+    expected = a.astype(np.float64) @ (b.T if trans_b else b).astype(np.float64)
+    assert_allclose(big_c[1:1 + m], expected, **TOLERANCES[dtype])
+    untouched[1:1 + m] = big_c[1:1 + m]
+    assert_array_equal(big_c, untouched)
+    with pytest.raises(ValueError, match="scratch is smaller"):
+        product_rows(a, False, b, trans_b, big_c[1:1 + m], scratch[:m, :n - 1])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -156,7 +156,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     RBM: ``p(v, h_1, ..., h_L) = p(v | h_1) ... p(h_{L-2} | h_{L-1})
     p(h_{L-1}, h_L)``, with each conditional that of the RBM of its layer.
     :meth:`transform` approximates the posterior by the bottom-up pass of mean
-    activations, :meth:`inverse_transform` is the top-down pass of means, and
+    activations (with labels, the top layer's with the label units off; see
+    below), :meth:`inverse_transform` is the top-down pass of means, and
     :meth:`sample` runs ``n_gibbs_steps`` of Gibbs sampling in the top RBM,
     from uniformly random binary states, then passes the top RBM's visible
     means down.

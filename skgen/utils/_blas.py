@@ -125,6 +125,8 @@ def product_rows(a, trans_a, b, trans_b, c, scratch):
     read contiguous rows.
     """
     m, n = c.shape
+    if scratch.shape[0] < m or scratch.shape[1] < n:
+        raise ValueError("product_rows: the scratch is smaller than the output")
     out = scratch[:m, :n]
     one = c.dtype.type(1.0)
     gemm(one, a, trans_a, b, trans_b, 0 * one, out)
