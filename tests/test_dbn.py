@@ -405,8 +405,8 @@ def test_class_conditional_samples_are_recognisable(generated_digits, layout):
     One layer (seeds 0 to 2): every class at least 93% (mean 98-99%), and
     generative classification 0.98.
 
-    Two layers (seeds 0 to 5): every class at least 80% (the weakest 80% to 97%,
-    mean 97-99%), and generative classification 0.89 to 0.93. What the class
+    Two layers (seeds 0 to 9): every class at least 80% (the weakest 80% to 97%,
+    mean 96-99%), and generative classification 0.89 to 0.94. What the class
     hangs on is the top-down pass through the bottom RBM: after a round trip
     v -> P(h_1 | v) -> P(v | h_1), the judge recognises 83% of the real test
     digits for a 200-unit bottom RBM trained for 20 passes, and 90% to 93% for a
