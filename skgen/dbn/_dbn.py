@@ -396,7 +396,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_data(X)
         below, layers = self._up_to_top(X)
         if self._n_labels:
-            below = join_labels(below, np.zeros((below.shape[0], self._n_labels)))
+            below = join_labels(below, np.zeros((below.shape[0], self._n_labels),
+                                                dtype=below.dtype))
         layers.append(self.rbms_[-1].transform(below))
         return np.hstack(layers) if self.output_layers == "all" else layers[-1]
 
