@@ -1,24 +1,40 @@
 """skgen: scikit-learn estimators for neural generative models and representation
-learners (RBMs, DBNs, autoencoders), with Numba-compiled inner loops."""
+learners (RBMs, DBNs, autoencoders), with Numba-compiled inner loops.
 
-from .autoencoder import Autoencoder, ContractiveAE, DenoisingAE, SparseAE
-from .dbn import DBN, DBNClassifier
+The estimators are imported on first use: ``import skgen`` loads neither
+scikit-learn nor Numba, and ``skgen.BernoulliRBM`` loads only the RBM family.
+"""
+
+import importlib
+
 from .exceptions import DivergenceError
-from .rbm import BernoulliRBM, GaussianBernoulliRBM
-from .vae import VAE
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "DBN",
-    "VAE",
-    "Autoencoder",
-    "BernoulliRBM",
-    "ContractiveAE",
-    "DBNClassifier",
-    "DenoisingAE",
-    "DivergenceError",
-    "GaussianBernoulliRBM",
-    "SparseAE",
-    "__version__",
-]
+#: Each public estimator and the subpackage (its family) that defines it.
+_FAMILIES = {
+    "Autoencoder": "autoencoder",
+    "ContractiveAE": "autoencoder",
+    "DenoisingAE": "autoencoder",
+    "SparseAE": "autoencoder",
+    "DBN": "dbn",
+    "DBNClassifier": "dbn",
+    "BernoulliRBM": "rbm",
+    "GaussianBernoulliRBM": "rbm",
+    "VAE": "vae",
+}
+
+__all__ = sorted([*_FAMILIES, "DivergenceError", "__version__"])
+
+
+def __getattr__(name):
+    family = _FAMILIES.get(name)
+    if family is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{family}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

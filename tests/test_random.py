@@ -9,12 +9,22 @@ from scipy import stats
 
 from skgen.utils._numba import kernel
 from skgen.utils._random import (
+    absorb,
     advance,
     normal_row,
     row_streams,
+    uniform,
     uniform_at,
-    uniform_rows,
 )
+
+
+@kernel
+def uniform_rows(states, out):
+    """Fill row i of ``out`` with the next uniforms of stream i."""
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = uniform(states[i], j)
+        states[i] = advance(states[i], out.shape[1])
 
 
 @kernel
@@ -179,3 +189,22 @@ def test_float32_normals_are_standard_normal():
     assert np.all(np.isfinite(out))
     result = stats.kstest(out.ravel().astype(np.float64), "norm")
     assert result.pvalue > 1e-3
+
+
+def test_uniform_is_draw_index_of_the_stream():
+    for counter in row_streams(np.random.RandomState(7), 5):
+        for index in (0, 1, 5, 1000):
+            expected_state = (int(counter) + (index + 1) * naive.GOLDEN_GAMMA) & naive.MASK64
+            expected = naive.uniform_from_bits(naive.splitmix64_mix(expected_state))
+            assert uniform(counter, index) == expected
+
+
+def test_absorb_folds_a_word_into_the_state():
+    state, word = 0x0123456789ABCDEF, 0xFEDCBA9876543210
+    expected = (((state ^ word ^ (word >> 32)) * naive.GOLDEN_GAMMA) + 3) & naive.MASK64
+    assert int(absorb(np.uint64(state), np.uint64(word), 3)) == expected
+    # Different words, positions or seeds give different states.
+    assert absorb(np.uint64(state), np.uint64(word), 4) != absorb(
+        np.uint64(state), np.uint64(word), 3)
+    assert absorb(np.uint64(state + 1), np.uint64(word), 3) != absorb(
+        np.uint64(state), np.uint64(word), 3)

@@ -9,7 +9,7 @@ Adding a model means adding a row function and its branch in ``corrupt_rows``.
 import numpy as np
 
 from ..utils._numba import inline_kernel, kernel
-from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
+from ..utils._random import advance, normal_row, uniform
 
 #: The names accepted by ``DenoisingAE(noise=...)``, and their codes.
 NOISE_MODELS = {"gaussian": 1, "masking": 2, "salt_and_pepper": 3}
@@ -20,18 +20,12 @@ SALT_AND_PEPPER = NOISE_MODELS["salt_and_pepper"]
 
 
 @inline_kernel
-def _draw(counter, index):
-    """The uniform of draw ``index`` (from 0) after ``counter``."""
-    return uniform_at(counter + np.uint64(index + 1) * _GOLDEN_GAMMA)
-
-
-@inline_kernel
 def _mask_row(clean, out, level, counter):
     """Each value is set to 0 with probability ``level``."""
     zero = out.dtype.type(0.0)
     for j in range(out.shape[0]):
-        out[j] = zero if _draw(counter, j) < level else clean[j]
-    return counter + np.uint64(out.shape[0]) * _GOLDEN_GAMMA
+        out[j] = zero if uniform(counter, j) < level else clean[j]
+    return advance(counter, out.shape[0])
 
 
 @inline_kernel
@@ -41,14 +35,14 @@ def _salt_and_pepper_row(clean, out, level, counter):
     one = out.dtype.type(1.0)
     half = 0.5 * level
     for j in range(out.shape[0]):
-        u = _draw(counter, j)
+        u = uniform(counter, j)
         if u < half:
             out[j] = zero
         elif u < level:
             out[j] = one
         else:
             out[j] = clean[j]
-    return counter + np.uint64(out.shape[0]) * _GOLDEN_GAMMA
+    return advance(counter, out.shape[0])
 
 
 @inline_kernel

@@ -15,7 +15,7 @@ import numpy as np
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
 from ..utils._numba import inline_kernel, kernel, sigmoid
-from ..utils._random import _GOLDEN_GAMMA, normal_row, sample_probabilities, uniform_at
+from ..utils._random import advance, normal_row, sample_probabilities, uniform
 
 
 @inline_kernel
@@ -43,9 +43,8 @@ def sample_rows(pre, bias, streams):
         row = pre[i]
         counter = streams[i]
         for j in range(row.shape[0]):
-            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
-            row[j] = one if u < sigmoid(row[j] + bias[j]) else zero
-        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+            row[j] = one if uniform(counter, j) < sigmoid(row[j] + bias[j]) else zero
+        streams[i] = advance(counter, row.shape[0])
 
 
 @kernel
@@ -88,7 +87,7 @@ def sample_softmax_rows(pre, bias, streams):
         for k in range(n_units):
             total += np.exp(np.float64(row[k]) + np.float64(bias[k]) - largest)
         counter = streams[i]
-        target = uniform_at(counter + _GOLDEN_GAMMA) * total
+        target = uniform(counter, 0) * total
         # The last unit also takes the rounding slack (and NaN rows).
         chosen = n_units - 1
         cumulative = 0.0
@@ -99,7 +98,7 @@ def sample_softmax_rows(pre, bias, streams):
                 break
         for k in range(n_units):
             row[k] = one if k == chosen else zero
-        streams[i] = counter + _GOLDEN_GAMMA
+        streams[i] = advance(counter, 1)
 
 
 @kernel
@@ -261,11 +260,10 @@ def _finish_hidden(hidden, bias, scale, sums, chains, streams):
             counter = streams[i]
             for j in range(row.shape[0]):
                 p = sigmoid(row[j] + bias[j])
-                u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
-                chain[j] = one if u < p else zero
+                chain[j] = one if uniform(counter, j) < p else zero
                 sums[j] += p
                 row[j] = scale * p
-            streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+            streams[i] = advance(counter, row.shape[0])
         else:
             for j in range(row.shape[0]):
                 p = sigmoid(row[j] + bias[j])
@@ -305,6 +303,20 @@ def _visible_scale(log_variance, visible_bias, scale, scaled_bias):
     for i in range(scale.shape[0]):
         scale[i] = np.exp(-0.5 * log_variance[i])
         scaled_bias[i] = visible_bias[i] * scale[i]
+
+
+@kernel
+def _scale_rows(a, scale):
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j] *= scale
+
+
+@kernel
+def _add_into(a, b):
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j] += b[i, j]
 
 
 @kernel
@@ -546,8 +558,7 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         _column_sums(visible_negative, visible_sums[1])
         if gaussian:
             # dE/db = -(v - b) / sigma**2 = -(x - b/sigma) / sigma; b/sigma cancels.
-            visible_sums[0] *= visible_scale
-            visible_sums[1] *= visible_scale
+            _scale_columns(visible_sums, visible_scale)
         _update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],
                      n_positive, n_negative, learning_rate, momentum)
         _update_bias(visible_bias, visible_velocity, visible_sums[0], visible_sums[1],
@@ -557,8 +568,8 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             mean_rows = visible_mean_stack[:n_stacked]
             product_rows(hidden_stack[:n_stacked], False, weights, False, mean_rows,
                          scratch)
-            mean_rows[:n_positive] *= one / positive_scale
-            mean_rows[n_positive:] *= one / negative_scale
+            _scale_rows(mean_rows[:n_positive], one / positive_scale)
+            _scale_rows(mean_rows[n_positive:], one / negative_scale)
             _log_variance_statistic(visible_positive, mean_rows[:n_positive],
                                     scaled_visible_bias, visible_sums[0])
             _log_variance_statistic(visible_negative, mean_rows[n_positive:],
@@ -571,7 +582,7 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         visible_rows = visible_stack[:n_stacked]
         if momentum == 0 and sparse:
             if weight_decay != 0:
-                weights *= decay
+                _scale_rows(weights, decay)
             sparse_weight_update(visible_rows, nonzero_indices, nonzero_counts,
                                  hidden_rows, learning_rate, weights)
         elif momentum == 0:
@@ -585,7 +596,7 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
             else:
                 gemm(learning_rate, hidden_rows, True, visible_rows, False, momentum,
                      weights_velocity)
-            weights += weights_velocity
+            _add_into(weights, weights_velocity)
         if discriminative_weight > 0:
             hidden_input, row_gradients, label_gradients, scores, sigmoids = label_scratch
             label_likelihood_step(

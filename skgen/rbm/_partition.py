@@ -12,7 +12,7 @@ import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
-from ..utils._random import _GOLDEN_GAMMA, normal_row, uniform_at
+from ..utils._random import advance, normal_row, uniform
 from ._kernels import _softplus, sample_rows, sample_softmax_rows
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
@@ -90,9 +90,8 @@ def _hidden_step(hidden_input, hidden_bias, beta_before, beta, hidden, streams, 
         total -= _softplus(beta_before * activation)
         # sigmoid(scaled), from `tail` without a second exp.
         probability = 1.0 / (1.0 + tail) if scaled >= 0 else tail / (1.0 + tail)
-        counter += _GOLDEN_GAMMA
-        hidden[j] = 1.0 if uniform_at(counter) < probability else 0.0
-    streams[row] = counter
+        hidden[j] = 1.0 if uniform(counter, j) < probability else 0.0
+    streams[row] = advance(counter, hidden.shape[0])
     return total
 
 
@@ -150,10 +149,9 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
                 activation = (1.0 - beta) * base_visible_bias[v] + beta * (
                     visible_bias[v] + visible_input[i, v]
                 )
-                counter += _GOLDEN_GAMMA
                 probability = 1.0 / (1.0 + np.exp(-activation))
-                visible[i, v] = 1.0 if uniform_at(counter) < probability else 0.0
-            streams[i] = counter
+                visible[i, v] = 1.0 if uniform(counter, v) < probability else 0.0
+            streams[i] = advance(counter, n_free)
         if n_labels:
             for k in range(n_labels):
                 label_bias[k] = ((1.0 - beta) * base_visible_bias[n_free + k]

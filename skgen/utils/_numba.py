@@ -3,6 +3,14 @@
 Kernels use numpy's error model: a float division by zero gives inf or NaN as in
 numpy, instead of Python's ZeroDivisionError check, which would also stop LLVM
 from vectorising the loop. ``fastmath`` stays off so that NaN and inf propagate.
+Kernels release the GIL (``nogil``), so that threaded backends (joblib's
+threading backend, dask's threaded scheduler) run them in parallel. Their
+compiled code is cached on disk (``cache``), so that only a machine's first use
+of a kernel compiles it.
+
+Array-level statements inside a kernel (``a[:] = b``, ``a += b`` for arrays) are
+avoided: Numba compiles a formatted shape-mismatch error and ufunc machinery for
+each of them, which costs far more compile time than the explicit loop.
 """
 
 import numpy as np
@@ -10,8 +18,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload
 
-kernel = njit(cache=True, error_model="numpy")
-inline_kernel = njit(cache=True, error_model="numpy", inline="always")
+kernel = njit(cache=True, nogil=True, error_model="numpy")
+inline_kernel = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 
 
 @intrinsic
@@ -70,7 +78,7 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-@overload(sigmoid, jit_options={"cache": True, "error_model": "numpy"}, inline="always")
+@overload(sigmoid, jit_options={"cache": True, "error_model": "numpy"})
 def _sigmoid_impl(x):
     if x == types.float32:
 

@@ -1,9 +1,16 @@
 """Counter-based random streams that Numba kernels advance, one stream per row.
 
-Each row of a chain (or each sample of a batch) owns a 64-bit SplitMix64 counter.
+Each row of a chain (or each sample of a batch) owns a 64-bit SplitMix64 state.
 Draws therefore depend only on the row, never on how many threads run or on the
 dtype of the data: a float32 and a float64 model seeded alike compare the same
 uniforms with their probabilities.
+
+The API, for kernels: ``uniform(stream, index)`` is draw ``index`` (from 0) of
+the stream whose state is ``stream``, and ``advance(stream, n_draws)`` the state
+after ``n_draws`` draws; ``normal_row`` fills a row with standard normals and
+``sample_probabilities`` draws Bernoulli rows. Streams come from a RandomState
+(``row_streams``) or, keyed by data, from a seed and 64-bit words
+(``absorb``). How the state advances is private to this module.
 """
 
 import numpy as np
@@ -27,6 +34,7 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S12 = np.uint64(12)
+_S32 = np.uint64(32)
 _EXPONENT_OF_ONE = np.uint64(0x3FF0000000000000)
 
 
@@ -49,6 +57,28 @@ def uniform_at(counter):
     z = (z ^ (z >> _S27)) * _MIX_2
     z = z ^ (z >> _S31)
     return uint64_bits_as_float64((z >> _S12) | _EXPONENT_OF_ONE) - 1.0
+
+
+@inline_kernel
+def uniform(stream, index):
+    """Draw ``index`` (from 0) of the stream whose state is ``stream``: a uniform
+    in [0, 1). A row that takes n draws reads indices 0 to n - 1, then moves its
+    state on with ``advance(stream, n)``."""
+    return uniform_at(stream + np.uint64(index + 1) * _GOLDEN_GAMMA)
+
+
+@inline_kernel
+def advance(counter, n_draws):
+    """The state of a stream after ``n_draws`` draws from state ``counter``."""
+    return counter + np.uint64(n_draws) * _GOLDEN_GAMMA
+
+
+@inline_kernel
+def absorb(state, word, index):
+    """A stream state derived from ``state`` and the 64-bit ``word`` at position
+    ``index``: folding the words of a key in, one by one, from a seed gives a
+    stream that depends only on the seed and the key."""
+    return (state ^ word ^ (word >> _S32)) * _GOLDEN_GAMMA + np.uint64(index)
 
 
 @inline_kernel
@@ -78,12 +108,12 @@ def _normal_row_kernel(pair, dtype):
     def fill(counter, out):
         half = out.shape[0] // 2
         for p in range(half):
-            u1 = uniform_at(counter + np.uint64(2 * p + 1) * _GOLDEN_GAMMA)
-            u2 = uniform_at(counter + np.uint64(2 * p + 2) * _GOLDEN_GAMMA)
+            u1 = uniform(counter, 2 * p)
+            u2 = uniform(counter, 2 * p + 1)
             first, second = pair(dtype(1.0 - u1), dtype(u2))
             out[p] = first
             out[half + p] = second
-        return counter + np.uint64(2 * half) * _GOLDEN_GAMMA
+        return advance(counter, 2 * half)
 
     return kernel(fill)
 
@@ -115,24 +145,6 @@ def _normal_row_impl(counter, out):
     return None
 
 
-@inline_kernel
-def advance(counter, n_draws):
-    """The counter after `n_draws` draws."""
-    return counter + np.uint64(n_draws) * _GOLDEN_GAMMA
-
-
-@kernel
-def uniform_rows(states, out):
-    """Fill row i of `out` with the next uniforms of stream i (a reference helper)."""
-    n_rows, n_cols = out.shape
-    for i in range(n_rows):
-        counter = states[i]
-        for j in range(n_cols):
-            counter += _GOLDEN_GAMMA
-            out[i, j] = uniform_at(counter)
-        states[i] = counter
-
-
 @kernel
 def sample_probabilities(probabilities, out, streams):
     """``out = (u < probabilities)``, u from the stream of each row."""
@@ -143,9 +155,8 @@ def sample_probabilities(probabilities, out, streams):
         out_row = out[i]
         counter = streams[i]
         for j in range(row.shape[0]):
-            u = uniform_at(counter + np.uint64(j + 1) * _GOLDEN_GAMMA)
-            out_row[j] = one if u < row[j] else zero
-        streams[i] = counter + np.uint64(row.shape[0]) * _GOLDEN_GAMMA
+            out_row[j] = one if uniform(counter, j) < row[j] else zero
+        streams[i] = advance(counter, row.shape[0])
 
 
 def copy_random_state(rng):

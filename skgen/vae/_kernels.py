@@ -28,7 +28,7 @@ from ..autoencoder._optimizers import update
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import float64_as_uint64_bits, inline_kernel, kernel
-from ..utils._random import normal_row
+from ..utils._random import absorb, normal_row
 
 #: The names accepted by ``likelihood``, and their codes.
 LIKELIHOODS = {"bernoulli": 0, "gaussian": 1}
@@ -56,10 +56,6 @@ def split_params(params, encoder, decoder):
 
 # -- random streams keyed by the data ---------------------------------------------------
 
-_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_S32 = np.uint64(32)
-
-
 @kernel
 def content_streams(dense, data, indices, indptr, seed, row, out):
     """``out[i]``: a stream state that depends only on ``seed`` and the values of
@@ -77,7 +73,7 @@ def content_streams(dense, data, indices, indptr, seed, row, out):
         for j in range(row.shape[0]):
             value = row[j] + 0.0  # one bit pattern for zero: -0.0 + 0.0 is 0.0
             bits = float64_as_uint64_bits(value)
-            state = (state ^ bits ^ (bits >> _S32)) * _HASH_MULTIPLIER + np.uint64(j)
+            state = absorb(state, bits, j)
         out[i] = state
 
 
