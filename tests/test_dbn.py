@@ -32,7 +32,22 @@ from skgen.dbn._kernels import clamped_gibbs_chains, up_down_epoch
 from skgen.dbn._labelled import LabelledRBM
 from skgen.dbn._updown import typed_list
 from skgen.rbm._kernels import gibbs_chains, label_likelihood_step, sample_softmax_rows
+from skgen.rbm._units import BernoulliUnits, JoinedUnits, SoftmaxUnits
 from skgen.utils._random import row_streams
+
+
+def bernoulli(bias):
+    """Binary visible units with this bias (and a velocity sampling ignores)."""
+    return BernoulliUnits(bias, np.zeros_like(bias))
+
+
+def top_units(bias, n_labels):
+    """The top RBM's units: binary ones, then a softmax group of ``n_labels``."""
+    if n_labels == 0:
+        return bernoulli(bias)
+    n_free = bias.shape[0] - n_labels
+    return JoinedUnits(bernoulli(bias[:n_free]),
+                       SoftmaxUnits(bias[n_free:], np.zeros(n_labels)))
 
 
 def layer_seeds(random_state, n_layers):
@@ -298,8 +313,8 @@ def test_clamped_gibbs_without_labels_is_the_rbm_kernel():
     hidden_bias, visible_bias = rng.standard_normal(4), rng.standard_normal(6)
     start = (rng.uniform(size=(5, 6)) < 0.5).astype(np.float64)
     expected, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
-    gibbs_chains(expected, weights, hidden_bias, visible_bias, streams, 7,
-                 np.empty((5, 4)), False, 0)
+    gibbs_chains(expected, weights, hidden_bias, bernoulli(visible_bias), streams, 7,
+                 np.empty((5, 4)))
     visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
     clamped_gibbs_chains(visible, 0, weights, hidden_bias, visible_bias, streams, 7,
                          np.empty((5, 4)), np.empty((5, 6)))
@@ -318,15 +333,17 @@ def test_clamped_labels_add_their_input():
     for row in range(5):
         chain = expected[row:row + 1]
         gibbs_chains(chain, free_weights, hidden_bias + weights[:, 6:] @ start[row, 6:],
-                     visible_bias[:6], streams[row:row + 1], 7, np.empty((1, 4)), False,
-                     0)
+                     bernoulli(visible_bias[:6]), streams[row:row + 1], 7,
+                     np.empty((1, 4)))
     visible, streams = start.copy(), row_streams(np.random.RandomState(1), 5)
     clamped_gibbs_chains(visible, 3, weights, hidden_bias, visible_bias, streams, 7,
                          np.empty((5, 4)), np.empty((5, 9)))
     assert_array_equal(visible[:, :6], expected)
     assert_array_equal(visible[:, 6:], start[:, 6:])
-    gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, 7,
-                 np.empty((5, 4)), False, 3)
+    gibbs_chains(visible, weights, hidden_bias,
+                 JoinedUnits(bernoulli(visible_bias[:6]),
+                             SoftmaxUnits(visible_bias[6:], np.zeros(3))),
+                 streams, 7, np.empty((5, 4)))
     assert_array_equal(visible[:, 6:].sum(axis=1), 1.0)
 
 
@@ -706,7 +723,8 @@ def test_up_down_epoch_against_numpy(sizes, n_labels, n_gibbs_steps):
     up_down_epoch(X, labels, order, batch_size, typed([W for W, _ in recognition], 2),
                   typed([c for _, c in recognition], 1),
                   typed([W for W, _ in generative], 2, "F"),
-                  typed([b for _, b in generative], 1), *top, states, n_gibbs_steps, 0.1)
+                  typed([b for _, b in generative], 1), *top, top_units(top[2], n_labels),
+                  states, n_gibbs_steps, 0.1)
     assert_array_equal(states, reference.as_array())
     got = (recognition, generative, [top])
     for got_layers, want_layers in zip(got, expected[:2] + ([expected[2]],), strict=True):

@@ -19,6 +19,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
 from skgen.rbm import _kernels, _partition
+from skgen.rbm._units import BernoulliUnits, GaussianUnits, JoinedUnits, SoftmaxUnits
 from skgen.utils._batches import gather_rows
 from skgen.utils._blas import gemm, product_rows
 from skgen.utils._random import row_streams, sample_probabilities
@@ -332,30 +333,37 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
     gaussian = log_variance is not None
     if gaussian:
         z, vz = log_variance.copy(), log_variance_velocity.copy()
-        scratch = n_visible
+        units = GaussianUnits(b, vb, z, vz, min_log_variance,
+                              dtype(learning_rate if learn_sigma else 0),
+                              np.empty(n_visible, dtype=dtype),
+                              np.empty(n_visible, dtype=dtype),
+                              np.empty((2 * n_chains, n_visible), dtype=dtype))
+    elif n_labels:
+        n_free = n_visible - n_labels
+        units = JoinedUnits(BernoulliUnits(b[:n_free], vb[:n_free]),
+                            SoftmaxUnits(b[n_free:], vb[n_free:]))
     else:
-        z = vz = min_log_variance = np.empty(0, dtype=dtype)
-        scratch = 0
+        units = BernoulliUnits(b, vb)
+    sparse = None
+    if sparse_density:
+        sparse = (dtype(sparse_density), np.empty((2 * n_chains, n_visible), dtype=np.int64),
+                  np.empty(2 * n_chains, dtype=np.int64))
+    discriminative = None
+    if discriminative_weight:
+        discriminative = (dtype(discriminative_weight), b, n_labels,
+                          np.empty((n_chains, n_hidden), dtype=dtype),
+                          np.empty((n_chains, n_hidden), dtype=dtype),
+                          np.empty((n_hidden, n_labels), dtype=dtype),
+                          np.empty((2, n_labels)), np.empty((n_labels, n_hidden)))
     _kernels.fit_epoch(
-        *kernel_args(X), order, batch_size, W, c, b, vW, vc, vb, chains, states,
-        dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
-        persistent,
-        np.empty((2 * n_chains, n_visible), dtype=dtype),
-        np.empty((2 * n_chains, n_hidden), dtype=dtype),
-        np.empty((2, n_hidden), dtype=dtype),
-        np.empty((2, n_visible), dtype=dtype),
-        gaussian, z, vz, min_log_variance, dtype(learning_rate if learn_sigma else 0),
-        np.empty(scratch, dtype=dtype),
-        np.empty(scratch, dtype=dtype),
-        np.empty((2 * n_chains if gaussian else 0, scratch), dtype=dtype),
-        dtype(sparse_density),
-        np.empty((2 * n_chains, n_visible), dtype=np.int64),
-        np.empty(2 * n_chains, dtype=np.int64),
-        n_labels, dtype(discriminative_weight),
-        (np.empty((n_chains, n_hidden), dtype=dtype),
-         np.empty((n_chains, n_hidden), dtype=dtype),
-         np.empty((n_hidden, n_labels), dtype=dtype), np.empty((2, n_labels)),
-         np.empty((n_labels, n_hidden))),
+        kernel_args(X), order, batch_size, W, c, units, (vW, vc), chains, states,
+        (dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
+         persistent),
+        sparse, discriminative,
+        (np.empty((2 * n_chains, n_visible), dtype=dtype),
+         np.empty((2 * n_chains, n_hidden), dtype=dtype),
+         np.empty((2, n_hidden), dtype=dtype),
+         np.empty((2, n_visible), dtype=dtype)),
     )
     if gaussian:
         return (W, c, b, vW, vc, vb, chains, z, vz), states
@@ -578,7 +586,8 @@ def test_gibbs_chains(dtype, n_steps, n_chains, n_visible, n_hidden):
     check_unambiguous(reference, dtype)
 
     hidden = np.empty((n_chains, n_hidden), dtype=dtype)
-    _kernels.gibbs_chains(visible, W, c, b, states, n_steps, hidden, False, 0)
+    _kernels.gibbs_chains(visible, W, c, BernoulliUnits(b, np.zeros_like(b)), states,
+                          n_steps, hidden)
     assert_array_equal(visible, expected_visible)
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())
@@ -600,10 +609,13 @@ def test_gibbs_chains_gaussian(dtype, n_steps, n_chains, n_visible, n_hidden):
                                                            reference, n_steps, sigma)
     check_unambiguous(reference, dtype)
 
-    # The kernel runs in scaled units x = v / sigma, with bias b / sigma.
+    # The kernel runs in scaled units x = v / sigma.
     scaled = visible / sigma
     hidden = np.empty((n_chains, n_hidden), dtype=dtype)
-    _kernels.gibbs_chains(scaled, W, c, b / sigma, states, n_steps, hidden, True, 0)
+    units = GaussianUnits(b, np.zeros_like(b), 2 * np.log(sigma), np.zeros_like(b),
+                          np.full_like(b, -np.inf), dtype(0), np.empty_like(b),
+                          np.empty_like(b), np.empty((0, n_visible), dtype=dtype))
+    _kernels.gibbs_chains(scaled, W, c, units, states, n_steps, hidden)
     assert_allclose(scaled * sigma, expected_visible, **TOLERANCES[dtype])
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())

@@ -484,8 +484,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         hidden = np.empty((n_samples, top.n_components), dtype=visible.dtype)
         if y is None:
             gibbs_chains(visible, top.components_, top.intercept_hidden_,
-                         top.intercept_visible_, streams, n_gibbs_steps, hidden, False,
-                         n_labels)
+                         top._visible_units(top.__dict__), streams, n_gibbs_steps, hidden)
         else:
             clamped_gibbs_chains(visible, n_labels, top.components_, top.intercept_hidden_,
                                  top.intercept_visible_, streams, n_gibbs_steps, hidden,

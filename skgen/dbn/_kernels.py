@@ -2,14 +2,16 @@
 clamped, an epoch of generative fine-tuning by the up-down algorithm, and an
 epoch of supervised fine-tuning on the autoencoder engine's network. The top
 RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a softmax group of
-label units."""
+label units (``skgen.rbm._units``)."""
 
 import numpy as np
 
 from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
 from ..autoencoder._losses import LOG_LOSS
 from ..autoencoder._optimizers import update
-from ..rbm._kernels import _finish_hidden, _sample_visible, sample_rows
+from ..rbm._kernels import finish_hidden
+from ..rbm._sampling import sample_rows
+from ..rbm._units import sample
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
 from ..utils._numba import kernel, sigmoid
@@ -23,7 +25,7 @@ def clamped_gibbs_chains(visible, n_labels, weights, hidden_bias, visible_bias, 
 
     Only the other visible units, Bernoulli units, are sampled, so their chain
     is that of an RBM whose hidden biases include the labels' input. (Free
-    labels are ``skgen.rbm._kernels.gibbs_chains`` with ``n_labels``.)
+    labels are ``skgen.rbm._kernels.gibbs_chains`` with joined units.)
     ``hidden`` (n_chains, n_hidden) and ``visible_input`` (the shape of
     ``visible``) are scratch; ``hidden`` ends with the last hidden sample.
     """
@@ -34,13 +36,15 @@ def clamped_gibbs_chains(visible, n_labels, weights, hidden_bias, visible_bias, 
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible_input)
         sample_rows(visible_input[:, :n_free], visible_bias[:n_free], streams)
-        visible[:, :n_free] = visible_input[:, :n_free]
+        for i in range(visible.shape[0]):
+            for j in range(n_free):
+                visible[i, j] = visible_input[i, j]
 
 
 @kernel
 def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition_biases,
                   generative_weights, generative_biases, top_weights, top_hidden_bias,
-                  top_visible_bias, streams, n_gibbs_steps, learning_rate):
+                  top_visible_bias, top_units, streams, n_gibbs_steps, learning_rate):
     """One pass of the up-down algorithm (Hinton, Osindero & Teh 2006) over the
     rows ``order`` of the dense X, in place on the weights.
 
@@ -49,7 +53,9 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
     ``recognition_biases[l]``, and generates layer l from it with
     ``generative_weights[l]`` (same shape) and ``generative_biases[l]`` (n_l,).
     Layer 0 is X, and layer L, with the one-hot ``labels`` (0 columns: none)
-    beside it, is the visible layer of the top RBM. Per mini-batch, with step
+    beside it, is the visible layer of the top RBM, whose units ``top_units``
+    (a unit type of ``skgen.rbm._units`` over ``top_visible_bias``) are
+    binary, or binary then a softmax group of labels. Per mini-batch, with step
     ``learning_rate / n_rows``:
 
     - wake: sample the layers bottom-up with the recognition weights, and move
@@ -122,14 +128,13 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
                 top_input[i, n_pen + j] = labels[row, j]
         # The hidden rows become scale * P(h | v) and -scale * P(h | chain).
         product_rows(top_input, False, top_weights, True, positive_rows, scratch)
-        _finish_hidden(positive_rows, top_hidden_bias, scale, hidden_sums[0], hidden_rows,
+        finish_hidden(positive_rows, top_hidden_bias, scale, hidden_sums[0], hidden_rows,
                        streams)
         for step in range(n_gibbs_steps):
             product_rows(hidden_rows, False, top_weights, False, chain, scratch)
-            _sample_visible(chain, top_visible_bias, top_visible_bias, streams, False,
-                            n_labels)
+            sample(top_units, chain, streams)
             product_rows(chain, False, top_weights, True, negative_rows, scratch)
-            _finish_hidden(negative_rows, top_hidden_bias, -scale, hidden_sums[1],
+            finish_hidden(negative_rows, top_hidden_bias, -scale, hidden_sums[1],
                            hidden_rows if step < n_gibbs_steps - 1 else no_chains, streams)
         for j in range(n_top_hidden):
             top_hidden_bias[j] += scale * (hidden_sums[0, j] - hidden_sums[1, j])

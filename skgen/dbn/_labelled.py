@@ -8,7 +8,8 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval
 
-from ..rbm import BernoulliRBM, _kernels, _partition
+from ..rbm import BernoulliRBM, _partition, _sampling
+from ..rbm._units import BernoulliUnits, JoinedUnits, SoftmaxUnits
 
 
 class LabelledRBM(BernoulliRBM):
@@ -121,25 +122,37 @@ n_features_in_, feature_names_in_
                 f"n_labels={self.n_labels} needs more: the labels are its last columns."
             )
 
-    def _label_arguments(self, n_chains, dtype):
-        n_hidden = self.n_components
-        scratch = (np.empty((n_chains, n_hidden), dtype=dtype),
-                   np.empty((n_chains, n_hidden), dtype=dtype),
-                   np.empty((n_hidden, self.n_labels), dtype=dtype),
-                   np.empty((2, self.n_labels)),
-                   np.empty((self.n_labels, n_hidden)))
-        return self.n_labels, dtype(self.discriminative_weight), scratch
+    def _visible_units(self, state):
+        """The binary units, then the softmax group of the labels."""
+        bias, velocity = state["intercept_visible_"], state["_velocities"][2]
+        n_free = bias.shape[0] - self.n_labels
+        return JoinedUnits(BernoulliUnits(bias[:n_free], velocity[:n_free]),
+                           SoftmaxUnits(bias[n_free:], velocity[n_free:]))
 
-    def _n_label_units(self):
-        return self.n_labels
+    def _discriminative(self, state, n_chains):
+        if self.discriminative_weight == 0:
+            return None
+        dtype = state["components_"].dtype
+        n_hidden = self.n_components
+        return (dtype.type(self.discriminative_weight), state["intercept_visible_"],
+                self.n_labels,
+                np.empty((n_chains, n_hidden), dtype=dtype),
+                np.empty((n_chains, n_hidden), dtype=dtype),
+                np.empty((n_hidden, self.n_labels), dtype=dtype),
+                np.empty((2, self.n_labels)),
+                np.empty((self.n_labels, n_hidden)))
 
     def _random_visible(self, n_samples, dtype, streams):
         """Uniformly random binary units and a uniformly random one-hot label."""
         visible = super()._random_visible(n_samples, dtype, streams)
         labels = np.zeros((n_samples, self.n_labels), dtype=dtype)
-        _kernels.sample_softmax_rows(labels, np.zeros(self.n_labels, dtype=dtype), streams)
+        _sampling.sample_softmax_rows(labels, np.zeros(self.n_labels, dtype=dtype),
+                                      streams)
         visible[:, -self.n_labels:] = labels
         return visible
+
+    def _log_partition_ais(self, n_chains, betas, random_state):
+        return self._ais_log_weights(n_chains, betas, random_state, self.n_labels)
 
     # -- exact log Z: one RBM over the free units per label --------------------------
 

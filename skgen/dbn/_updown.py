@@ -52,7 +52,7 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
         up_down_epoch(X, labels, order, batch_size, recognition_weights,
                       recognition_biases, generative_weights, generative_biases,
                       top.components_, top.intercept_hidden_, top.intercept_visible_,
-                      streams, n_gibbs_steps, step)
+                      top._visible_units(top.__dict__), streams, n_gibbs_steps, step)
         arrays = [p for rbm in recognition + generative
                   for p in (rbm.components_, rbm.intercept_hidden_,
                             rbm.intercept_visible_)]

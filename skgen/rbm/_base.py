@@ -89,8 +89,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Raise a ValueError when X has values outside the visible units' support."""
 
     @abstractmethod
-    def _visible_unit_arguments(self, state):
-        """The visible-unit arguments of ``_kernels.fit_epoch``, from ``gaussian`` on."""
+    def _visible_units(self, state):
+        """The visible units of ``state`` as a unit type of ``_units``, for the
+        kernels: views of the state's arrays, which training updates in place."""
 
     @abstractmethod
     def _hidden_means(self, X):
@@ -281,50 +282,36 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         dtype = weights.dtype.type
         n_chains, n_hidden = state["h_samples_"].shape
         n_visible = weights.shape[1]
-        dense, data, indices, indptr = as_dense_and_csr(X)
-        sparse_density = self._sparse_density
-        if n_chains > self._sparse_max_batch_size:
-            sparse_density = 0.0
+        sparse = None
+        if self._sparse_density and n_chains <= self._sparse_max_batch_size:
+            sparse = (dtype(self._sparse_density),
+                      np.empty((2 * n_chains, n_visible), dtype=np.int64),
+                      np.empty(2 * n_chains, dtype=np.int64))
+        weights_velocity, hidden_velocity, _ = state["_velocities"]
         _kernels.fit_epoch(
-            dense,
-            data,
-            indices,
-            indptr,
+            as_dense_and_csr(X),
             order,
             n_chains,
             weights,
             state["intercept_hidden_"],
-            state["intercept_visible_"],
-            *state["_velocities"],
+            self._visible_units(state),
+            (weights_velocity, hidden_velocity),
             state["h_samples_"],
             state["_streams"],
-            dtype(self.learning_rate),
-            dtype(self.momentum),
-            dtype(self.weight_decay),
-            self.n_gibbs_steps,
-            self.persistent,
-            np.empty((2 * n_chains, n_visible), dtype=dtype),
-            np.empty((2 * n_chains, n_hidden), dtype=dtype),
-            np.empty((2, n_hidden), dtype=dtype),
-            np.empty((2, n_visible), dtype=dtype),
-            *self._visible_unit_arguments(state),
-            dtype(sparse_density),
-            np.empty((2 * n_chains, n_visible) if sparse_density else (0, 0),
-                     dtype=np.int64),
-            np.empty(2 * n_chains if sparse_density else 0, dtype=np.int64),
-            *self._label_arguments(n_chains, dtype),
+            (dtype(self.learning_rate), dtype(self.momentum), dtype(self.weight_decay),
+             self.n_gibbs_steps, self.persistent),
+            sparse,
+            self._discriminative(state, n_chains),
+            (np.empty((2 * n_chains, n_visible), dtype=dtype),
+             np.empty((2 * n_chains, n_hidden), dtype=dtype),
+             np.empty((2, n_hidden), dtype=dtype),
+             np.empty((2, n_visible), dtype=dtype)),
         )
 
-    def _n_label_units(self):
-        """Number of visible units, the last ones, that form one softmax group of
-        labels (see ``skgen.dbn._labelled``); here none."""
-        return 0
-
-    def _label_arguments(self, n_chains, dtype):
-        """``fit_epoch``'s (n_labels, discriminative_weight, label_scratch): here
-        no softmax group of label units (see ``skgen.dbn._labelled``)."""
-        empty = np.empty((0, 0), dtype=dtype)
-        return 0, dtype(0), (empty, empty, empty, np.empty((0, 0)), np.empty((0, 0)))
+    def _discriminative(self, state, n_chains):
+        """``fit_epoch``'s discriminative term: here none (see
+        ``skgen.dbn._labelled``)."""
+        return None
 
     @property
     def _n_features_out(self):

@@ -8,6 +8,7 @@ from ..utils._random import row_streams
 from ..utils._validation import check_interval
 from . import _kernels, _partition
 from ._base import BaseRBM, _params
+from ._units import BernoulliUnits
 
 
 class BernoulliRBM(BaseRBM):
@@ -201,11 +202,8 @@ class BernoulliRBM(BaseRBM):
         tags.input_tags.positive_only = True
         return tags
 
-    def _visible_unit_arguments(self, state):
-        dtype = state["components_"].dtype.type
-        empty = np.empty(0, dtype=dtype)
-        return (False, empty, empty, empty, dtype(0), empty, empty,
-                np.empty((0, 0), dtype=dtype))
+    def _visible_units(self, state):
+        return BernoulliUnits(state["intercept_visible_"], state["_velocities"][2])
 
     def _hidden_means(self, X):
         hidden = np.ascontiguousarray(safe_sparse_dot(X, self.components_.T, dense_output=True))
@@ -240,17 +238,8 @@ class BernoulliRBM(BaseRBM):
 
     def _run_gibbs(self, visible, n_steps, streams):
         hidden = np.empty((visible.shape[0], self.n_components), dtype=visible.dtype)
-        _kernels.gibbs_chains(
-            visible,
-            self.components_,
-            self.intercept_hidden_,
-            self.intercept_visible_,
-            streams,
-            n_steps,
-            hidden,
-            False,
-            self._n_label_units(),
-        )
+        _kernels.gibbs_chains(visible, self.components_, self.intercept_hidden_,
+                              self._visible_units(self.__dict__), streams, n_steps, hidden)
 
     def _random_visible(self, n_samples, dtype, streams):
         visible = np.zeros((n_samples, self.components_.shape[1]), dtype=dtype)
@@ -273,8 +262,12 @@ class BernoulliRBM(BaseRBM):
         )
 
     def _log_partition_ais(self, n_chains, betas, random_state):
-        # A softmax group of labels (LabelledRBM) starts uniform: base bias 0.
-        n_labels = self._n_label_units()
+        return self._ais_log_weights(n_chains, betas, random_state, 0)
+
+    def _ais_log_weights(self, n_chains, betas, random_state, n_labels):
+        """AIS log weights and the base model's log Z, with the last ``n_labels``
+        visible units one softmax group (see ``skgen.dbn._labelled``), which
+        the base model draws uniformly (base bias 0)."""
         base_bias = self._base_rate_logits()
         base_bias[base_bias.shape[0] - n_labels:] = 0.0
         log_weights = _partition.ais_log_weights(

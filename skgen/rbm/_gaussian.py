@@ -9,6 +9,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from ..utils._random import row_streams
 from . import _kernels, _partition
 from ._base import BaseRBM
+from ._units import GaussianUnits
 
 #: Learned variances stay above this fraction of each feature's data variance,
 #: since a Gaussian's likelihood is unbounded as its variance goes to zero.
@@ -237,11 +238,12 @@ class GaussianBernoulliRBM(BaseRBM):
         state["sigma_"] = _sigma(state["_log_variance"])
         return state
 
-    def _visible_unit_arguments(self, state):
+    def _visible_units(self, state):
         dtype = state["components_"].dtype.type
         n_chains, n_visible = state["h_samples_"].shape[0], state["components_"].shape[1]
-        return (
-            True,
+        return GaussianUnits(
+            state["intercept_visible_"],
+            state["_velocities"][2],
             state["_log_variance"],
             state["_log_variance_velocity"],
             state["_min_log_variance"],
@@ -304,17 +306,8 @@ class GaussianBernoulliRBM(BaseRBM):
         scale = (1.0 / self.sigma_).astype(visible.dtype)
         visible *= scale
         hidden = np.empty((visible.shape[0], self.n_components), dtype=visible.dtype)
-        _kernels.gibbs_chains(
-            visible,
-            self.components_,
-            self.intercept_hidden_,
-            self.intercept_visible_ * scale,
-            streams,
-            n_steps,
-            hidden,
-            True,
-            0,
-        )
+        _kernels.gibbs_chains(visible, self.components_, self.intercept_hidden_,
+                              self._visible_units(self.__dict__), streams, n_steps, hidden)
         visible *= self.sigma_
 
     def _n_enumerated_units(self):

@@ -1,104 +1,30 @@
-"""Numba kernels of the RBM family: contrastive-divergence epochs, Gibbs sampling,
-free energy and pseudo-likelihood.
+"""Numba kernels of the RBM family: the phases of contrastive divergence and the
+epoch that composes them, Gibbs sampling, free energy and pseudo-likelihood.
 
 Conventions: ``W`` has shape (n_hidden, n_visible); hidden pre-activations are
-``x @ W.T + hidden_bias`` and visible ones ``h @ W + visible_bias``. For Bernoulli
-visible units x is the data v. For Gaussian ones the kernels work in scaled units
-``x = v / sigma``: the hidden input is then the same product, and x given h is
-``Normal(h @ W + visible_bias / sigma, 1)``. Every random draw comes from the
-stream of its row (``skgen.utils._random``), so results do not depend on thread
-counts, and float32 and float64 models draw the same uniforms.
+``x @ W.T + hidden_bias`` and visible ones ``h @ W + visible_bias``. The visible
+units are a unit type of ``_units`` (Bernoulli, Gaussian, a softmax group, or
+two of them side by side), which the kernels use through its operations, so
+that a kernel compiles only the code of the type it is given. Every random draw
+comes from the stream of its row (``skgen.utils._random``), so results do not
+depend on thread counts, and float32 and float64 models draw the same uniforms.
 """
 
 import numpy as np
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
-from ..utils._numba import inline_kernel, kernel, sigmoid
+from ..utils._numba import kernel
 from ..utils._random import advance, normal_row, sample_probabilities, uniform
-
-
-@inline_kernel
-def _softplus(x):
-    """log(1 + exp(x)), without overflow."""
-    zero = x - x
-    return max(x, zero) + np.log1p(np.exp(-abs(x)))
-
-
-@kernel
-def sigmoid_rows(pre, bias):
-    """In place: ``pre = sigmoid(pre + bias)``, with ``bias`` added to every row."""
-    for i in range(pre.shape[0]):
-        row = pre[i]
-        for j in range(row.shape[0]):
-            row[j] = sigmoid(row[j] + bias[j])
-
-
-@kernel
-def sample_rows(pre, bias, streams):
-    """In place: ``pre = (u < sigmoid(pre + bias))``, u from the stream of each row."""
-    one = pre.dtype.type(1.0)
-    zero = pre.dtype.type(0.0)
-    for i in range(pre.shape[0]):
-        row = pre[i]
-        counter = streams[i]
-        for j in range(row.shape[0]):
-            row[j] = one if uniform(counter, j) < sigmoid(row[j] + bias[j]) else zero
-        streams[i] = advance(counter, row.shape[0])
-
-
-@kernel
-def sample_normal_rows(pre, bias, streams):
-    """In place: ``pre = pre + bias + z``, z standard normal from the stream of each row.
-
-    A row of n values takes ``m = ceil(n / 2)`` Box-Muller pairs
-    (``_random.normal_row``): the cosines fill columns 0 to m - 1 and the sines
-    the rest (the last one is dropped when n is odd). The draws are computed in
-    the dtype of ``pre``.
-    """
-    n_rows, n_cols = pre.shape
-    noise = np.empty(n_cols + n_cols % 2, dtype=pre.dtype)
-    for i in range(n_rows):
-        streams[i] = normal_row(streams[i], noise)
-        row = pre[i]
-        for j in range(n_cols):
-            row[j] += bias[j] + noise[j]
-
-
-@kernel
-def sample_softmax_rows(pre, bias, streams):
-    """In place: each row of ``pre`` becomes a one-hot sample of the categorical
-    distribution ``softmax(pre + bias)``.
-
-    Row i takes one uniform u from its stream and picks the first unit k whose
-    cumulative probability exceeds u. The probabilities are computed in
-    float64 whatever the dtype of ``pre``, so float32 and float64 rows with the
-    same input pick the same unit.
-    """
-    one = pre.dtype.type(1.0)
-    zero = pre.dtype.type(0.0)
-    n_units = pre.shape[1]
-    for i in range(pre.shape[0]):
-        row = pre[i]
-        largest = -np.inf
-        for k in range(n_units):
-            largest = max(largest, np.float64(row[k]) + np.float64(bias[k]))
-        total = 0.0
-        for k in range(n_units):
-            total += np.exp(np.float64(row[k]) + np.float64(bias[k]) - largest)
-        counter = streams[i]
-        target = uniform(counter, 0) * total
-        # The last unit also takes the rounding slack (and NaN rows).
-        chosen = n_units - 1
-        cumulative = 0.0
-        for k in range(n_units - 1):
-            cumulative += np.exp(np.float64(row[k]) + np.float64(bias[k]) - largest)
-            if cumulative > target:
-                chosen = k
-                break
-        for k in range(n_units):
-            row[k] = one if k == chosen else zero
-        streams[i] = advance(counter, 1)
+from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used from here)
+    _softplus,
+    sample_normal_rows,
+    sample_rows,
+    sample_softmax_rows,
+    sigmoid,
+    sigmoid_rows,
+)
+from ._units import prepare, sample, scale_data, scale_rows, update, update_bias
 
 
 @kernel
@@ -119,21 +45,6 @@ def initial_weights(streams, scale, out):
         for j in range(n_rows):
             column[j] = scale * noise[j]
     return out
-
-
-@inline_kernel
-def _sample_visible(pre, visible_bias, scaled_visible_bias, streams, gaussian, n_labels):
-    """Sample visible units given their input ``h @ W``, in place. With
-    ``n_labels`` > 0 the last ``n_labels`` (Bernoulli) units are one softmax
-    group: one categorical draw, after the other units' draws."""
-    if gaussian:
-        sample_normal_rows(pre, scaled_visible_bias, streams)
-    elif n_labels == 0:
-        sample_rows(pre, visible_bias, streams)
-    else:
-        n_free = pre.shape[1] - n_labels
-        sample_rows(pre[:, :n_free], visible_bias[:n_free], streams)
-        sample_softmax_rows(pre[:, n_free:], visible_bias[n_free:], streams)
 
 
 @kernel
@@ -227,35 +138,45 @@ def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
                 column[j] += value * hidden_row[j]
 
 
-@inline_kernel
-def _hidden_input(visible, weights, hidden, indices, counts, sparse_density, scratch):
-    """``hidden = visible @ weights.T``: sparse when at most ``sparse_density`` of
-    the entries are nonzero, else one GEMM by way of ``scratch`` (see
-    ``product_rows``). Returns whether it went sparse."""
-    sparse = False
-    if sparse_density > 0:
-        n_nonzero = nonzero_columns(visible, indices, counts)
-        sparse = n_nonzero <= sparse_density * visible.shape[0] * visible.shape[1]
-    if sparse:
-        sparse_hidden_input(visible, indices, counts, weights, hidden)
-    else:
-        product_rows(visible, False, weights, True, hidden, scratch)
-    return sparse
+# -- phases -------------------------------------------------------------------------
 
 
 @kernel
-def _finish_hidden(hidden, bias, scale, sums, chains, streams):
+def hidden_input(visible, weights, out, sparse, first_row, scratch):
+    """``out = visible @ weights.T``; returns whether it read only nonzero entries.
+
+    ``sparse`` is None (always one GEMM, by way of the Fortran-ordered
+    ``scratch``, see ``product_rows``) or ``(density, indices, counts)``: then
+    rows with at most ``density`` nonzero entries are multiplied sparsely,
+    listing their nonzero columns in rows ``first_row`` on of ``indices`` and
+    ``counts``.
+    """
+    if sparse is not None:
+        density, indices, counts = sparse
+        n_rows = visible.shape[0]
+        rows_indices = indices[first_row:first_row + n_rows]
+        rows_counts = counts[first_row:first_row + n_rows]
+        n_nonzero = nonzero_columns(visible, rows_indices, rows_counts)
+        if n_nonzero <= density * n_rows * visible.shape[1]:
+            sparse_hidden_input(visible, rows_indices, rows_counts, weights, out)
+            return True
+    product_rows(visible, False, weights, True, out, scratch)
+    return False
+
+
+@kernel
+def finish_hidden(hidden, bias, scale, sums, chains, streams):
     """In place, over one phase's hidden inputs: ``p = sigmoid(hidden + bias)``,
     ``sums`` = the column sums of p, new chain states ``chains = (u < p)`` (u from
     the stream of each row; skipped when ``chains`` has no rows), and finally
     ``hidden = scale * p``, the rows as the weight update takes them."""
     one = hidden.dtype.type(1.0)
     zero = hidden.dtype.type(0.0)
-    sample = chains.shape[0] > 0
+    sample_chains = chains.shape[0] > 0
     sums[:] = 0
     for i in range(hidden.shape[0]):
         row = hidden[i]
-        if sample:
+        if sample_chains:
             chain = chains[i]
             counter = streams[i]
             for j in range(row.shape[0]):
@@ -272,24 +193,6 @@ def _finish_hidden(hidden, bias, scale, sums, chains, streams):
 
 
 @kernel
-def _column_sums(a, out):
-    out[:] = 0
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            out[j] += a[i, j]
-
-
-@kernel
-def _update_bias(bias, velocity, positive_sum, negative_sum, n_positive, n_negative,
-                 learning_rate, momentum):
-    """Gradient ascent with momentum on one bias vector (no weight decay)."""
-    for j in range(bias.shape[0]):
-        gradient = positive_sum[j] / n_positive - negative_sum[j] / n_negative
-        velocity[j] = momentum * velocity[j] + learning_rate * gradient
-        bias[j] += velocity[j]
-
-
-@kernel
 def _decay_velocity(velocity, weights, momentum, decay_rate):
     """In place: ``velocity = momentum * velocity - decay_rate * weights``."""
     for i in range(velocity.shape[0]):
@@ -298,53 +201,43 @@ def _decay_velocity(velocity, weights, momentum, decay_rate):
 
 
 @kernel
-def _visible_scale(log_variance, visible_bias, scale, scaled_bias):
-    """``scale = 1 / sigma`` and ``scaled_bias = visible_bias / sigma``."""
-    for i in range(scale.shape[0]):
-        scale[i] = np.exp(-0.5 * log_variance[i])
-        scaled_bias[i] = visible_bias[i] * scale[i]
-
-
-@kernel
-def _scale_rows(a, scale):
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            a[i, j] *= scale
-
-
-@kernel
 def _add_into(a, b):
+    """In place: ``a += b``."""
     for i in range(a.shape[0]):
         for j in range(a.shape[1]):
             a[i, j] += b[i, j]
 
 
 @kernel
-def _scale_columns(a, scale):
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            a[i, j] *= scale[j]
+def update_weights(weights, velocity, hidden, visible, learning_rate, momentum,
+                   weight_decay, sparse):
+    """One step of the weights along ``hidden.T @ visible`` with momentum and
+    weight decay.
 
-
-@kernel
-def _log_variance_statistic(visible, visible_mean, scaled_bias, out):
-    """Column sums of -dE/dlog(sigma**2) = ``(x - b/sigma)**2 / 2 - x (h @ W) / 2``."""
-    out[:] = 0
-    for r in range(visible.shape[0]):
-        for i in range(visible.shape[1]):
-            x = visible[r, i]
-            centred = x - scaled_bias[i]
-            out[i] += 0.5 * centred * centred - 0.5 * x * visible_mean[r, i]
-
-
-@kernel
-def _update_log_variance(log_variance, velocity, positive_sum, negative_sum,
-                         n_positive, n_negative, learning_rate, momentum,
-                         min_log_variance):
-    for i in range(log_variance.shape[0]):
-        gradient = positive_sum[i] / n_positive - negative_sum[i] / n_negative
-        velocity[i] = momentum * velocity[i] + learning_rate * gradient
-        log_variance[i] = max(log_variance[i] + velocity[i], min_log_variance[i])
+    The rows of ``hidden`` carry their phase's scale (``1 / n`` for positive
+    rows, ``-1 / n`` for negative ones), so the product is the difference of the
+    phases' mean statistics, accumulated straight into the weights (or their
+    velocity) by BLAS. Without momentum the velocity is not kept. ``sparse``
+    is None, or ``(density, indices, counts)`` listing the nonzero columns of
+    every row of ``visible`` (see ``hidden_input``): the update then reads only
+    those entries (not with momentum).
+    """
+    one = weights.dtype.type(1.0)
+    decay = one - learning_rate * weight_decay
+    if momentum == 0 and sparse is not None:
+        _, indices, counts = sparse
+        if weight_decay != 0:
+            scale_rows(weights, decay)
+        sparse_weight_update(visible, indices, counts, hidden, learning_rate, weights)
+    elif momentum == 0:
+        gemm(learning_rate, hidden, True, visible, False, decay, weights)
+    else:
+        if weight_decay != 0:
+            _decay_velocity(velocity, weights, momentum, learning_rate * weight_decay)
+            gemm(learning_rate, hidden, True, visible, False, one, velocity)
+        else:
+            gemm(learning_rate, hidden, True, visible, False, momentum, velocity)
+        _add_into(weights, velocity)
 
 
 #: Factors in (1, 2] multiplied before one logarithm: 2**512 is finite in float64.
@@ -436,67 +329,56 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
 
 
 @kernel
-def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_bias,
-              visible_bias, weights_velocity, hidden_velocity, visible_velocity,
-              chain_hidden, streams, learning_rate, momentum, weight_decay,
-              n_gibbs_steps, persistent, visible_stack, hidden_stack, hidden_sums,
-              visible_sums, gaussian, log_variance, log_variance_velocity,
-              min_log_variance, sigma_learning_rate, visible_scale,
-              scaled_visible_bias, visible_mean_stack, sparse_density,
-              nonzero_indices, nonzero_counts, n_labels, discriminative_weight,
-              label_scratch):
+def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, chains,
+              streams, training, sparse, discriminative, scratch):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
+
+    ``X`` is ``(dense, data, indices, indptr)``: the dense rows, or, when
+    ``dense`` has none, a CSR matrix. ``units`` are the visible units (a unit
+    type of ``_units``, updated in place with the weights), ``velocities`` the
+    weights' and the hidden biases', ``chains`` the hidden states of the
+    persistent chains, one stream each, and ``training`` is ``(learning_rate,
+    momentum, weight_decay, n_gibbs_steps, persistent)``, the scalars in the
+    dtype of the weights.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
     and P(h|v); the negative phase runs ``n_gibbs_steps`` Gibbs steps from the
-    persistent chains ``chain_hidden`` (PCD, as sklearn) or from h sampled given
-    the batch (CD), and uses the sampled visible states with P(h|v_neg). The
-    weight gradient of both phases is one GEMM, accumulated straight into the
-    weights (or their velocity) by BLAS.
+    persistent chains (PCD, as sklearn) or from h sampled given the batch (CD),
+    and uses the sampled visible states with P(h|v_neg). The weights then take
+    one step from both phases' statistics (``update_weights``), and the units
+    one step of their own (``_units.update``).
 
-    With ``gaussian`` the visible units are Gaussian with standard deviations
-    ``exp(log_variance / 2)``, and the rows are scaled by ``1 / sigma`` once
-    gathered. The visible bias then moves along ``<x>_data - <x>_model`` divided
-    by sigma, and, when ``sigma_learning_rate`` is not 0, the log-variances along
-    ``<(x - b/sigma)**2 / 2 - x (h @ W) / 2>_data - <...>_model`` at that rate,
-    never below ``min_log_variance`` (Cho, Ilin & Raiko 2011). For Bernoulli
-    units the arguments from ``log_variance`` on are unused and may be empty.
-
-    With ``n_labels`` > 0 (Bernoulli units only) the last ``n_labels`` visible
-    units are one softmax group, one-hot in the data: the negative phase draws
-    them as one categorical variable, the softmax of their input, as in the
-    top RBM of a DBN with labels (Hinton, Osindero & Teh 2006). With
-    ``discriminative_weight`` > 0, each mini-batch then also takes a step of
-    ``learning_rate * discriminative_weight / n_rows`` along the gradient of its
-    rows' ``log p(y | x)`` (``label_likelihood_step``, without momentum or weight
-    decay): the hybrid training of Larochelle & Bengio (2008).
-    ``label_scratch`` holds that step's scratch arrays.
-
-    Products with visible rows of at most ``sparse_density`` nonzero entries
-    (0: never) read only those entries, through ``nonzero_indices``
-    (2 * batch_size, n_visible) and ``nonzero_counts`` (2 * batch_size,); so
+    ``sparse`` is None or ``(density, indices, counts)`` with (2 * batch_size,
+    n_visible) and (2 * batch_size,) int64 scratch: products with visible rows
+    of at most ``density`` nonzero entries then read only those entries, and so
     does the weight update when both phases were sparse and there is no
     momentum. This pays for binary visible units, whose states are mostly 0,
     with Fortran-ordered weights, whose columns are then contiguous.
 
-    ``visible_stack`` (2 * batch_size, n_visible) and ``hidden_stack``
-    (2 * batch_size, n_hidden) hold the positive rows followed by the negative
-    ones; ``hidden_sums`` and ``visible_sums`` hold two rows each;
-    ``visible_scale``, ``scaled_visible_bias`` and ``visible_mean_stack`` (the
-    shape of ``visible_stack``) are scratch for Gaussian units. Nothing is
-    allocated per mini-batch but one row of Gaussian noise. Scalars must have
-    the dtype of the weights.
+    ``discriminative`` is None, or ``(weight, visible_bias, n_labels, *scratch)``
+    for units whose last ``n_labels`` form a softmax group: each mini-batch then
+    also takes a step of ``learning_rate * weight / n_rows`` along the gradient
+    of its rows' ``log p(y | x)`` (``label_likelihood_step``), the hybrid
+    training of Larochelle & Bengio (2008).
+
+    ``scratch`` is ``(visible_stack, hidden_stack, hidden_sums, visible_sums)``:
+    (2 * batch_size, n_visible) and (2 * batch_size, n_hidden) for the positive
+    rows followed by the negative ones, and two rows each for column sums.
+    Nothing is allocated per mini-batch but one row of Gaussian noise.
     """
+    dense, data, indices, indptr = X
+    learning_rate, momentum, weight_decay, n_gibbs_steps, persistent = training
+    weights_velocity, hidden_velocity = velocities
+    visible_stack, hidden_stack, hidden_sums, visible_sums = scratch
     n_samples = order.shape[0]
     one = weights.dtype.type(1.0)
-    no_chains = chain_hidden[:0]
-    decay = one - learning_rate * weight_decay
+    no_chains = chains[:0]
     # The products' output, Fortran-ordered (see product_rows).
-    scratch = np.empty((max(weights.shape[0], weights.shape[1]), visible_stack.shape[0]),
-                       dtype=weights.dtype).T
+    products = np.empty((max(weights.shape[0], weights.shape[1]), visible_stack.shape[0]),
+                        dtype=weights.dtype).T
     for start in range(0, n_samples, batch_size):
         n_positive = min(batch_size, n_samples - start)
-        n_negative = chain_hidden.shape[0] if persistent else n_positive
+        n_negative = chains.shape[0] if persistent else n_positive
         n_stacked = n_positive + n_negative
         # Scales of the rows, so that one GEMM gives the weight gradient
         # mean(h_pos v_pos) - mean(h_neg v_neg).
@@ -506,132 +388,85 @@ def fit_epoch(dense, data, indices, indptr, order, batch_size, weights, hidden_b
         hidden_positive = hidden_stack[:n_positive]
         visible_negative = visible_stack[n_positive:n_stacked]
         hidden_negative = hidden_stack[n_positive:n_stacked]
-        chains = chain_hidden[:n_negative]
+        batch_chains = chains[:n_negative]
         gather_rows(dense, data, indices, indptr, order, start, visible_positive)
-        if gaussian:
-            _visible_scale(log_variance, visible_bias, visible_scale,
-                           scaled_visible_bias)
-            _scale_columns(visible_positive, visible_scale)
+        prepare(units)
+        scale_data(units, visible_positive)
 
         if persistent:
             # The chains do not depend on the batch, so both phases' hidden
             # probabilities come from one GEMM over the stacked visible rows.
             for step in range(n_gibbs_steps):
-                product_rows(chains, False, weights, False, visible_negative, scratch)
-                _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
-                                streams, gaussian, n_labels)
+                product_rows(batch_chains, False, weights, False, visible_negative,
+                             products)
+                sample(units, visible_negative, streams)
                 if step < n_gibbs_steps - 1:
                     product_rows(visible_negative, False, weights, True, hidden_negative,
-                                 scratch)
+                                 products)
                     sigmoid_rows(hidden_negative, hidden_bias)
-                    sample_probabilities(hidden_negative, chains, streams)
-            sparse = _hidden_input(visible_stack[:n_stacked], weights,
-                                   hidden_stack[:n_stacked], nonzero_indices,
-                                   nonzero_counts, sparse_density, scratch)
-            _finish_hidden(hidden_positive, hidden_bias, positive_scale,
-                           hidden_sums[0], no_chains, streams)
-            _finish_hidden(hidden_negative, hidden_bias, negative_scale,
-                           hidden_sums[1], chains, streams)
+                    sample_probabilities(hidden_negative, batch_chains, streams)
+            went_sparse = hidden_input(visible_stack[:n_stacked], weights,
+                                       hidden_stack[:n_stacked], sparse, 0, products)
+            finish_hidden(hidden_positive, hidden_bias, positive_scale, hidden_sums[0],
+                          no_chains, streams)
+            finish_hidden(hidden_negative, hidden_bias, negative_scale, hidden_sums[1],
+                          batch_chains, streams)
         else:
-            sparse = _hidden_input(visible_positive, weights, hidden_positive,
-                                   nonzero_indices[:n_positive],
-                                   nonzero_counts[:n_positive], sparse_density, scratch)
-            _finish_hidden(hidden_positive, hidden_bias, positive_scale,
-                           hidden_sums[0], chains, streams)
-            sparse_negative = False
+            went_sparse = hidden_input(visible_positive, weights, hidden_positive, sparse,
+                                       0, products)
+            finish_hidden(hidden_positive, hidden_bias, positive_scale, hidden_sums[0],
+                          batch_chains, streams)
+            negative_sparse = False
             for step in range(n_gibbs_steps):
-                product_rows(chains, False, weights, False, visible_negative, scratch)
-                _sample_visible(visible_negative, visible_bias, scaled_visible_bias,
-                                streams, gaussian, n_labels)
-                sparse_negative = _hidden_input(
-                    visible_negative, weights, hidden_negative,
-                    nonzero_indices[n_positive:n_stacked],
-                    nonzero_counts[n_positive:n_stacked], sparse_density, scratch)
+                product_rows(batch_chains, False, weights, False, visible_negative,
+                             products)
+                sample(units, visible_negative, streams)
+                negative_sparse = hidden_input(visible_negative, weights, hidden_negative,
+                                               sparse, n_positive, products)
                 if step < n_gibbs_steps - 1:
                     sigmoid_rows(hidden_negative, hidden_bias)
-                    sample_probabilities(hidden_negative, chains, streams)
-            _finish_hidden(hidden_negative, hidden_bias, negative_scale,
-                           hidden_sums[1], no_chains, streams)
-            sparse = sparse and sparse_negative
+                    sample_probabilities(hidden_negative, batch_chains, streams)
+            finish_hidden(hidden_negative, hidden_bias, negative_scale, hidden_sums[1],
+                          no_chains, streams)
+            went_sparse = went_sparse and negative_sparse
 
-        _column_sums(visible_positive, visible_sums[0])
-        _column_sums(visible_negative, visible_sums[1])
-        if gaussian:
-            # dE/db = -(v - b) / sigma**2 = -(x - b/sigma) / sigma; b/sigma cancels.
-            _scale_columns(visible_sums, visible_scale)
-        _update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],
-                     n_positive, n_negative, learning_rate, momentum)
-        _update_bias(visible_bias, visible_velocity, visible_sums[0], visible_sums[1],
-                     n_positive, n_negative, learning_rate, momentum)
-        if gaussian and sigma_learning_rate != 0:
-            # h @ W, undoing the scales of the hidden rows.
-            mean_rows = visible_mean_stack[:n_stacked]
-            product_rows(hidden_stack[:n_stacked], False, weights, False, mean_rows,
-                         scratch)
-            _scale_rows(mean_rows[:n_positive], one / positive_scale)
-            _scale_rows(mean_rows[n_positive:], one / negative_scale)
-            _log_variance_statistic(visible_positive, mean_rows[:n_positive],
-                                    scaled_visible_bias, visible_sums[0])
-            _log_variance_statistic(visible_negative, mean_rows[n_positive:],
-                                    scaled_visible_bias, visible_sums[1])
-            _update_log_variance(log_variance, log_variance_velocity, visible_sums[0],
-                                 visible_sums[1], n_positive, n_negative,
-                                 sigma_learning_rate, momentum, min_log_variance)
-
+        update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],
+                    n_positive, n_negative, learning_rate, momentum)
         hidden_rows = hidden_stack[:n_stacked]
         visible_rows = visible_stack[:n_stacked]
-        if momentum == 0 and sparse:
-            if weight_decay != 0:
-                _scale_rows(weights, decay)
-            sparse_weight_update(visible_rows, nonzero_indices, nonzero_counts,
-                                 hidden_rows, learning_rate, weights)
-        elif momentum == 0:
-            gemm(learning_rate, hidden_rows, True, visible_rows, False, decay, weights)
+        update(units, visible_rows, hidden_rows, n_positive, positive_scale,
+               negative_scale, weights, learning_rate, momentum, visible_sums, products)
+        if went_sparse:
+            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
+                           learning_rate, momentum, weight_decay, sparse)
         else:
-            if weight_decay != 0:
-                _decay_velocity(weights_velocity, weights, momentum,
-                                learning_rate * weight_decay)
-                gemm(learning_rate, hidden_rows, True, visible_rows, False, one,
-                     weights_velocity)
-            else:
-                gemm(learning_rate, hidden_rows, True, visible_rows, False, momentum,
-                     weights_velocity)
-            _add_into(weights, weights_velocity)
-        if discriminative_weight > 0:
-            hidden_input, row_gradients, label_gradients, scores, sigmoids = label_scratch
+            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
+                           learning_rate, momentum, weight_decay, None)
+        if discriminative is not None:
+            (weight, visible_bias, n_labels, hidden_scratch, row_gradients,
+             label_gradients, scores, sigmoids) = discriminative
             label_likelihood_step(
                 visible_positive, n_labels, weights, hidden_bias, visible_bias,
-                learning_rate * discriminative_weight / n_positive,
-                hidden_input[:n_positive], row_gradients[:n_positive],
-                label_gradients, scores, sigmoids,
+                learning_rate * weight / n_positive, hidden_scratch[:n_positive],
+                row_gradients[:n_positive], label_gradients, scores, sigmoids,
             )
 
 
 @kernel
-def all_finite(weights, hidden_bias, visible_bias):
-    """Whether no parameter is NaN or infinite."""
-    total = weights.sum() + hidden_bias.sum() + visible_bias.sum()
-    return np.isfinite(total)
-
-
-@kernel
-def gibbs_chains(visible, weights, hidden_bias, visible_bias, streams, n_steps,
-                 hidden, gaussian, n_labels):
+def gibbs_chains(visible, weights, hidden_bias, units, streams, n_steps, hidden):
     """In place: run ``n_steps`` Gibbs steps v -> h -> v from ``visible``.
 
     Every step samples both layers; ``hidden`` is scratch of shape
-    (n_chains, n_hidden) and ends with the last hidden sample. With
-    ``gaussian``, ``visible`` holds scaled units x = v / sigma and
-    ``visible_bias`` is ``b / sigma``. With ``n_labels`` > 0, the last
-    ``n_labels`` visible units are one softmax group (see ``_sample_visible``).
+    (n_chains, n_hidden) and ends with the last hidden sample. ``visible`` is in
+    the units' working scale (for Gaussian units x = v / sigma).
     """
     one = weights.dtype.type(1.0)
+    prepare(units)
     for _ in range(n_steps):
         gemm(one, visible, False, weights, True, 0 * one, hidden)
         sample_rows(hidden, hidden_bias, streams)
         gemm(one, hidden, False, weights, False, 0 * one, visible)
-        _sample_visible(visible, visible_bias, visible_bias, streams, gaussian,
-                        n_labels)
+        sample(units, visible, streams)
 
 
 @kernel

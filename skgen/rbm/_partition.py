@@ -13,7 +13,7 @@ import numpy as np
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
 from ..utils._random import advance, normal_row, uniform
-from ._kernels import _softplus, sample_rows, sample_softmax_rows
+from ._sampling import _softplus, sample_rows, sample_softmax_rows
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
 #: 4,000 in [0.5, 0.9) and 10,000 in [0.9, 1]; we keep its shape for any length.
