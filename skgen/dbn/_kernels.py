@@ -14,7 +14,7 @@ from ..rbm._sampling import sample_rows
 from ..rbm._units import sample
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
-from ..utils._numba import kernel, sigmoid
+from ..utils._numba import helper, kernel, sigmoid
 
 
 @kernel
@@ -158,7 +158,7 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
                           wake[layer + 1][:n_rows], True, scratch)
 
 
-@kernel
+@helper
 def _move_towards(inputs, targets, weights, bias, scale, errors, transposed, scratch):
     """One step of the delta rule for the sigmoid layer that predicts ``targets``
     from ``inputs``: with ``p = sigmoid(inputs @ W + bias)``, or

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
-from ..utils._numba import kernel
+from ..utils._numba import helper, kernel
 from ..utils._random import advance, normal_row, sample_probabilities, uniform
 from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used from here)
     _softplus,
@@ -141,7 +141,7 @@ def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
 # -- phases -------------------------------------------------------------------------
 
 
-@kernel
+@helper
 def hidden_input(visible, weights, out, sparse, first_row, scratch):
     """``out = visible @ weights.T``; returns whether it read only nonzero entries.
 
@@ -210,7 +210,7 @@ def _add_into(a, b):
 
 @kernel
 def update_weights(weights, velocity, hidden, visible, learning_rate, momentum,
-                   weight_decay, sparse):
+                   weight_decay, sparse, nonzero_only):
     """One step of the weights along ``hidden.T @ visible`` with momentum and
     weight decay.
 
@@ -218,13 +218,14 @@ def update_weights(weights, velocity, hidden, visible, learning_rate, momentum,
     rows, ``-1 / n`` for negative ones), so the product is the difference of the
     phases' mean statistics, accumulated straight into the weights (or their
     velocity) by BLAS. Without momentum the velocity is not kept. ``sparse``
-    is None, or ``(density, indices, counts)`` listing the nonzero columns of
-    every row of ``visible`` (see ``hidden_input``): the update then reads only
-    those entries (not with momentum).
+    is None, or ``(density, indices, counts)``; with ``nonzero_only`` its
+    indices list the nonzero columns of every row of ``visible`` (see
+    ``hidden_input``), and the update reads only those entries (not with
+    momentum).
     """
     one = weights.dtype.type(1.0)
     decay = one - learning_rate * weight_decay
-    if momentum == 0 and sparse is not None:
+    if sparse is not None and nonzero_only and momentum == 0:
         _, indices, counts = sparse
         if weight_decay != 0:
             scale_rows(weights, decay)
@@ -436,12 +437,8 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
         visible_rows = visible_stack[:n_stacked]
         update(units, visible_rows, hidden_rows, n_positive, positive_scale,
                negative_scale, weights, learning_rate, momentum, visible_sums, products)
-        if went_sparse:
-            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
-                           learning_rate, momentum, weight_decay, sparse)
-        else:
-            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
-                           learning_rate, momentum, weight_decay, None)
+        update_weights(weights, weights_velocity, hidden_rows, visible_rows,
+                       learning_rate, momentum, weight_decay, sparse, went_sparse)
         if discriminative is not None:
             (weight, visible_bias, n_labels, hidden_scratch, row_gradients,
              label_gradients, scores, sigmoids) = discriminative

@@ -11,7 +11,7 @@ from numba import types
 from numba.extending import overload, register_jitable
 from numba.np.linalg import ensure_blas
 
-from ._numba import kernel
+from ._numba import helper
 
 
 def _external_gemm(dtype):
@@ -114,15 +114,15 @@ def _gemm_impl(alpha, a, trans_a, b, trans_b, beta, c):
     return impl
 
 
-@kernel
+@helper
 def product_rows(a, trans_a, b, trans_b, c, scratch):
     """``c = op(a) @ op(b)`` for a row-major ``c`` of few rows, by way of
     ``scratch``: a Fortran-ordered array at least the shape of ``c``.
 
     BLAS fills a column-major output of 10 rows about twice as fast as a
-    row-major one in float32 (1.2x in float64); copying it to ``c`` costs a
-    small fraction of the product, and the elementwise passes that follow still
-    read contiguous rows.
+    row-major one in float32; copying it to ``c`` costs a small fraction of the
+    product, and the elementwise passes that follow still read contiguous rows.
+    Only callable from Numba-compiled code (``helper``).
     """
     m, n = c.shape
     if scratch.shape[0] < m or scratch.shape[1] < n:

@@ -16,10 +16,17 @@ each of them, which costs far more compile time than the explicit loop.
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic, overload, register_jitable
 
 kernel = njit(cache=True, nogil=True, error_model="numpy")
 inline_kernel = njit(cache=True, nogil=True, error_model="numpy", inline="always")
+
+#: For functions called only from kernels, with constant arguments such as flags:
+#: compiled into each caller once per argument *type*. A kernel called from
+#: another with a constant is compiled once per constant value (Numba's literal
+#: dispatch), which multiplies the compile time. Called from Python, such a
+#: function runs as plain Python.
+helper = register_jitable(cache=True, nogil=True, error_model="numpy")
 
 
 @intrinsic
