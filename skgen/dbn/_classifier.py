@@ -16,7 +16,6 @@ from ..autoencoder import _engine
 from ..autoencoder._base import record_epoch, warn_max_iter
 from ..autoencoder._optimizers import SOLVERS
 from ..autoencoder._regularizers import NO_PENALTY
-from ..rbm import GaussianBernoulliRBM
 from ..utils._validation import as_dense_and_csr, check_interval
 from ._base import PRETRAINING_CONSTRAINTS, one_hot, pretrain
 from ._kernels import fit_classifier_epoch
@@ -393,9 +392,7 @@ def _pretrained_network(rbms, n_classes, rng, dtype):
     units = [rbms[0].components_.shape[1]] + [rbm.n_components for rbm in rbms]
     network = _engine.Network([*units, n_classes],
                               ["sigmoid"] * len(rbms) + ["identity"])
-    coefs = [rbm.components_.T for rbm in rbms]
-    if isinstance(rbms[0], GaussianBernoulliRBM):
-        coefs[0] = coefs[0] / rbms[0].sigma_[:, None]
+    coefs = [rbms[0]._input_weights()] + [rbm.components_.T for rbm in rbms[1:]]
     bound = np.sqrt(6.0 / (units[-1] + n_classes))
     coefs.append(rng.uniform(-bound, bound, (units[-1], n_classes)))
     intercepts = [rbm.intercept_hidden_ for rbm in rbms] + [np.zeros(n_classes)]

@@ -21,7 +21,6 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..rbm import GaussianBernoulliRBM
 from ..rbm._kernels import gibbs_chains
 from ..utils._random import row_streams
 from ..utils._validation import check_count
@@ -472,7 +471,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         rng = check_random_state(self.random_state if random_state is None
                                  else random_state)
         top = self.rbms_[-1]
-        if isinstance(top, GaussianBernoulliRBM):
+        if self.visible_units == "gaussian" and len(self.rbms_) == 1:
             return top.sample(n_samples, n_gibbs_steps=n_gibbs_steps, random_state=rng)
         n_labels = self._n_labels
         streams = row_streams(rng, n_samples)
@@ -585,7 +584,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                                                  uniforms, strict=False):
                 posterior = recognition.transform(below).astype(np.float64)
                 hidden = (uniform[draw] < posterior).astype(below.dtype)
-                total += _log_conditional(rbm, below, hidden)
+                total += rbm._log_conditional(below, hidden)
                 total += (entr(posterior) + entr(1.0 - posterior)).sum(axis=1)
                 below = hidden
             if self._n_labels:
@@ -620,17 +619,3 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         tags.classifier_tags = ClassifierTags()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _log_conditional(rbm, visible, hidden):
-    """log p(visible | hidden) of an RBM for each row, in float64."""
-    visible = np.asarray(visible, dtype=np.float64)
-    hidden = np.asarray(hidden, dtype=np.float64)
-    weights = rbm.components_.astype(np.float64)
-    if isinstance(rbm, GaussianBernoulliRBM):
-        sigma = rbm.sigma_.astype(np.float64)
-        mean = rbm.intercept_visible_ + sigma * (hidden @ weights)
-        return -(0.5 * ((visible - mean) / sigma) ** 2 + np.log(sigma)
-                 + 0.5 * np.log(2.0 * np.pi)).sum(axis=1)
-    visible_input = hidden @ weights + rbm.intercept_visible_
-    return (visible * visible_input - np.logaddexp(0.0, visible_input)).sum(axis=1)

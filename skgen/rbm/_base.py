@@ -3,7 +3,7 @@ sampling and the likelihood API."""
 
 import hashlib
 import time
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
@@ -36,7 +36,7 @@ EXACT_MAX_UNITS = 20
 _ENUMERABLE_MAX_UNITS = 30
 
 
-class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, ABC):
     """Base class of the RBM estimators. Subclasses provide the visible units."""
 
     _parameter_constraints: dict = {
@@ -116,6 +116,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     @abstractmethod
     def _run_gibbs(self, visible, n_steps, streams):
         """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
+
+    @abstractmethod
+    def _input_weights(self):
+        """The weights (n_features, n_components) that a sigmoid layer applies to
+        the data to compute P(h=1|v): a DBN's classifier starts from them."""
+
+    @abstractmethod
+    def _log_conditional(self, visible, hidden):
+        """log p(v | h) for the rows of ``visible`` and ``hidden``, in float64."""
 
     @abstractmethod
     def _n_enumerated_units(self):

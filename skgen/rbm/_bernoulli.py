@@ -197,11 +197,6 @@ class BernoulliRBM(BaseRBM):
     def _check_support(self, X):
         check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.positive_only = True
-        return tags
-
     def _visible_units(self, state):
         return BernoulliUnits(state["intercept_visible_"], state["_velocities"][2])
 
@@ -246,6 +241,15 @@ class BernoulliRBM(BaseRBM):
         _kernels.sample_rows(visible, np.zeros(visible.shape[1], dtype=dtype), streams)
         return visible
 
+    def _input_weights(self):
+        return self.components_.T
+
+    def _log_conditional(self, visible, hidden):
+        visible = np.asarray(visible, dtype=np.float64)
+        hidden = np.asarray(hidden, dtype=np.float64)
+        visible_input = hidden @ self.components_.astype(np.float64) + self.intercept_visible_
+        return (visible * visible_input - np.logaddexp(0.0, visible_input)).sum(axis=1)
+
     def _n_enumerated_units(self):
         return min(self.components_.shape)
 
@@ -289,6 +293,11 @@ class BernoulliRBM(BaseRBM):
         """Logits of the training data's visible marginals, smoothed away from 0 and 1."""
         mean = (self._visible_sum + 0.5) / (self._n_samples_seen + 1.0)
         return np.log(mean) - np.log1p(-mean)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        return tags
 
 
 def _hidden_input(X, weights, hidden_bias):

@@ -310,6 +310,17 @@ class GaussianBernoulliRBM(BaseRBM):
                               self._visible_units(self.__dict__), streams, n_steps, hidden)
         visible *= self.sigma_
 
+    def _input_weights(self):
+        return self.components_.T / self.sigma_[:, None]
+
+    def _log_conditional(self, visible, hidden):
+        visible = np.asarray(visible, dtype=np.float64)
+        hidden = np.asarray(hidden, dtype=np.float64)
+        sigma = self.sigma_.astype(np.float64)
+        mean = self.intercept_visible_ + sigma * (hidden @ self.components_.astype(np.float64))
+        return -(0.5 * ((visible - mean) / sigma) ** 2 + np.log(sigma)
+                 + 0.5 * np.log(2.0 * np.pi)).sum(axis=1)
+
     def _n_enumerated_units(self):
         return self.n_components
 
