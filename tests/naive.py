@@ -459,3 +459,47 @@ def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, sigma, base_mea
         linear = (1.0 - beta) * m / s**2 + beta * vb / sigma**2 + beta * (h @ W) / sigma
         v = linear / precision + streams.normal(n_chains, n_visible) / np.sqrt(precision)
     return log_w
+
+
+def up_down_epoch(X, labels, order, batch_size, recognition, generative, top,
+                         streams, n_gibbs_steps, learning_rate):
+    """NumPy up-down pass drawing from the same streams (``naive.Streams``) as the
+    kernel, in its documented order. ``recognition`` and ``generative`` are lists of
+    (weights, bias) and ``top`` is (weights, hidden bias, visible bias); all
+    are updated in place."""
+    bernoulli = streams.bernoulli
+    n_labels = labels.shape[1]
+    weights, hidden_bias, visible_bias = top
+    n_pen = weights.shape[1] - n_labels
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        scale = learning_rate / len(rows)
+        wake = [X[rows]]
+        for W, c in recognition:
+            wake.append(bernoulli(sigmoid(wake[-1] @ W.T + c)))
+        for layer, (W, b) in enumerate(generative):
+            error = wake[layer] - sigmoid(wake[layer + 1] @ W + b)
+            W += scale * wake[layer + 1].T @ error
+            b += scale * error.sum(axis=0)
+        visible = np.hstack([wake[-1], labels[rows]])
+        positive = sigmoid(visible @ weights.T + hidden_bias)
+        hidden = bernoulli(positive)
+        for step in range(n_gibbs_steps):
+            visible_input = hidden @ weights + visible_bias
+            chain = bernoulli(sigmoid(visible_input[:, :n_pen]))
+            if n_labels:
+                chain = np.hstack([chain, softmax_draw(visible_input[:, n_pen:],
+                                                             streams)])
+            negative = sigmoid(chain @ weights.T + hidden_bias)
+            if step < n_gibbs_steps - 1:
+                hidden = bernoulli(negative)
+        weights += scale * (positive.T @ visible - negative.T @ chain)
+        hidden_bias += scale * (positive - negative).sum(axis=0)
+        visible_bias += scale * (visible - chain).sum(axis=0)
+        sleep = [chain[:, :n_pen]]
+        for W, b in reversed(generative):
+            sleep.insert(0, bernoulli(sigmoid(sleep[0] @ W + b)))
+        for layer, (W, c) in enumerate(recognition):
+            error = sleep[layer + 1] - sigmoid(sleep[layer] @ W.T + c)
+            W += scale * error.T @ sleep[layer]
+            c += scale * error.sum(axis=0)

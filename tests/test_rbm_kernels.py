@@ -17,46 +17,18 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
-from skgen.rbm import _kernels, _partition
+from skgen.rbm import _kernels
 from skgen.rbm._units import BernoulliUnits, GaussianUnits, JoinedUnits, SoftmaxUnits
 from skgen.utils._batches import gather_rows
 from skgen.utils._random import row_streams, sample_probabilities
 
-DTYPES = [np.float32, np.float64]
-
-#: assert_allclose tolerances for results of floating-point arithmetic.
-TOLERANCES = {
-    np.float32: dict(rtol=1e-5, atol=1e-6),
-    np.float64: dict(rtol=1e-12, atol=1e-13),
-}
-
-#: The closest |u - p| a reference may see for its sampled bits to be trusted.
-MARGINS = {np.float32: 1e-5, np.float64: 1e-10}
-
-
-def check_unambiguous(streams, dtype):
-    assert streams.closest > MARGINS[dtype], (
-        f"a uniform came within {streams.closest:.3g} of its probability, so the "
-        "sampled bit depends on rounding; this seed cannot test the kernel, pick "
-        "another one"
-    )
-
-
-def random_model(rng, n_hidden, n_visible, dtype, scale=1.0):
-    weights = (scale * rng.standard_normal((n_hidden, n_visible))).astype(dtype)
-    hidden_bias = (0.5 * scale * rng.standard_normal(n_hidden)).astype(dtype)
-    visible_bias = (0.5 * scale * rng.standard_normal(n_visible)).astype(dtype)
-    return weights, hidden_bias, visible_bias
-
-
-def random_data(rng, n_samples, n_features, dtype, fractional=True):
-    """Mostly 0/1 data, some entries fractional (probabilities are allowed)."""
-    X = (rng.random((n_samples, n_features)) < 0.4).astype(dtype)
-    if fractional:
-        mask = rng.random(X.shape) < 0.15
-        X[mask] = rng.random(mask.sum()).astype(dtype)
-    return X
-
+from kernel_checks import (  # isort: skip
+    DTYPES,
+    TOLERANCES,
+    check_unambiguous,
+    random_data,
+    random_model,
+)
 
 def kernel_args(X):
     """(dense, data, indices, indptr) as the kernels take them."""
@@ -542,109 +514,6 @@ def test_pseudo_likelihood(dtype, n_samples, n_visible, n_hidden, scale):
     tolerance = dict(rtol=1e-4, atol=1e-4 * scale) if dtype == np.float32 else \
         dict(rtol=1e-10, atol=1e-10)
     assert_allclose(result, expected, **tolerance)
-
-
-# -- log partition -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n_hidden, n_visible", [(1, 1), (2, 5), (5, 3), (4, 4),
-                                                 (13, 2)])
-@pytest.mark.parametrize("scale", [0.5, 8.0])
-def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
-    # (13, 2): enumerating 13 units takes two blocks of 4096 configurations.
-    rng = np.random.default_rng(11)
-    W, c, b = (p.astype(np.float64)  # the estimator casts to float64
-               for p in random_model(rng, n_hidden, n_visible, dtype, scale))
-    expected = naive.log_partition_bruteforce(W, c, b)
-    by_hidden = _partition.log_partition_exact(W, c, b, False)
-    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, c, False)
-    assert_allclose(by_hidden, expected, rtol=1e-12)
-    assert_allclose(by_visible, expected, rtol=1e-12)
-
-
-def test_log_partition_exact_of_zero_model():
-    # Every joint state has energy 0: Z = 2 ** (n_visible + n_hidden).
-    W = np.zeros((3, 4))
-    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), np.zeros(4), False),
-                    7 * np.log(2.0), rtol=1e-15)
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n_chains, n_hidden, n_visible", [(1, 1, 1), (6, 3, 4),
-                                                           (3, 5, 2)])
-@pytest.mark.parametrize("n_betas", [2, 3, 20])
-@pytest.mark.parametrize("n_labels", [0, 3])
-def test_ais_log_weights(dtype, n_chains, n_hidden, n_visible, n_betas, n_labels):
-    """With ``n_labels``, the last units (beyond ``n_visible``) are a softmax group
-    whose base bias is 0."""
-    rng = np.random.default_rng(12)
-    W, c, b = (p.astype(np.float64)
-               for p in random_model(rng, n_hidden, n_visible + n_labels, dtype))
-    base = np.concatenate([rng.standard_normal(n_visible), np.zeros(n_labels)])
-    betas = _partition.default_betas(n_betas)
-    states = row_streams(np.random.RandomState(13), n_chains)
-
-    reference = naive.Streams(states)
-    expected = naive.ais_log_weights(W, c, b, base, betas, reference, n_labels)
-    check_unambiguous(reference, np.float64)
-
-    result = _partition.ais_log_weights(W, c, b, base, betas, states, n_labels)
-    assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
-    assert_array_equal(states, reference.as_array())
-
-
-def test_ais_estimate_is_close_to_exact_log_partition():
-    # Statistical sanity (fixed seed): log Z_0 + log mean(w) ~ exact log Z.
-    rng = np.random.default_rng(14)
-    W, c, b = random_model(rng, 3, 4, np.float64)
-    base = np.zeros(4)
-    log_weights = _partition.ais_log_weights(
-        W, c, b, base, _partition.default_betas(200),
-        row_streams(np.random.RandomState(15), 200), 0)
-    base_log_partition = 3 * np.log(2.0) + np.logaddexp(0.0, base).sum()
-    top = log_weights.max()
-    estimate = base_log_partition + top + np.log(np.mean(np.exp(log_weights - top)))
-    assert abs(estimate - naive.log_partition_bruteforce(W, c, b)) < 0.05
-
-
-@pytest.mark.parametrize("n_hidden, n_visible", [(1, 1), (3, 2), (4, 3), (13, 1)])
-@pytest.mark.parametrize("scale", [0.5, 2.0])
-def test_log_partition_exact_gaussian(n_hidden, n_visible, scale):
-    # The kernel integrates v in closed form; the reference by quadrature.
-    rng = np.random.default_rng(20)
-    W, c, b = random_model(rng, n_hidden, n_visible, np.float64, scale)
-    sigma = np.exp(0.5 * rng.standard_normal(n_visible))
-    if n_hidden > 4:
-        W = W[:, :1]  # keep the quadrature cheap: 2**13 one-dimensional integrals
-    expected = naive.gaussian_log_partition_quadrature(W, c, b, sigma)
-    result = _partition.log_partition_exact(W, c, b / sigma, True) + np.sum(
-        np.log(np.sqrt(2 * np.pi) * sigma))
-    assert_allclose(result, expected, rtol=1e-9)
-
-
-@pytest.mark.parametrize("n_chains, n_hidden, n_visible", [(1, 1, 1), (5, 3, 4),
-                                                           (3, 4, 3)])
-@pytest.mark.parametrize("n_betas", [2, 3, 20])
-def test_gaussian_ais_log_weights(n_chains, n_hidden, n_visible, n_betas):
-    rng = np.random.default_rng(21)
-    W, c, b = random_model(rng, n_hidden, n_visible, np.float64)
-    log_variance = 0.5 * rng.standard_normal(n_visible)
-    base_mean = rng.standard_normal(n_visible)
-    base_log_variance = 0.5 * rng.standard_normal(n_visible)
-    betas = _partition.default_betas(n_betas)
-    states = row_streams(np.random.RandomState(22), n_chains)
-
-    reference = naive.Streams(states)
-    expected = naive.gaussian_ais_log_weights(
-        W, c, b, np.exp(0.5 * log_variance), base_mean,
-        np.exp(0.5 * base_log_variance), betas, reference)
-    check_unambiguous(reference, np.float64)
-
-    result = _partition.gaussian_ais_log_weights(
-        W, c, b, log_variance, base_mean, base_log_variance, betas, states)
-    assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
-    assert_array_equal(states, reference.as_array())
 
 
 # -- products that skip zeros -------------------------------------------------------------
