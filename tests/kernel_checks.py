@@ -3,6 +3,7 @@ check that a reference's sampled bits do not depend on rounding (see
 tests/test_rbm_kernels.py)."""
 
 import numpy as np
+import scipy.sparse as sp
 
 DTYPES = [np.float32, np.float64]
 
@@ -38,3 +39,14 @@ def random_data(rng, n_samples, n_features, dtype, fractional=True):
         mask = rng.random(X.shape) < 0.15
         X[mask] = rng.random(mask.sum()).astype(dtype)
     return X
+
+
+def kernel_args(X):
+    """(dense, data, indices, indptr) as the kernels take them."""
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        dense = np.empty((0, X.shape[1]), dtype=X.dtype)
+        return (dense, X.data, X.indices.astype(np.int64),
+                X.indptr.astype(np.int64))
+    empty = np.empty(0, dtype=np.int64)
+    return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty, empty

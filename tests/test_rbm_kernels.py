@@ -19,131 +19,16 @@ from scipy.special import expit
 
 from skgen.rbm import _kernels
 from skgen.rbm._units import BernoulliUnits, GaussianUnits, JoinedUnits, SoftmaxUnits
-from skgen.utils._batches import gather_rows
-from skgen.utils._random import row_streams, sample_probabilities
+from skgen.utils._random import row_streams
 
 from kernel_checks import (  # isort: skip
     DTYPES,
     TOLERANCES,
     check_unambiguous,
+    kernel_args,
     random_data,
     random_model,
 )
-
-def kernel_args(X):
-    """(dense, data, indices, indptr) as the kernels take them."""
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        dense = np.empty((0, X.shape[1]), dtype=X.dtype)
-        return (dense, X.data, X.indices.astype(np.int64),
-                X.indptr.astype(np.int64))
-    empty = np.empty(0, dtype=np.int64)
-    return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty, empty
-
-
-# -- elementwise kernels and sampling ------------------------------------------------
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
-def test_sigmoid_rows(dtype, shape):
-    rng = np.random.default_rng(2)
-    pre = (4 * rng.standard_normal(shape)).astype(dtype)
-    pre[0, 0] = -200  # exp overflows: the sigmoid is 0, not NaN
-    bias = rng.standard_normal(shape[1]).astype(dtype)
-    expected = naive.sigmoid(pre + bias)
-    _kernels.sigmoid_rows(pre, bias)
-    assert pre.dtype == dtype
-    assert np.isfinite(pre).all()
-    # float32 uses a polynomial exp (skgen.utils._numba.exp_float32): within
-    # 2e-7 of numpy's, and saturating at about 4e-39 instead of reaching 0.
-    rtol = 4 * np.finfo(dtype).eps if dtype == np.float32 else 2 * np.finfo(dtype).eps
-    assert_allclose(pre, expected, rtol=rtol, atol=1e-37)
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_sample_rows(dtype, shape, seed):
-    rng = np.random.default_rng(seed)
-    pre = (2 * rng.standard_normal(shape)).astype(dtype)
-    bias = rng.standard_normal(shape[1]).astype(dtype)
-    states = row_streams(np.random.RandomState(seed), shape[0])
-    reference = naive.Streams(states)
-    expected = naive.sample_rows(pre, bias, reference)
-    check_unambiguous(reference, dtype)
-    _kernels.sample_rows(pre, bias, states)
-    assert_array_equal(pre, expected)
-    assert_array_equal(states, reference.as_array())
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 1), (4, 7), (9, 3)])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_sample_probabilities(dtype, shape, seed):
-    rng = np.random.default_rng(seed)
-    probabilities = rng.random(shape).astype(dtype)
-    probabilities[0, 0] = 0.0  # never 1
-    if shape[1] > 1:
-        probabilities[0, 1] = 1.0  # always 1
-    states = row_streams(np.random.RandomState(seed), shape[0])
-    reference = naive.Streams(states)
-    expected = naive.sample_probabilities(probabilities, reference)
-    out = np.full(shape, -1, dtype=dtype)
-    sample_probabilities(probabilities, out, states)
-    assert_array_equal(out, expected)
-    assert out[0, 0] == 0 and (shape[1] == 1 or out[0, 1] == 1)
-    assert_array_equal(states, reference.as_array())
-
-
-def test_sample_probabilities_uses_only_the_streams_of_its_rows():
-    # CD samples the last, smaller mini-batch with the first streams only.
-    states = row_streams(np.random.RandomState(0), 5)
-    original = states.copy()
-    out = np.empty((3, 4))
-    sample_probabilities(np.full((3, 4), 0.5), out, states)
-    assert (states[:3] != original[:3]).all()
-    assert_array_equal(states[3:], original[3:])
-
-
-# -- gather_rows ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("start, n_rows", [(0, 4), (4, 4), (8, 3), (10, 1)])
-def test_gather_rows_dense_and_csr(dtype, start, n_rows):
-    rng = np.random.default_rng(3)
-    X = random_data(rng, 11, 6, dtype)
-    X[5] = 0  # an empty CSR row
-    order = rng.permutation(11).astype(np.int64)
-    expected = naive.gather_rows_dense(X, order, start, n_rows)
-
-    out_dense = np.full((n_rows, 6), np.nan, dtype=dtype)
-    gather_rows(*kernel_args(X), order, start, out_dense)
-    assert_array_equal(out_dense, expected)
-
-    X_csr = sp.csr_matrix(X)
-    out_csr = np.full((n_rows, 6), np.nan, dtype=dtype)
-    gather_rows(*kernel_args(X_csr), order, start, out_csr)
-    assert_array_equal(out_csr, expected)
-    csr_expected = naive.gather_rows_csr(X_csr.data, X_csr.indices, X_csr.indptr, 6,
-                                         order, start, n_rows, dtype)
-    assert_array_equal(out_csr, csr_expected)
-
-
-def test_gather_rows_csr_with_duplicate_entries():
-    """A repeated (i, j) entry of a non-canonical CSR matrix stands for the sum."""
-    data = np.array([0.25, 0.5, 1.0])
-    indices = np.array([1, 1, 0], dtype=np.int64)
-    indptr = np.array([0, 2, 3], dtype=np.int64)
-    X = sp.csr_matrix((data, indices, indptr), shape=(2, 3))
-    assert not X.has_canonical_format
-    expected = naive.gather_rows_csr(data, indices, indptr, 3, np.arange(2), 0, 2,
-                                     np.float64)
-    assert_array_equal(expected, X.toarray())
-    out = np.empty((2, 3))
-    gather_rows(*kernel_args(X), np.arange(2, dtype=np.int64), 0, out)
-    assert_array_equal(out, expected)
 
 
 # -- fit_epoch --------------------------------------------------------------------------
@@ -459,18 +344,6 @@ def test_gibbs_chains_gaussian(dtype, n_steps, n_chains, n_visible, n_hidden):
     assert_allclose(scaled * sigma, expected_visible, **TOLERANCES[dtype])
     assert_array_equal(hidden, expected_hidden)
     assert_array_equal(states, reference.as_array())
-
-
-def test_sample_normal_rows_moments():
-    # Independent of the reference: 200,000 draws have the moments of N(0, 1).
-    out = np.zeros((400, 501))
-    _kernels.sample_normal_rows(out, np.zeros(501), row_streams(np.random.RandomState(0), 400))
-    values = out.ravel()
-    assert abs(values.mean()) < 0.01
-    assert abs(values.var() - 1) < 0.01
-    assert abs(np.mean(values**4) - 3) < 0.05
-    # Consecutive draws (a Box-Muller pair) are uncorrelated.
-    assert abs(np.corrcoef(out[:, 0], out[:, 1])[0, 1]) < 0.15
 
 
 # -- free energy and pseudo-likelihood -----------------------------------------------------
