@@ -95,9 +95,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``learning_rate * discriminative_weight`` (the hybrid RBM of
         Larochelle & Bengio 2008). It sharpens generative classification and
         the class of label-clamped samples, at a cost per row of one
-        exponential per class and top hidden unit (with 10 classes and 300
-        units, training takes about 3 times as long as without it: on sklearn's
-        digits, 1.4 s against 0.47 s for 20 passes).
+        exponential per class and top hidden unit, which slows training
+        several-fold (see benchmarks/RESULTS.md).
     fine_tune_iter : int, default=0
         Passes of generative fine-tuning by the up-down algorithm after the
         greedy training (0: none). Needs Bernoulli visible units.

@@ -77,9 +77,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
     _sparse_density = 0.0
 
     #: ... but only for mini-batches of at most this many rows. The sparse loops
-    #: run on one core and BLAS on all of them, which pays for larger products:
-    #: on 2 cores, sparse products of MNIST rows win at batch size 10 and break
-    #: even at 100.
+    #: run on one core and BLAS on all of them, which pays for larger products
+    #: (the measured break-even is in benchmarks/RESULTS.md).
     _sparse_max_batch_size = 32
 
     # -- what a visible-unit type provides ------------------------------------------

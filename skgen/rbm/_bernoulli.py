@@ -190,8 +190,8 @@ class BernoulliRBM(BaseRBM):
         )
 
 
-    # MNIST-like data has 10-20% nonzero pixels, and samples of a model of it
-    # about as many; skipping the zeros beats BLAS below about this density.
+    # Binary images have few nonzero pixels, and samples of a model of them as
+    # few; skipping the zeros beats BLAS below about this density.
     _sparse_density = 0.3
 
     def _check_support(self, X):

@@ -66,9 +66,7 @@ def gemm(alpha, a, trans_a, b, trans_b, beta, c):
     called, and BLAS reads it in place. Only callable from Numba-compiled code.
 
     At small row counts the layout of ``c`` matters: BLAS is fastest when the
-    rows of ``c`` are its first (column-major) dimension. For (10, 784) @
-    (784, 500) in float32, a Fortran-ordered ``c`` ran at about twice the rate
-    of a C-ordered one on this project's machine.
+    rows of ``c`` are its first (column-major) dimension.
     """
     raise NotImplementedError("gemm is only callable from Numba-compiled code")
 
@@ -119,8 +117,8 @@ def product_rows(a, trans_a, b, trans_b, c, scratch):
     """``c = op(a) @ op(b)`` for a row-major ``c`` of few rows, by way of
     ``scratch``: a Fortran-ordered array at least the shape of ``c``.
 
-    BLAS fills a column-major output of 10 rows about twice as fast as a
-    row-major one in float32; copying it to ``c`` costs a small fraction of the
+    BLAS fills a column-major output of few rows faster than a row-major one
+    (benchmarks/RESULTS.md); copying it to ``c`` costs a small fraction of the
     product, and the elementwise passes that follow still read contiguous rows.
     Only callable from Numba-compiled code (``helper``).
     """
