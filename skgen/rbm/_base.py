@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -260,10 +261,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         ``moments`` (``column_moments(X)``) into the state's data statistics."""
         n_samples = X.shape[0]
         rng = state["_rng"]
+        sparse = self._sparse_products(X, state["h_samples_"].shape[0])
         begin = time.time()
         for iteration in range(1, n_epochs + 1):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            self._fit_epoch(X, order.astype(np.int64), state)
+            self._fit_epoch(X, order.astype(np.int64), state, sparse)
             if not all(np.isfinite(p).all() for p in self._parameter_arrays(state)):
                 raise DivergenceError(
                     f"{type(self).__name__} diverged in training pass {iteration}: its "
@@ -284,14 +286,26 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
             state["_visible_square_sum"] += moments[1]
             state["_n_samples_seen"] += n_samples
 
-    def _fit_epoch(self, X, order, state):
-        """Run one training pass over the rows ``order`` of X, updating ``state``."""
+    def _sparse_products(self, X, batch_size):
+        """Whether training products should skip the zeros of X's rows: only for
+        small mini-batches of data that has at most ``_sparse_density`` nonzero
+        entries overall. Otherwise the sparse kernels are neither used nor
+        compiled."""
+        if not self._sparse_density or batch_size > self._sparse_max_batch_size:
+            return False
+        n_entries = X.shape[0] * X.shape[1]
+        n_nonzero = X.nnz if sp.issparse(X) else np.count_nonzero(X)
+        return n_entries > 0 and n_nonzero <= self._sparse_density * n_entries
+
+    def _fit_epoch(self, X, order, state, sparse_products):
+        """Run one training pass over the rows ``order`` of X, updating ``state``;
+        see ``_sparse_products``."""
         weights = state["components_"]
         dtype = weights.dtype.type
         n_chains, n_hidden = state["h_samples_"].shape
         n_visible = weights.shape[1]
         sparse = None
-        if self._sparse_density and n_chains <= self._sparse_max_batch_size:
+        if sparse_products:
             sparse = (dtype(self._sparse_density),
                       np.empty((2 * n_chains, n_visible), dtype=np.int64),
                       np.empty(2 * n_chains, dtype=np.int64))

@@ -253,8 +253,8 @@ class GaussianBernoulliRBM(BaseRBM):
             np.empty((2 * n_chains, n_visible), dtype=dtype),
         )
 
-    def _fit_epoch(self, X, order, state):
-        super()._fit_epoch(X, order, state)
+    def _fit_epoch(self, X, order, state, sparse_products):
+        super()._fit_epoch(X, order, state, sparse_products)
         state["sigma_"] = _sigma(state["_log_variance"])
 
     def _sigma_learning_rate(self):
