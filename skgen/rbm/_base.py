@@ -223,10 +223,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         n_features, dtype = X.shape[1], X.dtype
         shape = (self.n_components, n_features)
         return {
+            # Drawn in float64 for both dtypes (one compiled kernel), then rounded.
             "components_": _kernels.initial_weights(
-                row_streams(rng, n_features), 0.01,
-                np.empty(shape, dtype=dtype, order="F"),
-            ),
+                row_streams(rng, n_features), 0.01, np.empty(shape, order="F"),
+            ).astype(dtype, order="F", copy=False),
             "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
             "intercept_visible_": np.zeros(n_features, dtype=dtype),
             "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),
