@@ -24,7 +24,19 @@ _FAMILIES = {
     "VAE": "vae",
 }
 
-__all__ = sorted([*_FAMILIES, "DivergenceError", "__version__"])
+__all__ = [
+    "DBN",
+    "VAE",
+    "Autoencoder",
+    "BernoulliRBM",
+    "ContractiveAE",
+    "DBNClassifier",
+    "DenoisingAE",
+    "DivergenceError",
+    "GaussianBernoulliRBM",
+    "SparseAE",
+    "__version__",
+]
 
 
 def __getattr__(name):

@@ -8,9 +8,36 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skgen.rbm import _partition
+from skgen.rbm._units import (
+    BernoulliUnits,
+    GaussianBase,
+    GaussianUnits,
+    JoinedUnits,
+    SoftmaxUnits,
+)
 from skgen.utils._random import row_streams
 
 from kernel_checks import DTYPES, check_unambiguous, random_model  # isort: skip
+
+
+def binary(bias):
+    return BernoulliUnits(bias, np.zeros_like(bias))
+
+
+def with_labels(bias, n_labels):
+    """Binary units, then a softmax group of the last ``n_labels``."""
+    if not n_labels:
+        return binary(bias)
+    n_free = bias.shape[0] - n_labels
+    return JoinedUnits(binary(bias[:n_free]),
+                       SoftmaxUnits(bias[n_free:], np.zeros(n_labels)))
+
+
+def gaussian(bias, sigma):
+    """Gaussian units of standard deviations sigma, ``scaled_bias`` set."""
+    zeros = np.zeros_like(bias)
+    return GaussianUnits(bias, zeros, 2 * np.log(sigma), zeros, zeros - np.inf, 0.0,
+                         1 / sigma, bias / sigma, np.empty((0, bias.shape[0])))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -23,8 +50,8 @@ def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
     W, c, b = (p.astype(np.float64)  # the estimator casts to float64
                for p in random_model(rng, n_hidden, n_visible, dtype, scale))
     expected = naive.log_partition_bruteforce(W, c, b)
-    by_hidden = _partition.log_partition_exact(W, c, b, False)
-    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, c, False)
+    by_hidden = _partition.log_partition_exact(W, c, binary(b))
+    by_visible = _partition.log_partition_exact(np.ascontiguousarray(W.T), b, binary(c))
     assert_allclose(by_hidden, expected, rtol=1e-12)
     assert_allclose(by_visible, expected, rtol=1e-12)
 
@@ -32,7 +59,7 @@ def test_log_partition_exact(dtype, n_hidden, n_visible, scale):
 def test_log_partition_exact_of_zero_model():
     # Every joint state has energy 0: Z = 2 ** (n_visible + n_hidden).
     W = np.zeros((3, 4))
-    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), np.zeros(4), False),
+    assert_allclose(_partition.log_partition_exact(W, np.zeros(3), binary(np.zeros(4))),
                     7 * np.log(2.0), rtol=1e-15)
 
 
@@ -55,7 +82,8 @@ def test_ais_log_weights(dtype, n_chains, n_hidden, n_visible, n_betas, n_labels
     expected = naive.ais_log_weights(W, c, b, base, betas, reference, n_labels)
     check_unambiguous(reference, np.float64)
 
-    result = _partition.ais_log_weights(W, c, b, base, betas, states, n_labels)
+    result = _partition.ais_log_weights(W, c, with_labels(b, n_labels),
+                                        with_labels(base, n_labels), betas, states)
     assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
     assert_array_equal(states, reference.as_array())
 
@@ -66,8 +94,8 @@ def test_ais_estimate_is_close_to_exact_log_partition():
     W, c, b = random_model(rng, 3, 4, np.float64)
     base = np.zeros(4)
     log_weights = _partition.ais_log_weights(
-        W, c, b, base, _partition.default_betas(200),
-        row_streams(np.random.RandomState(15), 200), 0)
+        W, c, binary(b), binary(base), _partition.default_betas(200),
+        row_streams(np.random.RandomState(15), 200))
     base_log_partition = 3 * np.log(2.0) + np.logaddexp(0.0, base).sum()
     top = log_weights.max()
     estimate = base_log_partition + top + np.log(np.mean(np.exp(log_weights - top)))
@@ -84,7 +112,7 @@ def test_log_partition_exact_gaussian(n_hidden, n_visible, scale):
     if n_hidden > 4:
         W = W[:, :1]  # keep the quadrature cheap: 2**13 one-dimensional integrals
     expected = naive.gaussian_log_partition_quadrature(W, c, b, sigma)
-    result = _partition.log_partition_exact(W, c, b / sigma, True) + np.sum(
+    result = _partition.log_partition_exact(W, c, gaussian(b, sigma)) + np.sum(
         np.log(np.sqrt(2 * np.pi) * sigma))
     assert_allclose(result, expected, rtol=1e-9)
 
@@ -107,7 +135,9 @@ def test_gaussian_ais_log_weights(n_chains, n_hidden, n_visible, n_betas):
         np.exp(0.5 * base_log_variance), betas, reference)
     check_unambiguous(reference, np.float64)
 
-    result = _partition.gaussian_ais_log_weights(
-        W, c, b, log_variance, base_mean, base_log_variance, betas, states)
+    result = _partition.ais_log_weights(
+        W, c, gaussian(b, np.exp(0.5 * log_variance)),
+        GaussianBase(base_mean, np.exp(-base_log_variance), np.exp(0.5 * base_log_variance)),
+        betas, states)
     assert_allclose(result, expected, rtol=1e-10, atol=1e-10)
     assert_array_equal(states, reference.as_array())

@@ -8,7 +8,8 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval
 
-from ..rbm import BernoulliRBM, _partition, _sampling
+from ..rbm import BernoulliRBM, _sampling
+from ..rbm._bernoulli import _log_partition_binary
 from ..rbm._units import BernoulliUnits, JoinedUnits, SoftmaxUnits
 
 
@@ -122,9 +123,8 @@ n_features_in_, feature_names_in_
                 f"n_labels={self.n_labels} needs more: the labels are its last columns."
             )
 
-    def _visible_units(self, state):
+    def _units_over(self, bias, velocity):
         """The binary units, then the softmax group of the labels."""
-        bias, velocity = state["intercept_visible_"], state["_velocities"][2]
         n_free = bias.shape[0] - self.n_labels
         return JoinedUnits(BernoulliUnits(bias[:n_free], velocity[:n_free]),
                            SoftmaxUnits(bias[n_free:], velocity[n_free:]))
@@ -173,13 +173,7 @@ n_features_in_, feature_names_in_
         return min(self.n_components, self.components_.shape[1] - self.n_labels)
 
     def _log_partition_exact(self):
-        terms = []
-        for label_bias, weights, hidden_bias, visible_bias in self._label_rbms():
-            if weights.shape[0] <= weights.shape[1]:
-                log_z = _partition.log_partition_exact(weights, hidden_bias,
-                                                       visible_bias, False)
-            else:
-                log_z = _partition.log_partition_exact(
-                    np.ascontiguousarray(weights.T), visible_bias, hidden_bias, False)
-            terms.append(label_bias + log_z)
-        return float(logsumexp(terms))
+        return float(logsumexp([
+            label_bias + _log_partition_binary(weights, hidden_bias, visible_bias)
+            for label_bias, weights, hidden_bias, visible_bias in self._label_rbms()
+        ]))

@@ -198,7 +198,11 @@ class BernoulliRBM(BaseRBM):
         check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
     def _visible_units(self, state):
-        return BernoulliUnits(state["intercept_visible_"], state["_velocities"][2])
+        return self._units_over(state["intercept_visible_"], state["_velocities"][2])
+
+    def _units_over(self, bias, velocity):
+        """The visible units of this model's type, with this bias and velocity."""
+        return BernoulliUnits(bias, velocity)
 
     def _hidden_means(self, X):
         hidden = np.ascontiguousarray(safe_sparse_dot(X, self.components_.T, dense_output=True))
@@ -254,16 +258,9 @@ class BernoulliRBM(BaseRBM):
         return min(self.components_.shape)
 
     def _log_partition_exact(self):
-        weights = self.components_.astype(np.float64)
-        hidden_bias = self.intercept_hidden_.astype(np.float64)
-        visible_bias = self.intercept_visible_.astype(np.float64)
-        if weights.shape[0] <= weights.shape[1]:
-            return _partition.log_partition_exact(
-                weights, hidden_bias, visible_bias, False
-            )
-        return _partition.log_partition_exact(
-            np.ascontiguousarray(weights.T), visible_bias, hidden_bias, False
-        )
+        return _log_partition_binary(self.components_.astype(np.float64),
+                                     self.intercept_hidden_.astype(np.float64),
+                                     self.intercept_visible_.astype(np.float64))
 
     def _log_partition_ais(self, n_chains, betas, random_state):
         return self._ais_log_weights(n_chains, betas, random_state, 0)
@@ -274,14 +271,14 @@ class BernoulliRBM(BaseRBM):
         the base model draws uniformly (base bias 0)."""
         base_bias = self._base_rate_logits()
         base_bias[base_bias.shape[0] - n_labels:] = 0.0
+        no_velocity = np.zeros_like(base_bias)
         log_weights = _partition.ais_log_weights(
             self.components_.astype(np.float64),
             self.intercept_hidden_.astype(np.float64),
-            self.intercept_visible_.astype(np.float64),
-            base_bias,
+            self._units_over(self.intercept_visible_.astype(np.float64), no_velocity),
+            self._units_over(base_bias, no_velocity),
             betas,
             row_streams(random_state, n_chains),
-            n_labels,
         )
         n_free = base_bias.shape[0] - n_labels
         base_log_partition = (self.n_components * np.log(2.0)
@@ -298,6 +295,20 @@ class BernoulliRBM(BaseRBM):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True
         return tags
+
+
+def _log_partition_binary(weights, hidden_bias, visible_bias):
+    """Exact log Z of a binary RBM (float64 arrays), enumerating its smaller layer."""
+    if weights.shape[0] <= weights.shape[1]:
+        return _partition.log_partition_exact(weights, hidden_bias,
+                                              _binary(visible_bias))
+    return _partition.log_partition_exact(np.ascontiguousarray(weights.T), visible_bias,
+                                          _binary(hidden_bias))
+
+
+def _binary(bias):
+    """Binary units of this bias, for the kernels that only read them."""
+    return BernoulliUnits(bias, np.zeros_like(bias))
 
 
 def _hidden_input(X, weights, hidden_bias):

@@ -9,7 +9,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from ..utils._random import row_streams
 from . import _kernels, _partition
 from ._base import BaseRBM
-from ._units import GaussianUnits
+from ._units import GaussianBase, GaussianUnits
 
 #: Learned variances stay above this fraction of each feature's data variance,
 #: since a Gaussian's likelihood is unbounded as its variance goes to zero.
@@ -329,20 +329,28 @@ class GaussianBernoulliRBM(BaseRBM):
         log_sum = _partition.log_partition_exact(
             self.components_.astype(np.float64),
             self.intercept_hidden_.astype(np.float64),
-            self.intercept_visible_.astype(np.float64) / sigma,
-            True,
+            self._float64_units(),
         )
         return log_sum + np.sum(np.log(np.sqrt(2.0 * np.pi) * sigma))
 
+    def _float64_units(self):
+        """The visible units in float64, with ``scale = 1 / sigma_`` and
+        ``scaled_bias = intercept_visible_ / sigma_`` set, for log Z."""
+        sigma = self.sigma_.astype(np.float64)
+        bias = self.intercept_visible_.astype(np.float64)
+        zeros = np.zeros_like(bias)
+        return GaussianUnits(bias, zeros, self._log_variance.astype(np.float64), zeros,
+                             self._min_log_variance.astype(np.float64), 0.0, 1.0 / sigma,
+                             bias / sigma, np.empty((0, bias.shape[0])))
+
     def _log_partition_ais(self, n_chains, betas, random_state):
         base_mean, base_log_variance = self._base_moments()
-        log_weights = _partition.gaussian_ais_log_weights(
+        log_weights = _partition.ais_log_weights(
             self.components_.astype(np.float64),
             self.intercept_hidden_.astype(np.float64),
-            self.intercept_visible_.astype(np.float64),
-            self._log_variance.astype(np.float64),
-            base_mean,
-            base_log_variance,
+            self._float64_units(),
+            GaussianBase(base_mean, np.exp(-base_log_variance),
+                         np.exp(0.5 * base_log_variance)),
             betas,
             row_streams(random_state, n_chains),
         )

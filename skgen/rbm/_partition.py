@@ -12,8 +12,9 @@ import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import inline_kernel, kernel
-from ..utils._random import advance, normal_row, uniform
-from ._sampling import _softplus, sample_rows, sample_softmax_rows
+from ..utils._random import advance, uniform
+from ._sampling import _softplus
+from ._units import ais_change, ais_rows, ais_start, ais_transition, prepare, summed_out
 
 #: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
 #: 4,000 in [0.5, 0.9) and 10,000 in [0.9, 1]; we keep its shape for any length.
@@ -28,15 +29,16 @@ def default_betas(n_betas):
 
 
 @kernel
-def log_partition_exact(weights, row_bias, column_bias, gaussian_columns):
+def log_partition_exact(weights, row_bias, columns):
     """log Z of an RBM by enumerating its binary "row" layer.
 
     ``weights`` has shape (n_rows, n_columns) and Z sums, over every binary x of
-    length n_rows, ``exp(x @ row_bias + sum_j g(column_bias_j, (x @ weights)_j))``.
-    For binary columns ``g(b, u) = softplus(b + u)``: the column unit summed out.
-    For Gaussian columns in scaled units (``column_bias`` is ``b / sigma``)
-    ``g(b, u) = b u + u**2 / 2``: the unit integrated out, without its constant
-    ``log(sqrt(2 pi) sigma)``. Pass the layer to enumerate as the rows.
+    length n_rows, ``exp(x @ row_bias + g(x @ weights))``, where g is the
+    ``summed_out`` term of the unit type ``columns``: for binary columns
+    ``sum_j softplus(b_j + u_j)``, the units summed out; for Gaussian ones in
+    scaled units ``sum_j (b_j / sigma_j) u_j + u_j**2 / 2``, the units
+    integrated out, without their constants ``log(sqrt(2 pi) sigma)``. Pass the
+    layer to enumerate as the rows.
     """
     n_rows, n_columns = weights.shape
     n_configurations = 1 << n_rows
@@ -57,13 +59,7 @@ def log_partition_exact(weights, row_bias, column_bias, gaussian_columns):
             value = 0.0
             for i in range(n_rows):
                 value += configurations[r, i] * row_bias[i]
-            if gaussian_columns:
-                for j in range(n_columns):
-                    u = column_input[r, j]
-                    value += column_bias[j] * u + 0.5 * u * u
-            else:
-                for j in range(n_columns):
-                    value += _softplus(column_input[r, j] + column_bias[j])
+            value += summed_out(columns, column_input[r])
             if value > running_max:
                 running_sum = running_sum * np.exp(running_max - value) + 1.0
                 running_max = value
@@ -96,131 +92,42 @@ def _hidden_step(hidden_input, hidden_bias, beta_before, beta, hidden, streams, 
 
 
 @kernel
-def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
-                    streams, n_labels):
+def ais_log_weights(weights, hidden_bias, units, base, betas, streams):
     """Log importance weights of AIS runs, one per stream, from base model to RBM.
 
-    The intermediate distributions are
-    ``f_k(v) = exp((1 - b_k) base.v + b_k visible_bias.v) prod_j (1 + exp(b_k a_j(v)))``
-    with ``a(v) = W v + hidden_bias``. f_0 is the base-rate model times 2**n_hidden
-    and f_K the RBM's unnormalised marginal, so ``log Z = log Z_0 + log mean(w)``.
-    Each run starts from an exact draw of the base model and moves with the Gibbs
-    transition that leaves f_k invariant.
-
-    With ``n_labels`` > 0 the last ``n_labels`` visible units are one softmax
-    group (one-hot states only), and the base model's bias of each is 0: the
-    base model draws the label uniformly, Z_0 gains a factor ``n_labels``, and
-    each transition draws the label from the softmax of its activations, after
-    the other visible units.
+    ``units`` are the RBM's visible units and ``base`` the base model, a layer
+    of independent units of the same type (``_units``), all in float64. The
+    intermediate distributions are
+    ``f_k(v) = base(v)**(1 - b_k) units(v)**b_k prod_j (1 + exp(b_k a_j(v)))``
+    with ``a(v) = W x(v) + hidden_bias`` (x in the units' working scale). f_0 is
+    the base model times 2**n_hidden and f_K the RBM's unnormalised marginal,
+    so ``log Z = log Z_0 + log mean(w)``. Each run starts from an exact draw of
+    the base model and moves with the Gibbs transition that leaves f_k
+    invariant: h ~ sigmoid(b_k a(v)), then v from the units' ``ais_transition``.
     """
     n_chains = streams.shape[0]
     n_hidden, n_visible = weights.shape
-    n_free = n_visible - n_labels
     visible = np.zeros((n_chains, n_visible))
+    scratch = np.empty((n_chains, n_visible))
     hidden = np.empty((n_chains, n_hidden))
     hidden_input = np.empty((n_chains, n_hidden))
     visible_input = np.empty((n_chains, n_visible))
-    bias_change = visible_bias - base_visible_bias
-    labels = visible[:, n_free:]
-    label_bias = np.empty(n_labels)
-    sample_rows(visible[:, :n_free], base_visible_bias[:n_free], streams)
-    if n_labels:
-        # At beta 0 the labels' activations are their base biases.
-        sample_softmax_rows(labels, base_visible_bias[n_free:], streams)
+    prepare(units)
+    ais_start(base, visible, streams)
     log_weights = np.zeros(n_chains)
     n_betas = betas.shape[0]
     for k in range(1, n_betas):
         beta_before = betas[k - 1]
         beta = betas[k]
-        gemm(1.0, visible, False, weights, True, 0.0, hidden_input)
+        rows = ais_rows(units, visible, scratch)
+        gemm(1.0, rows, False, weights, True, 0.0, hidden_input)
         for i in range(n_chains):
-            change = 0.0
-            for v in range(n_visible):
-                change += visible[i, v] * bias_change[v]
+            change = ais_change(units, base, visible[i], rows[i], 0.0)
             log_weights[i] += (beta - beta_before) * change + _hidden_step(
                 hidden_input[i], hidden_bias, beta_before, beta, hidden[i], streams, i
             )
         if k == n_betas - 1:
             break
         gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
-        for i in range(n_chains):
-            counter = streams[i]
-            for v in range(n_free):
-                activation = (1.0 - beta) * base_visible_bias[v] + beta * (
-                    visible_bias[v] + visible_input[i, v]
-                )
-                probability = 1.0 / (1.0 + np.exp(-activation))
-                visible[i, v] = 1.0 if uniform(counter, v) < probability else 0.0
-            streams[i] = advance(counter, n_free)
-        if n_labels:
-            for k in range(n_labels):
-                label_bias[k] = ((1.0 - beta) * base_visible_bias[n_free + k]
-                                 + beta * visible_bias[n_free + k])
-            for i in range(n_chains):
-                for k in range(n_labels):
-                    labels[i, k] = beta * visible_input[i, n_free + k]
-            sample_softmax_rows(labels, label_bias, streams)
-    return log_weights
-
-
-@kernel
-def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, log_variance,
-                             base_mean, base_log_variance, betas, streams):
-    """Log AIS weights for a Gaussian-Bernoulli RBM, from an independent Gaussian.
-
-    With ``a(v) = W (v / sigma) + hidden_bias`` the intermediate distributions are
-    ``f_k(v) = exp(-(1 - b_k) sum_i (v_i - m_i)**2 / (2 s_i**2)
-    - b_k sum_i (v_i - visible_bias_i)**2 / (2 sigma_i**2)) prod_j (1 + exp(b_k a_j(v)))``
-    where m and s**2 are the base model's means and variances. f_0 is the base
-    Gaussian times 2**n_hidden and f_K the RBM's unnormalised marginal. The
-    transition at b_k samples h ~ sigmoid(b_k a(v)), then each v_i from the
-    Gaussian of precision ``(1 - b_k) / s_i**2 + b_k / sigma_i**2`` that
-    f_k(v, h) gives it.
-    """
-    n_chains = streams.shape[0]
-    n_hidden, n_visible = weights.shape
-    scale = np.exp(-0.5 * log_variance)
-    base_precision = np.exp(-base_log_variance)
-    base_std = np.exp(0.5 * base_log_variance)
-    visible = np.empty((n_chains, n_visible))
-    scaled = np.empty((n_chains, n_visible))
-    hidden = np.empty((n_chains, n_hidden))
-    hidden_input = np.empty((n_chains, n_hidden))
-    visible_input = np.empty((n_chains, n_visible))
-    noise = np.empty(n_visible + n_visible % 2)
-    for i in range(n_chains):
-        streams[i] = normal_row(streams[i], noise)
-        for v in range(n_visible):
-            visible[i, v] = base_mean[v] + base_std[v] * noise[v]
-    log_weights = np.zeros(n_chains)
-    n_betas = betas.shape[0]
-    for k in range(1, n_betas):
-        beta_before = betas[k - 1]
-        beta = betas[k]
-        for i in range(n_chains):
-            for v in range(n_visible):
-                scaled[i, v] = visible[i, v] * scale[v]
-        gemm(1.0, scaled, False, weights, True, 0.0, hidden_input)
-        for i in range(n_chains):
-            # log f_k - log f_{k-1}: the visible energies' difference, times the step.
-            change = 0.0
-            for v in range(n_visible):
-                to_base = (visible[i, v] - base_mean[v]) ** 2 * base_precision[v]
-                to_model = (scaled[i, v] - visible_bias[v] * scale[v]) ** 2
-                change += 0.5 * (to_base - to_model)
-            log_weights[i] += (beta - beta_before) * change + _hidden_step(
-                hidden_input[i], hidden_bias, beta_before, beta, hidden[i], streams, i
-            )
-        if k == n_betas - 1:
-            break
-        gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
-        for i in range(n_chains):
-            streams[i] = normal_row(streams[i], noise)
-            for v in range(n_visible):
-                model_precision = scale[v] * scale[v]
-                precision = (1.0 - beta) * base_precision[v] + beta * model_precision
-                linear = ((1.0 - beta) * base_precision[v] * base_mean[v]
-                          + beta * model_precision * visible_bias[v]
-                          + beta * scale[v] * visible_input[i, v])
-                visible[i, v] = linear / precision + noise[v] / np.sqrt(precision)
+        ais_transition(units, base, beta, visible_input, visible, streams)
     return log_weights

@@ -28,7 +28,8 @@ from numba.extending import overload
 
 from ..utils._blas import product_rows
 from ..utils._numba import kernel
-from ._sampling import sample_normal_rows, sample_rows, sample_softmax_rows
+from ..utils._random import advance, normal_row, uniform
+from ._sampling import _softplus, sample_normal_rows, sample_rows, sample_softmax_rows
 
 
 class BernoulliUnits(NamedTuple):
@@ -66,6 +67,15 @@ class GaussianUnits(NamedTuple):
     mean_rows: np.ndarray
 
 
+class GaussianBase(NamedTuple):
+    """The AIS base model of Gaussian units: independent Gaussians of means
+    ``mean`` and precisions ``precision`` (standard deviations ``std``)."""
+
+    mean: np.ndarray
+    precision: np.ndarray
+    std: np.ndarray
+
+
 class JoinedUnits(NamedTuple):
     """Two unit types side by side: ``first`` on the first columns, ``second``
     on the others (a DBN's top RBM: binary units, then a softmax group of
@@ -99,54 +109,68 @@ def update(units, visible, hidden, n_positive, positive_scale, negative_scale, w
     raise NotImplementedError("only callable from Numba-compiled code")
 
 
+def summed_out(units, column_input):
+    """The units' term in exact enumeration: for one configuration of the other
+    layer, whose input to these units is ``column_input``, the log of the sum
+    (or integral) over their states, without constants."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
+def ais_start(base, visible, streams):
+    """In place: exact draws of the AIS base model ``base`` (zero rows on entry)."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
+def ais_rows(units, visible, scratch):
+    """The rows whose product with ``W.T`` is the hidden input: ``visible``, or
+    ``scratch`` filled with them in the units' working scale."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
+def ais_change(units, base, visible, rows, total):
+    """``total`` plus the units' part of ``d log f_beta / d beta`` for one chain,
+    whose states are ``visible`` (``rows`` in the working scale)."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
+def ais_transition(units, base, beta, visible_input, visible, streams):
+    """In place: draw ``visible`` from the AIS distribution at inverse
+    temperature ``beta``, between ``base`` and the units, given ``h @ W``."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
 _JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
-
-def _implementation(implementations, units):
-    """The function of ``implementations`` for the Numba type of ``units``."""
-    return implementations.get(getattr(units, "instance_class", None))
-
-
-def _dispatch_prepare(implementations):
-    @overload(prepare, jit_options=_JIT_OPTIONS)
-    def dispatch(units):
-        implementation = _implementation(implementations, units)
-        if implementation is not None:
-            return lambda units: implementation(units)
-        return None
+#: For each operation, the kernel of each unit type (see ``implement``).
+_IMPLEMENTATIONS = {operation: {} for operation in (
+    prepare, scale_data, sample, update, summed_out, ais_start, ais_rows, ais_change,
+    ais_transition)}
 
 
-def _dispatch_scale_data(implementations):
-    @overload(scale_data, jit_options=_JIT_OPTIONS)
-    def dispatch(units, rows):
-        implementation = _implementation(implementations, units)
-        if implementation is not None:
-            return lambda units, rows: implementation(units, rows)
-        return None
+def implement(unit_type, **kernels):
+    """Register the kernels of ``unit_type``, one per operation, by name."""
+    for operation in _IMPLEMENTATIONS:
+        if operation.__name__ in kernels:
+            _IMPLEMENTATIONS[operation][unit_type] = kernels[operation.__name__]
 
 
-def _dispatch_sample(implementations):
-    @overload(sample, jit_options=_JIT_OPTIONS)
-    def dispatch(units, rows, streams):
-        implementation = _implementation(implementations, units)
-        if implementation is not None:
-            return lambda units, rows, streams: implementation(units, rows, streams)
-        return None
+def _dispatch(operation):
+    implementations = _IMPLEMENTATIONS[operation]
+
+    @overload(operation, jit_options=_JIT_OPTIONS)
+    def dispatch(units, *args):
+        implementation = implementations.get(getattr(units, "instance_class", None))
+        if implementation is None:
+            return None
+
+        def call(units, *args):
+            return implementation(units, *args)
+
+        return call
 
 
-def _dispatch_update(implementations):
-    @overload(update, jit_options=_JIT_OPTIONS)
-    def dispatch(units, visible, hidden, n_positive, positive_scale, negative_scale,
-                 weights, learning_rate, momentum, sums, scratch):
-        implementation = _implementation(implementations, units)
-        if implementation is not None:
-            def impl(units, visible, hidden, n_positive, positive_scale,
-                     negative_scale, weights, learning_rate, momentum, sums, scratch):
-                implementation(units, visible, hidden, n_positive, positive_scale,
-                               negative_scale, weights, learning_rate, momentum, sums,
-                               scratch)
-            return impl
-        return None
+for _operation in _IMPLEMENTATIONS:
+    _dispatch(_operation)
 
 
 # -- Bernoulli and softmax units ---------------------------------------------------
@@ -201,6 +225,59 @@ def _update_bias_units(units, visible, hidden, n_positive, positive_scale,
     column_sums(visible[n_positive:], sums[1])
     update_bias(units.bias, units.velocity, sums[0], sums[1], n_positive, n_negative,
                 learning_rate, momentum)
+
+
+@kernel
+def _summed_out_bernoulli(units, column_input):
+    total = 0.0
+    for j in range(column_input.shape[0]):
+        total += _softplus(column_input[j] + units.bias[j])
+    return total
+
+
+@kernel
+def _ais_start_bias(base, visible, streams):
+    """Binary units with the base biases' probabilities (the input is 0)."""
+    sample(base, visible, streams)
+
+
+@kernel
+def _ais_rows_unscaled(units, visible, scratch):
+    return visible
+
+
+@kernel
+def _ais_change_bias(units, base, visible, rows, total):
+    """``v . (bias - base bias)``."""
+    for j in range(visible.shape[0]):
+        total += visible[j] * (units.bias[j] - base.bias[j])
+    return total
+
+
+@kernel
+def _ais_transition_bernoulli(units, base, beta, visible_input, visible, streams):
+    """v ~ sigmoid((1 - beta) base bias + beta (bias + input))."""
+    for i in range(visible.shape[0]):
+        counter = streams[i]
+        for j in range(visible.shape[1]):
+            activation = (1.0 - beta) * base.bias[j] + beta * (
+                units.bias[j] + visible_input[i, j])
+            probability = 1.0 / (1.0 + np.exp(-activation))
+            visible[i, j] = 1.0 if uniform(counter, j) < probability else 0.0
+        streams[i] = advance(counter, visible.shape[1])
+
+
+@kernel
+def _ais_transition_softmax(units, base, beta, visible_input, visible, streams):
+    """The label ~ softmax((1 - beta) base bias + beta (bias + input))."""
+    n_units = units.bias.shape[0]
+    bias = np.empty(n_units)
+    for k in range(n_units):
+        bias[k] = (1.0 - beta) * base.bias[k] + beta * units.bias[k]
+    for i in range(visible.shape[0]):
+        for k in range(n_units):
+            visible[i, k] = beta * visible_input[i, k]
+    sample_softmax_rows(visible, bias, streams)
 
 
 # -- Gaussian units ----------------------------------------------------------------
@@ -292,6 +369,61 @@ def _update_gaussian(units, visible, hidden, n_positive, positive_scale, negativ
                              units.min_log_variance)
 
 
+@kernel
+def _summed_out_gaussian(units, column_input):
+    """In scaled units the integral over x of exp(x (b/sigma + u) - x**2 / 2),
+    without its constant: ``(b / sigma) u + u**2 / 2`` (``scaled_bias`` set)."""
+    total = 0.0
+    for j in range(column_input.shape[0]):
+        u = column_input[j]
+        total += units.scaled_bias[j] * u + 0.5 * u * u
+    return total
+
+
+@kernel
+def _ais_start_gaussian(base, visible, streams):
+    noise = np.empty(visible.shape[1] + visible.shape[1] % 2)
+    for i in range(visible.shape[0]):
+        streams[i] = normal_row(streams[i], noise)
+        for j in range(visible.shape[1]):
+            visible[i, j] = base.mean[j] + base.std[j] * noise[j]
+
+
+@kernel
+def _ais_rows_gaussian(units, visible, scratch):
+    for i in range(visible.shape[0]):
+        for j in range(visible.shape[1]):
+            scratch[i, j] = visible[i, j] * units.scale[j]
+    return scratch
+
+
+@kernel
+def _ais_change_gaussian(units, base, visible, rows, total):
+    """The visible energies' difference between base and model."""
+    for j in range(visible.shape[0]):
+        to_base = (visible[j] - base.mean[j]) ** 2 * base.precision[j]
+        to_model = (rows[j] - units.scaled_bias[j]) ** 2
+        total += 0.5 * (to_base - to_model)
+    return total
+
+
+@kernel
+def _ais_transition_gaussian(units, base, beta, visible_input, visible, streams):
+    """Each v from the Gaussian of precision ``(1 - beta) / s**2 + beta / sigma**2``
+    that the AIS distribution at beta gives it with h."""
+    noise = np.empty(visible.shape[1] + visible.shape[1] % 2)
+    for i in range(visible.shape[0]):
+        streams[i] = normal_row(streams[i], noise)
+        for j in range(visible.shape[1]):
+            scale = units.scale[j]
+            model_precision = scale * scale
+            precision = (1.0 - beta) * base.precision[j] + beta * model_precision
+            linear = ((1.0 - beta) * base.precision[j] * base.mean[j]
+                      + beta * model_precision * units.bias[j]
+                      + beta * scale * visible_input[i, j])
+            visible[i, j] = linear / precision + noise[j] / np.sqrt(precision)
+
+
 # -- joined units ------------------------------------------------------------------
 
 
@@ -332,11 +464,50 @@ def _update_joined(units, visible, hidden, n_positive, positive_scale, negative_
            sums[:, split:], scratch)
 
 
-_dispatch_prepare({BernoulliUnits: _nothing, SoftmaxUnits: _nothing,
-                   GaussianUnits: _prepare_gaussian, JoinedUnits: _prepare_joined})
-_dispatch_scale_data({BernoulliUnits: _unscaled, SoftmaxUnits: _unscaled,
-                      GaussianUnits: _scale_gaussian, JoinedUnits: _scale_joined})
-_dispatch_sample({BernoulliUnits: _sample_bernoulli, SoftmaxUnits: _sample_softmax,
-                  GaussianUnits: _sample_gaussian, JoinedUnits: _sample_joined})
-_dispatch_update({BernoulliUnits: _update_bias_units, SoftmaxUnits: _update_bias_units,
-                  GaussianUnits: _update_gaussian, JoinedUnits: _update_joined})
+@kernel
+def _ais_start_joined(base, visible, streams):
+    split = _n_columns(base.first)
+    ais_start(base.first, visible[:, :split], streams)
+    ais_start(base.second, visible[:, split:], streams)
+
+
+@kernel
+def _ais_rows_joined(units, visible, scratch):
+    # Binary and softmax parts only: both read their states as they are.
+    return visible
+
+
+@kernel
+def _ais_change_joined(units, base, visible, rows, total):
+    split = _n_columns(units.first)
+    total = ais_change(units.first, base.first, visible[:split], rows[:split], total)
+    return ais_change(units.second, base.second, visible[split:], rows[split:], total)
+
+
+@kernel
+def _ais_transition_joined(units, base, beta, visible_input, visible, streams):
+    split = _n_columns(units.first)
+    ais_transition(units.first, base.first, beta, visible_input[:, :split],
+                   visible[:, :split], streams)
+    ais_transition(units.second, base.second, beta, visible_input[:, split:],
+                   visible[:, split:], streams)
+
+
+implement(BernoulliUnits, prepare=_nothing, scale_data=_unscaled,
+          sample=_sample_bernoulli, update=_update_bias_units,
+          summed_out=_summed_out_bernoulli, ais_start=_ais_start_bias,
+          ais_rows=_ais_rows_unscaled, ais_change=_ais_change_bias,
+          ais_transition=_ais_transition_bernoulli)
+implement(SoftmaxUnits, prepare=_nothing, scale_data=_unscaled, sample=_sample_softmax,
+          update=_update_bias_units, ais_start=_ais_start_bias,
+          ais_rows=_ais_rows_unscaled, ais_change=_ais_change_bias,
+          ais_transition=_ais_transition_softmax)
+implement(GaussianUnits, prepare=_prepare_gaussian, scale_data=_scale_gaussian,
+          sample=_sample_gaussian, update=_update_gaussian,
+          summed_out=_summed_out_gaussian, ais_rows=_ais_rows_gaussian,
+          ais_change=_ais_change_gaussian, ais_transition=_ais_transition_gaussian)
+implement(GaussianBase, ais_start=_ais_start_gaussian)
+implement(JoinedUnits, prepare=_prepare_joined, scale_data=_scale_joined,
+          sample=_sample_joined, update=_update_joined, ais_start=_ais_start_joined,
+          ais_rows=_ais_rows_joined, ais_change=_ais_change_joined,
+          ais_transition=_ais_transition_joined)
