@@ -157,16 +157,11 @@ def implement(unit_type, **kernels):
 def _dispatch(operation):
     implementations = _IMPLEMENTATIONS[operation]
 
-    @overload(operation, jit_options=_JIT_OPTIONS)
+    # The type's kernel is compiled into the caller, with no call in between.
+    @overload(operation, jit_options=_JIT_OPTIONS, strict=False)
     def dispatch(units, *args):
         implementation = implementations.get(getattr(units, "instance_class", None))
-        if implementation is None:
-            return None
-
-        def call(units, *args):
-            return implementation(units, *args)
-
-        return call
+        return None if implementation is None else implementation.py_func
 
 
 for _operation in _IMPLEMENTATIONS:
