@@ -77,9 +77,9 @@ class GaussianBase(NamedTuple):
 
 
 class JoinedUnits(NamedTuple):
-    """Two unit types side by side: ``first`` on the first columns, ``second``
-    on the others (a DBN's top RBM: binary units, then a softmax group of
-    labels). ``second`` is drawn after ``first``."""
+    """Two unit types side by side: ``first`` on the first columns (as many as
+    its ``bias``), ``second`` on the others (a DBN's top RBM: binary units, then
+    a softmax group of labels). ``second`` is drawn after ``first``."""
 
     first: tuple
     second: tuple
@@ -429,20 +429,15 @@ def _prepare_joined(units):
 
 
 @kernel
-def _n_columns(units):
-    return units.bias.shape[0]
-
-
-@kernel
 def _scale_joined(units, rows):
-    split = _n_columns(units.first)
+    split = units.first.bias.shape[0]
     scale_data(units.first, rows[:, :split])
     scale_data(units.second, rows[:, split:])
 
 
 @kernel
 def _sample_joined(units, rows, streams):
-    split = _n_columns(units.first)
+    split = units.first.bias.shape[0]
     sample(units.first, rows[:, :split], streams)
     sample(units.second, rows[:, split:], streams)
 
@@ -450,7 +445,7 @@ def _sample_joined(units, rows, streams):
 @kernel
 def _update_joined(units, visible, hidden, n_positive, positive_scale, negative_scale,
                    weights, learning_rate, momentum, sums, scratch):
-    split = _n_columns(units.first)
+    split = units.first.bias.shape[0]
     update(units.first, visible[:, :split], hidden, n_positive, positive_scale,
            negative_scale, weights[:, :split], learning_rate, momentum,
            sums[:, :split], scratch)
@@ -461,7 +456,7 @@ def _update_joined(units, visible, hidden, n_positive, positive_scale, negative_
 
 @kernel
 def _ais_start_joined(base, visible, streams):
-    split = _n_columns(base.first)
+    split = base.first.bias.shape[0]
     ais_start(base.first, visible[:, :split], streams)
     ais_start(base.second, visible[:, split:], streams)
 
@@ -474,14 +469,14 @@ def _ais_rows_joined(units, visible, scratch):
 
 @kernel
 def _ais_change_joined(units, base, visible, rows, total):
-    split = _n_columns(units.first)
+    split = units.first.bias.shape[0]
     total = ais_change(units.first, base.first, visible[:split], rows[:split], total)
     return ais_change(units.second, base.second, visible[split:], rows[split:], total)
 
 
 @kernel
 def _ais_transition_joined(units, base, beta, visible_input, visible, streams):
-    split = _n_columns(units.first)
+    split = units.first.bias.shape[0]
     ais_transition(units.first, base.first, beta, visible_input[:, :split],
                    visible[:, :split], streams)
     ais_transition(units.second, base.second, beta, visible_input[:, split:],
