@@ -5,6 +5,7 @@ import pickle
 import re
 
 import naive_autoencoder as ref
+import naive_network
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -145,7 +146,7 @@ def test_tied_weights_share_storage_with_the_decoder(digits):
     # Writing the encoder's matrix changes what the decoder computes: the kernels
     # read the one stored matrix, transposed, for both.
     coefs[0][:] += np.random.RandomState(0).normal(0, 0.5, coefs[0].shape)
-    _, outputs = ref.forward(tied.coefs_, tied.intercepts_, ["sigmoid"] * 4, X)
+    _, outputs = naive_network.forward(tied.coefs_, tied.intercepts_, ["sigmoid"] * 4, X)
     assert_array_equal(tied.coefs_[3], coefs[0].T)
     assert_allclose(tied.reconstruct(X), outputs[-1], rtol=1e-12)
     restored = pickle.loads(pickle.dumps(tied))

@@ -1,54 +1,17 @@
 """The VAE's kernels against NumPy references: the negative ELBO of a batch and its
 gradient (by finite differences, for every parameter, the decoder's variances
 included), the KL term's gradient, the log importance weights and their
-log-mean-exp."""
+log-mean-exp. The references are in tests/naive_vae.py."""
 
+import naive_vae as ref
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
-from skgen.autoencoder._regularizers import NO_PENALTY
 from skgen.utils._random import row_streams
 from skgen.vae import _kernels
-from skgen.vae._kernels import LIKELIHOODS
 from skgen.vae._vae import VAENetwork, _normals
-
-ACTIVATION_FUNCTIONS = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0),
-                        "tanh": np.tanh, "sigmoid": expit}
-
-
-def run_network(network, params, x):
-    """A NumPy forward pass of an engine network, pre-activation of the last layer."""
-    coefs, intercepts = network.coefs(params), network.intercepts(params)
-    for layer, (weights, bias) in enumerate(zip(coefs, intercepts)):
-        x = x @ weights + bias
-        if layer < network.n_layers - 1:
-            x = ACTIVATION_FUNCTIONS[network.activations[layer]](x)
-    return x
-
-
-def naive_log_likelihood(likelihood, outputs, log_var, X):
-    """log p(x|z) of each row, from the decoder's last pre-activations."""
-    if likelihood == "bernoulli":
-        return -np.sum(np.logaddexp(0, outputs) - X * outputs, axis=1)
-    return -0.5 * np.sum(np.log(2 * np.pi) + log_var + (X - outputs) ** 2
-                         / np.exp(log_var), axis=1)
-
-
-def naive_terms(network, params, X, noise, likelihood):
-    """log p(x|z), KL(q(z|x) || p(z)) and log p(z) - log q(z|x) of each row,
-    for the codes ``z = mu + exp(log_var / 2) * noise``."""
-    k = noise.shape[1]
-    stats = run_network(network.encoder, network.encoder_params(params), X)
-    mean, log_var = stats[:, :k], stats[:, k:]
-    codes = mean + np.exp(log_var / 2) * noise
-    outputs = run_network(network.decoder, network.decoder_params(params), codes)
-    log_likelihood = naive_log_likelihood(likelihood, outputs,
-                                          network.log_var(params), X)
-    kl = -0.5 * np.sum(1 + log_var - np.exp(log_var) - mean**2, axis=1)
-    log_ratio = np.sum(-0.5 * codes**2 + 0.5 * noise**2 + 0.5 * log_var, axis=1)
-    return log_likelihood, kl, log_ratio
 
 
 def make_case(likelihood, hidden, activation, dtype=np.float64, n_rows=5, n_features=6,
@@ -74,11 +37,10 @@ def kernel_loss_and_gradient(network, params, X, streams, likelihood, beta):
     encoder_activations = network.encoder.buffer(n_rows, dtype)
     encoder_activations[:n_rows * n_features] = X.ravel()
     noise = np.empty(n_rows * k, dtype=dtype)
-    n_layers = network.n_layers
-    total = _kernels.loss_and_gradient(
-        params, grads, network.encoder.layers, network.decoder.layers,
-        LIKELIHOODS[likelihood], beta, np.full(n_layers, NO_PENALTY, dtype=np.int64),
-        np.zeros((n_layers, 2)), streams.copy(), encoder_activations,
+    loss_and_gradient = _kernels.vae_gradient(network.activation, likelihood)
+    total = loss_and_gradient(
+        params, grads, network.encoder.layers, network.decoder.layers, beta,
+        streams.copy(), encoder_activations,
         network.encoder.buffer(n_rows, dtype), network.decoder.buffer(n_rows, dtype),
         network.decoder.buffer(n_rows, dtype), noise, _normals(k),
         network.columns(dtype), n_rows, n_rows,
@@ -96,7 +58,7 @@ def test_loss_and_gradient_against_reference_and_finite_differences(
     network, params, X, streams = make_case(likelihood, list(hidden), activation)
     total, grads, noise = kernel_loss_and_gradient(network, params, X, streams,
                                                    likelihood, beta)
-    log_likelihood, kl, _ = naive_terms(network, params, X, noise, likelihood)
+    log_likelihood, kl, _ = ref.terms(network, params, X, noise, likelihood)
     assert_allclose(total, np.sum(-log_likelihood + beta * kl), rtol=1e-10)
 
     def objective(p):
@@ -144,10 +106,10 @@ def kernel_log_weights(network, params, X, streams, likelihood, n_draws, analyti
                        capacity):
     k = network.decoder.units[0]
     out = np.empty((X.shape[0], n_draws))
-    _kernels.log_weights(
+    _kernels.vae_log_weights(network.activation, likelihood)(
         X, np.empty(0, dtype=X.dtype), np.empty(0, dtype=np.int64),
         np.empty(0, dtype=np.int64), params, network.encoder.layers,
-        network.decoder.layers, LIKELIHOODS[likelihood], analytic_kl, streams.copy(),
+        network.decoder.layers, analytic_kl, streams.copy(),
         network.encoder.buffer(capacity, params.dtype),
         network.decoder.buffer(capacity, params.dtype),
         np.empty(capacity * k, dtype=params.dtype), _normals(k), capacity, out,
@@ -164,14 +126,14 @@ def test_log_weights_against_reference(likelihood, analytic_kl):
                              analytic_kl, capacity=3)
     # The same draws, row by row: draw k of row i is the k-th code of stream i.
     k = network.decoder.units[0]
-    stats = run_network(network.encoder, network.encoder_params(params), X)
+    stats = ref.run_network(network.encoder, network.encoder_params(params), X)
     expected = np.empty_like(out)
     row_state = streams.copy()
     for draw in range(n_draws):
         codes = np.empty((X.shape[0], k))
         noise = np.empty_like(codes)
         _kernels.sample_codes(stats, codes, noise, row_state, _normals(k))
-        log_likelihood, kl, log_ratio = naive_terms(network, params, X, noise,
+        log_likelihood, kl, log_ratio = ref.terms(network, params, X, noise,
                                                     likelihood)
         expected[:, draw] = log_likelihood - kl if analytic_kl else (
             log_likelihood + log_ratio)

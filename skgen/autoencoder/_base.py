@@ -1,7 +1,6 @@
-"""Machinery shared by the autoencoders: parameters, the training loop, the fitted
-state, the methods that use a trained model, and sampling from a mixture of codes."""
+"""Machinery shared by the autoencoders: their parameters, network and kernels,
+the methods that use a trained model, and sampling from a mixture of codes."""
 
-import contextlib
 import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
@@ -9,28 +8,21 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ..exceptions import DivergenceError
+from ..network._activations import ACTIVATIONS
+from ..network._base import IncrementalNetwork
+from ..network._layers import Network
+from ..network._losses import RECONSTRUCTION_LOSSES, output_loss
+from ..network._passes import predict_pass
 from ..utils._random import copy_random_state, row_streams
 from ..utils._validation import as_dense_and_csr, check_count, stored_values
-from . import _engine
-from ._activations import ACTIVATION_RANGES, ACTIVATIONS
-from ._losses import LOSSES
-from ._noise import NO_NOISE
-from ._optimizers import SOLVERS
-from ._regularizers import NO_PENALTY
+from ._kernels import autoencoder_epoch, reconstruction_losses
 
 #: Rows per call of the inference kernels (transform, score_samples, ...).
 _INFERENCE_ROWS = 512
@@ -43,43 +35,27 @@ _MIXTURE_MAX_SAMPLES = 5000
 _AUTO_BATCH_SIZE = 200
 
 
-class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Base class of the autoencoders. Subclasses add a noise model or a penalty,
-    and a way to sample."""
+class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                      IncrementalNetwork):
+    """Base class of the autoencoders: a mirrored network trained to reconstruct
+    its input. Subclasses add a noise model or a penalty, and a way to sample."""
 
     _parameter_constraints: ClassVar[dict] = {
+        **IncrementalNetwork._parameter_constraints,
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "output_activation": [StrOptions(set(ACTIVATIONS))],
-        "loss": [StrOptions(set(LOSSES))],
+        "loss": [StrOptions(set(RECONSTRUCTION_LOSSES))],
         "tied_weights": ["boolean"],
-        "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
     }
 
     @abstractmethod
@@ -134,37 +110,30 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
 
-    #: Attributes that make up the fitted state, written together or not at all.
     _state_names = (
-        "_network",
-        "_params",
-        "_moments",
-        "_n_updates",
+        *IncrementalNetwork._state_names,
         "_streams",
-        "_rng",
         "_sampler_rng",
-        "n_iter_",
-        "t_",
-        "loss_",
-        "loss_curve_",
-        "best_loss_",
-        "validation_scores_",
-        "best_validation_score_",
-        "_no_improvement_count",
         "n_layers_",
         "n_outputs_",
         "out_activation_",
     )
 
+    _layout_parameters = ("hidden_layer_sizes", "tied_weights")
+
     # -- what a variant provides ------------------------------------------------------
 
     def _noise(self):
-        """The noise model's code and level (float) for the training input."""
-        return NO_NOISE, 0.0
+        """The noise piece (``_noise.NOISE_MODELS``) and level of the training
+        input: none."""
+        return None, 0.0
 
-    def _penalties(self, n_layers):
-        """The penalty codes of the layers' outputs, and their (weight, target)."""
-        return np.full(n_layers, NO_PENALTY, dtype=np.int64), np.zeros((n_layers, 2))
+    def _penalty(self, network):
+        """The activity penalty piece (``_regularizers``) on the layers' outputs,
+        and per layer of ``network`` whether it applies and its (weight, target):
+        none."""
+        n_layers = network.n_layers
+        return None, np.zeros(n_layers, dtype=np.int64), np.zeros((n_layers, 2))
 
     def _check_params(self):
         """Raise a ValueError for a combination of parameters that cannot work."""
@@ -175,117 +144,19 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 "loss='mse' for other output activations."
             )
 
-    #: Fitted attributes of the sampler that partial_fit carries over.
-    _sampler_state_names = ()
-
     @abstractmethod
     def _fit_sampler(self, X, state, reset):
         """Fit (``reset``) or update, in ``state``, what :meth:`sample` needs from
         the data X."""
 
-    def _epoch_runner(self, network, batch_size, n_features, dtype):
-        """A function ``(X_parts, order, params, grads, state) -> total`` that runs
-        one training epoch (one compiled call) and returns the objective summed
-        over the rows; it owns the scratch buffers of ``batch_size`` rows."""
-        penalties, penalty_params = self._penalties(network.n_layers)
-        noise, noise_level = self._noise()
-        buffers = (
-            network.buffer(batch_size, dtype),
-            network.buffer(batch_size, dtype),
-            np.empty(batch_size * n_features, dtype=dtype),
-            network.columns(dtype),
-        )
-
-        def run_epoch(X_parts, order, params, grads, state):
-            return _engine.fit_epoch(
-                *X_parts, order, batch_size, params, grads, network.layers, penalties,
-                penalty_params, LOSSES[self.loss], noise, float(noise_level),
-                SOLVERS[self.solver], state["_moments"], state["_n_updates"],
-                float(self.learning_rate_init), float(self.momentum),
-                bool(self.nesterovs_momentum), float(self.beta_1), float(self.beta_2),
-                float(self.epsilon), float(self.alpha), state["_streams"], *buffers,
-            )
-
-        return run_epoch
-
-    def _weight_penalty(self, network, params):
-        """The L2 term that sklearn adds to every batch's loss, at the current weights."""
-        weights = params[:network.n_coefs]
-        return 0.5 * self.alpha * float(np.dot(weights, weights))
-
     # -- fitting ----------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Fit the autoencoder to X, from new parameters unless ``warm_start``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=False)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Run one training pass (epoch) over X, in mini-batches of ``batch_size``.
-
-        The first call initialises the model from ``random_state``; later calls
-        continue its parameters, optimiser state and random streams.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The updated estimator.
-        """
-        if self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        return self._fit(X, incremental=True)
-
-    def _fit(self, X, incremental):
-        """Train on X into a copy of the state, and keep it only if all went well.
-
-        ``fit`` (not ``incremental``) starts anew unless ``warm_start``;
-        ``partial_fit`` continues the fitted model, if any.
-        """
+    def _validate_training_data(self, X, y, reset):
         self._check_params()
-        fitted = hasattr(self, "_params")
-        continuing = fitted and (incremental or self.warm_start)
-        with _all_or_nothing(self):
-            X = self._validate_training_data(X, reset=not continuing)
-            if not continuing:
-                state = self._initial_state(X, check_random_state(self.random_state))
-            else:
-                state = self._continued_state()
-                if not incremental:
-                    # sklearn's warm start: the parameters go on, the optimiser restarts.
-                    state["_moments"][:] = 0
-                    state["_n_updates"][:] = 0
-                    state["n_iter_"] = 0
-            self._train(X, state, incremental)
-            self._fit_sampler(X, state, reset=not (continuing and incremental))
-        self._commit(state)
-        return self
-
-    def _validate_training_data(self, X, reset):
         dtype = (np.float64, np.float32) if reset else self._params.dtype
         X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
         self._check_support(X)
-        return X
+        return X, None
 
     def _validate_data(self, X):
         """Check X for a fitted model; cast it to the model's dtype."""
@@ -325,145 +196,84 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         hidden = [int(width) for width in hidden]
         n_encoder = len(hidden)
         units = [n_features, *hidden, *hidden[-2::-1], n_features]
-        activations = [self.activation] * (2 * n_encoder - 1) + [self.output_activation]
         shared = None
         if self.tied_weights:
             # Decoder layer n + i reads encoder layer n - 1 - i's weights transposed.
             shared = [None] * n_encoder + [n_encoder - 1 - i for i in range(n_encoder)]
-        return _engine.Network(units, activations, shared)
+        return Network(units, self.activation, self.output_activation, shared)
 
-    def _initial_state(self, X, rng):
+    def _initial_state(self, X, y, rng):
         network = self._build_network(X.shape[1])
         factor = 2.0 if self.activation == "sigmoid" else 6.0
-        params = network.initial_params(rng, X.dtype, factor)
         return {
             "_network": network,
-            "_params": params,
-            "_moments": np.zeros((2, network.n_params), dtype=X.dtype),
-            "_n_updates": np.zeros(1, dtype=np.int64),
+            "_params": network.initial_params(rng, X.dtype, factor),
             "_streams": row_streams(rng, self._n_streams()),
-            "_rng": rng,
             "_sampler_rng": np.random.RandomState(rng.randint(np.iinfo(np.int32).max)),
-            "n_iter_": 0,
-            "t_": 0,
-            "loss_": None,
-            "loss_curve_": [],
-            "best_loss_": None if self.early_stopping else np.inf,
-            "validation_scores_": [] if self.early_stopping else None,
-            "best_validation_score_": -np.inf if self.early_stopping else None,
-            "_no_improvement_count": 0,
             "n_layers_": network.n_layers + 1,
             "n_outputs_": X.shape[1],
-            "out_activation_": network.activations[-1],
+            "out_activation_": network.output_activation,
         }
 
-    def _continued_state(self):
-        """A copy of the fitted state, with the network of the current parameters."""
-        state = {}
-        for name in self._state_names + self._sampler_state_names:
-            value = getattr(self, name)
-            if isinstance(value, np.ndarray | list):
-                value = value.copy()
-            elif isinstance(value, np.random.RandomState):
-                value = copy_random_state(value)
-            state[name] = value
-        network = self._build_network(self.n_features_in_)
-        previous = state["_network"]
-        if (network.units, network.shared) != (previous.units, previous.shared):
-            raise ValueError(
-                f"The fitted {type(self).__name__} has layers {previous.units}"
-                f"{' with tied weights' if previous.shared[-1] is not None else ''}; "
-                "warm_start and partial_fit continue it, so hidden_layer_sizes and "
-                "tied_weights must stay the same. Use fit with warm_start=False to "
-                "start anew."
-            )
-        state["_network"] = network
-        state["out_activation_"] = network.activations[-1]
-        # The stopping rule's records, when early_stopping changed since the last fit.
-        if self.early_stopping and state["validation_scores_"] is None:
-            state["validation_scores_"] = []
-            state["best_validation_score_"] = -np.inf
-        if not self.early_stopping and state["best_loss_"] is None:
-            state["best_loss_"] = np.inf
+    def _continued_state(self, warm_start):
+        state = super()._continued_state(warm_start)
+        state["out_activation_"] = state["_network"].output_activation
         return state
-
-    def _commit(self, state):
-        for name, value in state.items():
-            setattr(self, name, value)
 
     def _n_streams(self):
         return _AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
 
-    def _train(self, X, state, incremental):
-        """Run the epochs of one fit or partial_fit call, updating ``state``."""
-        rng = state["_rng"]
-        network = state["_network"]
-        params = state["_params"]
-        if self.early_stopping and not incremental:
-            X, X_validation = train_test_split(
-                X, random_state=rng, test_size=self.validation_fraction
-            )
-            if X_validation.shape[0] < 2:
-                raise ValueError(
-                    "The validation set is too small. Increase 'validation_fraction' "
-                    "or the size of your dataset."
-                )
+    def _training_data(self, X, y, state):
+        return (X,)
+
+    def _epoch_runner(self, data, state):
+        X = data[0]
         n_samples, n_features = X.shape
         if self.batch_size == "auto":
             batch_size = min(_AUTO_BATCH_SIZE, n_samples)
         else:
             batch_size = min(self.batch_size, n_samples)
         if state["_streams"].shape[0] < batch_size:
-            extra = row_streams(rng, batch_size - state["_streams"].shape[0])
+            extra = row_streams(state["_rng"], batch_size - state["_streams"].shape[0])
             state["_streams"] = np.concatenate([state["_streams"], extra])
+        network, params = state["_network"], state["_params"]
+        dtype = params.dtype
+        optimizer = self._make_optimizer(self.momentum)
+        noise, noise_level = self._noise()
+        penalty, penalized, penalty_params = self._penalty(network)
+        fit_epoch = autoencoder_epoch(
+            network.activation, network.output_activation,
+            output_loss(self.loss, network.output_activation), noise, penalty,
+            optimizer.step,
+        )
+        corruption = () if noise is None else (
+            float(noise_level), state["_streams"],
+            np.empty(batch_size * n_features, dtype=dtype))
+        context = () if penalty is None else (penalized, penalty_params)
         X_parts = as_dense_and_csr(X)
-        run_epoch = self._epoch_runner(network, batch_size, n_features, params.dtype)
-        n_batches = -(-n_samples // batch_size)
+        buffers = (network.buffer(batch_size, dtype), network.buffer(batch_size, dtype),
+                   network.columns(dtype))
         grads = np.empty_like(params)
-        n_epochs = 1 if incremental else self.max_iter
-        validation_score = best_params = None
-        if self.early_stopping and not incremental:
-            best_params = params.copy()
+        n_batches = -(-n_samples // batch_size)
 
-            def validation_score():
-                return -float(np.mean(self._losses(X_validation, network, params)))
-        for _ in range(n_epochs):
-            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            total = run_epoch(X_parts, order.astype(np.int64), params, grads, state)
-            loss = (total + n_batches * self._weight_penalty(network, params)) / n_samples
-            improved = record_epoch(
-                self, state, loss, n_samples, params, validation_score, best_params
-            )
-            state["_no_improvement_count"] = 0 if improved else (
-                state["_no_improvement_count"] + 1
-            )
-            if incremental:
-                break
-            if state["_no_improvement_count"] > self.n_iter_no_change:
-                if self.verbose:
-                    subject = "Validation score" if self.early_stopping else "Training loss"
-                    print(f"{subject} did not improve more than tol={self.tol:f} for "
-                          f"{self.n_iter_no_change} consecutive epochs. Stopping.")
-                break
-        else:
-            if not incremental:
-                warn_max_iter(self.max_iter)
-        if self.early_stopping and not incremental:
-            params[:] = best_params
+        def run_epoch(order):
+            total = fit_epoch(*X_parts, order, batch_size, params, grads,
+                              network.layers, state["_moments"], state["_n_updates"],
+                              optimizer.settings, float(self.alpha), *buffers,
+                              corruption, context)
+            # sklearn adds the L2 term of the current weights to every batch's loss.
+            weights = params[:network.n_coefs]
+            return total + n_batches * (0.5 * self.alpha * float(np.dot(weights, weights)))
+
+        return run_epoch
+
+    def _validation_score(self, data, state):
+        return -float(np.mean(self._losses(data[0], state["_network"], state["_params"])))
+
+    def _complete_state(self, X, state, reset):
+        self._fit_sampler(X, state, reset)
 
     # -- using the model --------------------------------------------------------------
-
-    @property
-    def coefs_(self):
-        """list of ndarray: the weight matrix of each layer, of shape (fan_in,
-        fan_out). With tied weights, a decoder matrix is the transposed view of
-        its encoder matrix."""
-        return self._network.coefs(self._params)
-
-    @property
-    def intercepts_(self):
-        """list of ndarray: the bias vector of each layer."""
-        return self._network.intercepts(self._params)
 
     @property
     def _n_encoder_layers(self):
@@ -480,19 +290,20 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         params = self._params if params is None else params
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
         out = np.empty((X.shape[0], network.units[last]), dtype=params.dtype)
-        _engine.predict_rows(
-            *as_dense_and_csr(X), params, network.layers, first, last,
-            network.buffer(capacity, params.dtype), capacity, out,
-        )
+        predict_rows = predict_pass(network.activation, network.output_activation)
+        predict_rows(*as_dense_and_csr(X), params, network.layers, first, last,
+                     network.buffer(capacity, params.dtype), capacity, out)
         return out
 
     def _losses(self, X, network, params):
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
         out = np.empty(X.shape[0])
-        _engine.reconstruction_losses(
-            *as_dense_and_csr(X), params, network.layers, LOSSES[self.loss],
-            network.buffer(capacity, params.dtype), capacity, out,
+        losses = reconstruction_losses(
+            network.activation, network.output_activation,
+            output_loss(self.loss, network.output_activation),
         )
+        losses(*as_dense_and_csr(X), params, network.layers,
+               network.buffer(capacity, params.dtype), capacity, out)
         return out
 
     def transform(self, X):
@@ -647,7 +458,8 @@ class MixtureSamplingMixin:
         codes = mixture.means_[components] + np.einsum(
             "nij,nj->ni", factors[components], normals
         )
-        low, high = ACTIVATION_RANGES[self.activation]
+        activation = ACTIVATIONS[self._network.activation]
+        low, high = activation.low, activation.high
         if low is not None or high is not None:
             codes = np.clip(codes, low, high)
         return codes.astype(self._params.dtype)
@@ -679,21 +491,6 @@ class MixtureSamplingMixin:
         rng = self._sampling_rng(n_samples, random_state)
         codes = self._sample_codes(n_samples, rng)
         return self._forward(codes, self._n_encoder_layers, self._network.n_layers)
-
-
-@contextlib.contextmanager
-def _all_or_nothing(estimator):
-    """Undo the feature bookkeeping of ``validate_data`` if the body raises, so
-    that a failed fit leaves the estimator as it was."""
-    names = ("n_features_in_", "feature_names_in_")
-    saved = {name: estimator.__dict__[name] for name in names if name in estimator.__dict__}
-    try:
-        yield
-    except BaseException:
-        for name in names:
-            estimator.__dict__.pop(name, None)
-        estimator.__dict__.update(saved)
-        raise
 
 
 def dense_chunks(X, n_rows=_INFERENCE_ROWS * 4):
@@ -832,51 +629,3 @@ ENGINE_NOTES_DOC = """\
     the optimiser step over one flat parameter vector. Every random draw comes
     from a per-row stream, so results do not depend on the number of threads,
     and float32 data is computed in float32."""
-
-
-def record_epoch(estimator, state, loss, n_samples, params, validation_score=None,
-                 best_params=None, what="training pass"):
-    """The bookkeeping of one epoch, as sklearn's MLP does it; whether it improved.
-
-    Raises a DivergenceError if the loss or ``params`` are not finite. Updates
-    ``n_iter_``, ``t_``, ``loss_`` and ``loss_curve_`` in ``state`` and prints
-    sklearn's verbose line. With ``validation_score`` (a callable, evaluated
-    once), the epoch improved if the score beat the best by ``tol``, and a new
-    best score copies ``params`` into ``best_params``; without it, the loss
-    must have dropped by ``tol`` below ``best_loss_``.
-    """
-    if not (np.isfinite(loss) and np.isfinite(params).all()):
-        raise DivergenceError(
-            f"{type(estimator).__name__} diverged in {what} {state['n_iter_'] + 1}: "
-            "the loss or the parameters are NaN or infinite. Lower "
-            f"learning_rate_init (now {estimator.learning_rate_init:g}), or check the "
-            "scale of the data."
-        )
-    state["n_iter_"] += 1
-    state["t_"] += n_samples
-    state["loss_"] = loss
-    state["loss_curve_"].append(loss)
-    if estimator.verbose:
-        print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
-    if validation_score is None:
-        improved = loss <= state["best_loss_"] - estimator.tol
-        state["best_loss_"] = min(state["best_loss_"], loss)
-        return improved
-    score = validation_score()
-    state["validation_scores_"].append(score)
-    if estimator.verbose:
-        print(f"Validation score: {score:f}")
-    improved = score >= state["best_validation_score_"] + estimator.tol
-    if score > state["best_validation_score_"]:
-        state["best_validation_score_"] = score
-        best_params[:] = params
-    return improved
-
-
-def warn_max_iter(max_iter):
-    """sklearn's ConvergenceWarning when training stops at ``max_iter`` epochs."""
-    warnings.warn(
-        f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached and the "
-        "optimization hasn't converged yet.",
-        ConvergenceWarning,
-    )

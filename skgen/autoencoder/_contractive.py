@@ -14,7 +14,7 @@ from ._base import (
     BaseAutoencoder,
     MixtureSamplingMixin,
 )
-from ._regularizers import CONTRACTION
+from ._regularizers import CONTRACTION, penalized_delta
 
 
 class ContractiveAE(MixtureSamplingMixin, BaseAutoencoder):
@@ -157,9 +157,11 @@ class ContractiveAE(MixtureSamplingMixin, BaseAutoencoder):
         self.contraction_weight = contraction_weight
         self.n_mixture_components = n_mixture_components
 
-    def _penalties(self, n_layers):
-        penalties, params = super()._penalties(n_layers)
+    def _penalty(self, network):
+        """The contraction penalty, on every encoder layer."""
+        _, penalized, params = super()._penalty(network)
+        n_layers = network.n_layers
         for layer in range(n_layers // 2):
-            penalties[layer] = CONTRACTION
+            penalized[layer] = True
             params[layer, 0] = self.contraction_weight
-        return penalties, params
+        return penalized_delta(network.activation, CONTRACTION), penalized, params

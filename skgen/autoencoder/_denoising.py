@@ -9,7 +9,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils._random import row_streams
 from ..utils._validation import check_count
-from . import _engine
 from ._base import (
     _INFERENCE_ROWS,
     ATTRIBUTES_DOC,
@@ -18,7 +17,7 @@ from ._base import (
     BaseAutoencoder,
     dense_chunks,
 )
-from ._losses import LOSSES
+from ._kernels import OUTPUT_DRAWS, denoising_chain
 from ._noise import NOISE_MODELS
 
 
@@ -104,7 +103,7 @@ class DenoisingAE(BaseAutoencoder):
         "noise_level": [Interval(Real, 0, None, closed="left")],
     }
 
-    _sampler_state_names = ("_sampler_sums", "_sampler_count")
+    _state_names = (*BaseAutoencoder._state_names, "_sampler_sums", "_sampler_count")
 
     def __init__(
         self,
@@ -175,6 +174,12 @@ class DenoisingAE(BaseAutoencoder):
     def _noise(self):
         return NOISE_MODELS[self.noise], float(self.noise_level)
 
+    def _chain(self, network):
+        """The denoising chain's kernel for ``network``, the noise model and the
+        output distribution of ``loss``."""
+        return denoising_chain(network.activation, network.output_activation,
+                               NOISE_MODELS[self.noise], OUTPUT_DRAWS[self.loss])
+
     def _fit_sampler(self, X, state, reset):
         """Sum x, x**2 and the residuals (x - r(C(x)))**2 of the data, per feature."""
         network, params = state["_network"], state["_params"]
@@ -183,17 +188,15 @@ class DenoisingAE(BaseAutoencoder):
             sums, count = np.zeros((3, X.shape[1])), 0
         else:
             sums, count = state["_sampler_sums"], state["_sampler_count"]
-        noise, noise_level = self._noise()
+        chain = self._chain(network)
         for block in dense_chunks(X):
             block = block.astype(dtype, copy=False)
             reconstruction = block.copy()
             streams = row_streams(state["_sampler_rng"], block.shape[0])
             capacity = min(block.shape[0], _INFERENCE_ROWS)
-            _engine.denoising_chain(
-                reconstruction, 1, noise, noise_level, params, network.layers,
-                LOSSES[self.loss], np.zeros(X.shape[1], dtype=dtype), False, streams,
-                network.buffer(capacity, dtype), capacity,
-            )
+            chain(reconstruction, 1, float(self.noise_level), params, network.layers,
+                  np.zeros(X.shape[1], dtype=dtype), False, streams,
+                  network.buffer(capacity, dtype), capacity)
             block = block.astype(np.float64)
             sums[0] += block.sum(axis=0)
             sums[1] += (block**2).sum(axis=0)
@@ -238,10 +241,9 @@ class DenoisingAE(BaseAutoencoder):
         else:
             x = (mean + np.sqrt(variance) * rng.standard_normal(shape)).astype(dtype)
         capacity = min(n_samples, _INFERENCE_ROWS)
-        noise, noise_level = self._noise()
-        _engine.denoising_chain(
-            x, n_steps, noise, noise_level, self._params, self._network.layers,
-            LOSSES[self.loss], np.sqrt(residual_variance).astype(dtype), True,
-            row_streams(rng, n_samples), self._network.buffer(capacity, dtype), capacity,
+        self._chain(self._network)(
+            x, n_steps, float(self.noise_level), self._params, self._network.layers,
+            np.sqrt(residual_variance).astype(dtype), True, row_streams(rng, n_samples),
+            self._network.buffer(capacity, dtype), capacity,
         )
         return x

@@ -14,7 +14,7 @@ from ._base import (
     BaseAutoencoder,
     MixtureSamplingMixin,
 )
-from ._regularizers import SPARSITY
+from ._regularizers import SPARSITY, penalized_delta
 
 
 class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
@@ -166,9 +166,12 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
                 f"got {self.activation!r}. Use sparsity='l1' for other activations."
             )
 
-    def _penalties(self, n_layers):
-        penalties, params = super()._penalties(n_layers)
+    def _penalty(self, network):
+        """The sparsity penalty, on the code layer."""
+        _, penalized, params = super()._penalty(network)
+        n_layers = network.n_layers
         code_layer = n_layers // 2 - 1
-        penalties[code_layer] = SPARSITY[self.sparsity]
+        penalized[code_layer] = True
         params[code_layer] = (self.sparsity_weight, self.sparsity_target)
-        return penalties, params
+        penalty = penalized_delta(network.activation, SPARSITY[self.sparsity])
+        return penalty, penalized, params

@@ -5,33 +5,30 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..autoencoder import _engine
-from ..autoencoder._base import record_epoch, warn_max_iter
-from ..autoencoder._optimizers import SOLVERS
-from ..autoencoder._regularizers import NO_PENALTY
+from ..network._base import BaseNetwork
+from ..network._layers import Network
+from ..network._losses import SOFTMAX_CROSS_ENTROPY
+from ..network._passes import predict_pass, supervised_epoch
 from ..utils._validation import as_dense_and_csr, check_interval
 from ._base import PRETRAINING_CONSTRAINTS, one_hot, pretrain
-from ._kernels import fit_classifier_epoch
 
 #: Rows per call of the inference kernel.
 _INFERENCE_ROWS = 512
 
 
-class DBNClassifier(ClassifierMixin, BaseEstimator):
+class DBNClassifier(ClassifierMixin, BaseNetwork):
     """Classifier pretrained as a Deep Belief Network, then fine-tuned by
     backpropagation.
 
     A stack of RBMs is trained greedily on X as in :class:`DBN`. Its weights
     and hidden biases initialise the sigmoid hidden layers of a feed-forward
     network, which gets a softmax output layer and is trained with the
-    cross-entropy by the autoencoders' engine and optimisers, as sklearn's
+    cross-entropy on the network floor (``skgen.network``), as sklearn's
     :class:`~sklearn.neural_network.MLPClassifier`.
 
     Parameters
@@ -161,25 +158,15 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict] = {
+        **BaseNetwork._parameter_constraints,
         **PRETRAINING_CONSTRAINTS,
-        "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fine_tune_batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
         "fine_tune_momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
     }
+
+    _epoch_name = "fine-tuning pass"
 
     def __init__(
         self,
@@ -254,93 +241,61 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        return self._fit(X, y, incremental=False)
+
+    def _validate_training_data(self, X, y, reset):
         X, y = validate_data(self, X, y, accept_sparse="csr",
                              dtype=(np.float64, np.float32))
         check_classification_targets(y)
-        classes, encoded = np.unique(y, return_inverse=True)
-        rng = check_random_state(self.random_state)
+        return X, y
+
+    def _initial_state(self, X, y, rng):
+        """The pretrained RBMs, and the network they initialise."""
+        classes = np.unique(y)
         rbms = pretrain(self, X, rng)
         network, params = _pretrained_network(rbms, len(classes), rng, X.dtype)
-        state = self._fine_tune(X, one_hot(encoded, len(classes), X.dtype), encoded,
-                                network, params, rng)
-        self.classes_ = classes
-        self.rbms_ = rbms
-        self._network = network
-        self._params = params
-        for name, value in state.items():
-            setattr(self, name, value)
-        return self
+        return {"classes_": classes, "rbms_": rbms, "_network": network,
+                "_params": params}
 
-    def _fine_tune(self, X, targets, encoded, network, params, rng):
-        """Train ``params`` in place by backpropagation; return the fitted records."""
-        state = {"n_iter_": 0, "t_": 0, "loss_": None, "loss_curve_": [],
-                 "best_loss_": None if self.early_stopping else np.inf,
-                 "validation_scores_": [] if self.early_stopping else None,
-                 "best_validation_score_": -np.inf if self.early_stopping else None}
-        if self.early_stopping:
-            stratify = encoded if np.bincount(encoded).min() >= 2 else None
-            X, X_validation, targets, _, _, y_validation = train_test_split(
-                X, targets, encoded, random_state=rng,
-                test_size=self.validation_fraction, stratify=stratify,
-            )
-            best_params = params.copy()
+    def _training_data(self, X, y, state):
+        """X, the one-hot targets, and the encoded labels."""
+        classes, encoded = np.unique(y, return_inverse=True)
+        return X, one_hot(encoded, len(classes), X.dtype), encoded
 
-            def validation_score():
-                return _accuracy(network, params, X_validation, y_validation)
-        else:
-            validation_score = best_params = None
+    def _split_stratification(self, data):
+        encoded = data[2]
+        return encoded if np.bincount(encoded).min() >= 2 else None
+
+    def _epoch_runner(self, data, state):
+        X, targets, _ = data
+        network, params = state["_network"], state["_params"]
+        dtype = params.dtype
         n_samples = X.shape[0]
         batch_size = min(self.fine_tune_batch_size, n_samples)
-        dtype = params.dtype
-        dense, data, indices, indptr = as_dense_and_csr(X)
-        n_layers = network.n_layers
-        penalties = np.full(n_layers, NO_PENALTY, dtype=np.int64)
-        penalty_params = np.zeros((n_layers, 2))
-        moments = np.zeros((2, network.n_params), dtype=dtype)
-        n_updates = np.zeros(1, dtype=np.int64)
+        optimizer = self._make_optimizer(self.fine_tune_momentum)
+        fit_epoch = supervised_epoch(network.activation, network.output_activation,
+                                     SOFTMAX_CROSS_ENTROPY, optimizer.step)
+        X_parts = as_dense_and_csr(X)
         buffers = (network.buffer(batch_size, dtype), network.buffer(batch_size, dtype),
                    np.empty(batch_size * targets.shape[1], dtype=dtype),
                    network.columns(dtype))
         grads = np.empty_like(params)
         n_batches = -(-n_samples // batch_size)
-        no_improvement = 0
-        for _ in range(self.max_iter):
-            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            total = fit_classifier_epoch(
-                dense, data, indices, indptr, targets, order.astype(np.int64),
-                batch_size, params, grads, network.layers, penalties, penalty_params,
-                SOLVERS[self.solver], moments, n_updates, float(self.learning_rate_init),
-                float(self.fine_tune_momentum), bool(self.nesterovs_momentum),
-                float(self.beta_1), float(self.beta_2), float(self.epsilon),
-                float(self.alpha), *buffers,
-            )
-            weights = params[:network.n_coefs]
+
+        def run_epoch(order):
+            total = fit_epoch(*X_parts, targets, order, batch_size, params, grads,
+                              network.layers, state["_moments"], state["_n_updates"],
+                              optimizer.settings, float(self.alpha), *buffers)
             # sklearn adds the L2 term of the current weights to every batch's loss.
-            loss = (total + 0.5 * self.alpha * n_batches * float(weights @ weights)) / (
-                n_samples)
-            improved = record_epoch(self, state, loss, n_samples, params,
-                                    validation_score, best_params,
-                                    what="fine-tuning pass")
-            no_improvement = 0 if improved else no_improvement + 1
-            if no_improvement > self.n_iter_no_change:
-                break
-        else:
-            warn_max_iter(self.max_iter)
-        if self.early_stopping:
-            params[:] = best_params
-        return state
+            weights = params[:network.n_coefs]
+            return total + n_batches * (0.5 * self.alpha * float(np.dot(weights, weights)))
 
-    @property
-    def coefs_(self):
-        """list of ndarray: the weight matrix of each layer, (fan_in, fan_out)."""
-        check_is_fitted(self)
-        return self._network.coefs(self._params)
+        return run_epoch
 
-    @property
-    def intercepts_(self):
-        """list of ndarray: the bias vector of each layer."""
-        check_is_fitted(self)
-        return self._network.intercepts(self._params)
+    def _validation_score(self, data, state):
+        """The accuracy on the validation rows."""
+        X, _, encoded = data
+        return _accuracy(state["_network"], state["_params"], X, encoded)
 
     def predict_proba(self, X):
         """Class probabilities: the softmax outputs of the fine-tuned network.
@@ -390,8 +345,7 @@ def _pretrained_network(rbms, n_classes, rng, dtype):
     layer (identity activation; the loss applies the softmax) of Glorot-uniform
     weights and zero biases on top, and its flat parameters."""
     units = [rbms[0].components_.shape[1]] + [rbm.n_components for rbm in rbms]
-    network = _engine.Network([*units, n_classes],
-                              ["sigmoid"] * len(rbms) + ["identity"])
+    network = Network([*units, n_classes], "sigmoid", "identity")
     coefs = [rbms[0]._input_weights()] + [rbm.components_.T for rbm in rbms[1:]]
     bound = np.sqrt(6.0 / (units[-1] + n_classes))
     coefs.append(rng.uniform(-bound, bound, (units[-1], n_classes)))
@@ -409,7 +363,7 @@ def _logits(network, params, X):
     dense, data, indices, indptr = as_dense_and_csr(X)
     capacity = max(1, min(_INFERENCE_ROWS, X.shape[0]))
     out = np.empty((X.shape[0], network.units[-1]), dtype=params.dtype)
-    _engine.predict_rows(dense, data, indices, indptr, params, network.layers, 0,
-                         network.n_layers, network.buffer(capacity, params.dtype),
-                         capacity, out)
+    predict_rows = predict_pass(network.activation, network.output_activation)
+    predict_rows(dense, data, indices, indptr, params, network.layers, 0,
+                 network.n_layers, network.buffer(capacity, params.dtype), capacity, out)
     return out

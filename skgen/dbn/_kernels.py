@@ -1,14 +1,11 @@
 """Numba kernels of the DBNs: Gibbs sampling in a top RBM whose label units are
-clamped, an epoch of generative fine-tuning by the up-down algorithm, and an
-epoch of supervised fine-tuning on the autoencoder engine's network. The top
+clamped, and an epoch of generative fine-tuning by the up-down algorithm. The top
 RBM's training epoch is ``skgen.rbm._kernels.fit_epoch`` with a softmax group of
-label units (``skgen.rbm._units``)."""
+label units (``skgen.rbm._units``); the supervised fine-tuning of DBNClassifier
+is the network floor's ``skgen.network._passes.supervised_epoch``."""
 
 import numpy as np
 
-from ..autoencoder._engine import INTERCEPT, loss_and_gradient, slot
-from ..autoencoder._losses import LOG_LOSS
-from ..autoencoder._optimizers import update
 from ..rbm._kernels import finish_hidden
 from ..rbm._sampling import sample_rows
 from ..rbm._units import sample
@@ -179,36 +176,3 @@ def _move_towards(inputs, targets, weights, bias, scale, errors, transposed, scr
     for i in range(n_rows):
         for j in range(n_units):
             bias[j] += scale * errors[i, j]
-
-
-@kernel
-def fit_classifier_epoch(dense, data, indices, indptr, targets, order, batch_size,
-                         params, grads, layers, penalties, penalty_params, solver,
-                         moments, n_updates, learning_rate, momentum, nesterov, beta_1,
-                         beta_2, epsilon, alpha, activations, deltas, batch_targets,
-                         columns):
-    """One pass of softmax cross-entropy training over the rows ``order`` of X
-    (dense, or CSR when ``dense`` is empty) with one-hot ``targets``; returns the
-    loss summed over the rows, in float64.
-
-    Per mini-batch: gather the rows and their targets, the engine's
-    ``loss_and_gradient`` with ``LOG_LOSS``, then one step of the optimiser with
-    sklearn's L2 term ``alpha / n_rows``. ``batch_targets`` is scratch for
-    ``batch_size`` rows of targets.
-    """
-    n_samples = order.shape[0]
-    n_classes = targets.shape[1]
-    total = 0.0
-    for start in range(0, n_samples, batch_size):
-        n_rows = min(batch_size, n_samples - start)
-        gather_rows(dense, data, indices, indptr, order, start,
-                    slot(activations, layers, 0, n_rows, batch_size))
-        rows = batch_targets[:n_rows * n_classes].reshape((n_rows, n_classes))
-        for i in range(n_rows):
-            rows[i] = targets[order[start + i]]
-        total += loss_and_gradient(params, grads, layers, penalties, penalty_params,
-                                   LOG_LOSS, rows, activations, deltas, columns, n_rows,
-                                   batch_size)
-        update(solver, params, grads, moments, n_updates, layers[0, INTERCEPT], alpha / n_rows,
-               learning_rate, momentum, nesterov, beta_1, beta_2, epsilon)
-    return total

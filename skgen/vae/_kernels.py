@@ -1,51 +1,41 @@
 """Kernels of the variational autoencoder: the Gaussian code layer, the decoder's
 likelihoods, one training epoch, and the importance weights of log p(x).
 
-The encoder and the decoder are two networks of the autoencoder engine whose
-parameters are consecutive slices of one flat vector (the encoder's, the
-decoder's, then, for the Gaussian likelihood, the log-variances of the
-features). The encoder's output slot holds ``[mu | log_var]`` of q(z|x); the
-decoder's first slot the code z. A batch runs the engine's ``forward`` and
-``backward`` on each network; the kernels here join them at the code layer
-(reparameterisation and KL term) and at the output (the likelihood).
+The encoder and the decoder are two networks of the network floor
+(``skgen.network``) whose parameters are consecutive slices of one flat vector
+(the encoder's, the decoder's, then, for the Gaussian likelihood, the
+log-variances of the features). The encoder's output slot holds ``[mu | log_var]``
+of q(z|x); the decoder's first slot the code z. A batch runs the floor's
+``forward`` and ``backward`` on each network; the kernels here join them at the
+code layer (reparameterisation and KL term) and at the output (the likelihood,
+one piece per likelihood).
 """
+
+import functools
+from typing import NamedTuple
 
 import numpy as np
 
-from ..autoencoder._engine import (
-    FAN_IN,
-    FAN_OUT,
-    INTERCEPT,
-    backward,
-    bce_rows,
-    coef,
-    forward,
-    intercept,
-    slot,
-)
-from ..autoencoder._losses import bce_loss_and_delta
-from ..autoencoder._optimizers import update
+from ..network._compile import specialized_kernel
+from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
+from ..network._losses import bce_rows, bce_unit
+from ..network._passes import backward_pass, column_total, forward_pass
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
-from ..utils._numba import float64_as_uint64_bits, inline_kernel, kernel
+from ..utils._numba import float64_as_uint64_bits, kernel
 from ..utils._random import absorb, normal_row
-
-#: The names accepted by ``likelihood``, and their codes.
-LIKELIHOODS = {"bernoulli": 0, "gaussian": 1}
-BERNOULLI = LIKELIHOODS["bernoulli"]
-GAUSSIAN = LIKELIHOODS["gaussian"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@inline_kernel
+@kernel
 def n_network_params(layers):
     """Length of a network's flat parameter vector: its last bias ends it."""
     last = layers.shape[0] - 1
     return layers[last, INTERCEPT] + layers[last, FAN_OUT]
 
 
-@inline_kernel
+@kernel
 def split_params(params, encoder, decoder):
     """The encoder's, the decoder's and the log-variances' slices of ``params``."""
     n_encoder = n_network_params(encoder)
@@ -55,6 +45,8 @@ def split_params(params, encoder, decoder):
 
 
 # -- random streams keyed by the data ---------------------------------------------------
+
+
 
 @kernel
 def content_streams(dense, data, indices, indptr, seed, row, out):
@@ -135,7 +127,7 @@ def code_delta(stats, noise, code_grad, beta, delta, bias_grad, inv_n):
     return total
 
 
-@inline_kernel
+@kernel
 def kl_divergence(stats_row, n_components):
     """KL(q(z|x) || N(0, I)) of one row of ``[mu | log_var]``, in float64."""
     total = 0.0
@@ -146,7 +138,40 @@ def kl_divergence(stats_row, n_components):
     return -0.5 * total
 
 
-# -- the likelihood ---------------------------------------------------------------------
+# -- the likelihoods ---------------------------------------------------------------------
+
+
+class Likelihood(NamedTuple):
+    """The decoder's distribution p(x|z), as the compiled functions kernels call.
+
+    ``rows(pre_activations, bias, log_var, targets, delta, bias_grad, log_var_grad,
+    loss_columns, scratch, inv_n)``: the negative log-likelihood of the targets
+    under the decoder and its gradient, in one pass. ``pre_activations + bias``
+    are the logits (Bernoulli) or the means (Gaussian, with variances
+    ``exp(log_var)`` per feature). ``delta`` gets dloss/d(pre-activation) / n;
+    ``bias_grad``, ``log_var_grad`` and ``loss_columns`` (zero on entry) the
+    column sums; ``scratch`` is as wide as a row. Returns the loss summed over
+    the rows, in float64.
+
+    ``unit(z, x, log_var, j)``: the negative log-likelihood of feature j, with
+    pre-activation z and value x.
+    """
+
+    rows: object
+    unit: object
+
+
+@kernel
+def _bernoulli_rows(pre_activations, bias, log_var, targets, delta, bias_grad,
+                    log_var_grad, loss_columns, scratch, inv_n):
+    bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
+    return column_total(loss_columns)
+
+
+@kernel
+def _bernoulli_unit(z, x, log_var, j):
+    value, _ = bce_unit(z, x)
+    return value
 
 
 @kernel
@@ -167,180 +192,204 @@ def _gaussian_rows(means, bias, log_var, targets, delta, bias_grad, log_var_grad
             delta_row[j] = scaled
             bias_grad[j] += scaled
             log_var_grad[j] += half * (one - squared) * inv_n
+    return column_total(loss_columns) + 0.5 * _LOG_2PI * bias.shape[0] * delta.shape[0]
 
 
 @kernel
-def output_delta(likelihood, pre_activations, bias, log_var, targets, delta, bias_grad,
-                 log_var_grad, loss_columns, scratch, inv_n):
-    """The negative log-likelihood of the targets under the decoder, and its
-    gradient, in one pass.
-
-    ``pre_activations + bias`` are the logits (Bernoulli) or the means
-    (Gaussian, with variances ``exp(log_var)`` per feature). ``delta`` gets
-    dloss/d(pre-activation) / n; ``bias_grad``, ``log_var_grad`` and
-    ``loss_columns`` (zero on entry) the column sums; ``scratch`` is as wide as a
-    row. Returns the loss summed over the rows, in float64.
-    """
-    if likelihood == BERNOULLI:
-        bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
-    else:
-        _gaussian_rows(pre_activations, bias, log_var, targets, delta, bias_grad,
-                       log_var_grad, loss_columns, scratch, inv_n)
-    total = 0.0
-    for j in range(bias.shape[0]):
-        total += loss_columns[j]
-    if likelihood == GAUSSIAN:
-        total += 0.5 * _LOG_2PI * bias.shape[0] * delta.shape[0]
-    return total
+def _gaussian_unit(z, x, log_var, j):
+    difference = float(z - x)
+    return 0.5 * (_LOG_2PI + log_var[j] + difference * difference * np.exp(-log_var[j]))
 
 
-@kernel
-def _decoder_pre_activations(params, decoder, activations, n_rows, capacity):
-    """Run the decoder but for its last activation; return its last slot."""
-    last = decoder.shape[0] - 1
-    one = params.dtype.type(1.0)
-    forward(params, decoder, activations, n_rows, capacity, 0, last)
-    outputs = slot(activations, decoder, last + 1, n_rows, capacity)
-    gemm(one, slot(activations, decoder, last, n_rows, capacity), False,
-         coef(params, decoder, last), False, 0 * one, outputs)
-    return outputs
+#: The likelihoods by the names that ``likelihood`` accepts.
+LIKELIHOODS = {
+    "bernoulli": Likelihood(_bernoulli_rows, _bernoulli_unit),
+    "gaussian": Likelihood(_gaussian_rows, _gaussian_unit),
+}
+
+#: The decoder's output activation under each likelihood: the means of p(x|z).
+OUTPUT_ACTIVATIONS = {"bernoulli": "sigmoid", "gaussian": "identity"}
+
+
+@functools.cache
+def decoder_pre_activations(activation, likelihood):
+    """The kernel ``(params, decoder, activations, n_rows, capacity)``: run the
+    decoder but for its last activation; return its last slot."""
+    forward = forward_pass(activation, OUTPUT_ACTIVATIONS[likelihood])
+
+    def pre_activations(params, decoder, activations, n_rows, capacity):
+        last = decoder.shape[0] - 1
+        one = params.dtype.type(1.0)
+        forward(params, decoder, activations, n_rows, capacity, 0, last)
+        outputs = slot(activations, decoder, last + 1, n_rows, capacity)
+        gemm(one, slot(activations, decoder, last, n_rows, capacity), False,
+             coef(params, decoder, last), False, 0 * one, outputs)
+        return outputs
+
+    return specialized_kernel(
+        pre_activations, f"decoder_pre_activations({activation}, {likelihood})")
 
 
 # -- training ---------------------------------------------------------------------------
 
 
-@kernel
-def loss_and_gradient(params, grads, encoder, decoder, likelihood, beta, penalties,
-                      penalty_params, streams, encoder_activations, encoder_deltas,
-                      decoder_activations, decoder_deltas, noise, normals, columns,
-                      n_rows, capacity):
-    """The negative ELBO of a batch (beta-weighted KL), summed over its rows, and
-    the gradient of its mean.
+@functools.cache
+def vae_gradient(activation, likelihood):
+    """The kernel ``loss_and_gradient(params, grads, encoder, decoder, beta,
+    streams, encoder_activations, encoder_deltas, decoder_activations,
+    decoder_deltas, noise, normals, columns, n_rows, capacity)``: the negative
+    ELBO of a batch (beta-weighted KL), summed over its rows, and the gradient of
+    its mean.
 
     Slot 0 of ``encoder_activations`` holds the batch. The reconstruction term
     uses one reparameterised code per row, drawn from ``streams[i]``; the KL
-    term is analytic. ``penalties`` are the engine's (none).
+    term is analytic.
     """
-    encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
-    encoder_grads, decoder_grads, log_var_grad = split_params(grads, encoder, decoder)
-    n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
-    n_components = decoder[0, FAN_IN]
-    one = params.dtype.type(1.0)
-    inv_n = one / n_rows
+    encode = forward_pass(activation, "identity")
+    decode = decoder_pre_activations(activation, likelihood)
+    backward = backward_pass(activation)
+    likelihood_rows = LIKELIHOODS[likelihood].rows
 
-    forward(encoder_params, encoder, encoder_activations, n_rows, capacity, 0, n_encoder)
-    stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
-    batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
-    sample_codes(stats, slot(decoder_activations, decoder, 0, n_rows, capacity),
-                 batch_noise, streams, normals)
+    def loss_and_gradient(params, grads, encoder, decoder, beta, streams,
+                          encoder_activations, encoder_deltas, decoder_activations,
+                          decoder_deltas, noise, normals, columns, n_rows, capacity):
+        encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
+        encoder_grads, decoder_grads, log_var_grad = split_params(grads, encoder,
+                                                                  decoder)
+        n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
+        n_components = decoder[0, FAN_IN]
+        one = params.dtype.type(1.0)
+        inv_n = one / n_rows
 
-    pre_activations = _decoder_pre_activations(decoder_params, decoder,
-                                               decoder_activations, n_rows, capacity)
-    bias_grad = intercept(decoder_grads, decoder, n_decoder - 1)
-    loss_columns = columns[0, :bias_grad.shape[0]]
-    bias_grad[:] = 0
-    log_var_grad[:] = 0
-    loss_columns[:] = 0
-    total = output_delta(
-        likelihood, pre_activations, intercept(decoder_params, decoder, n_decoder - 1),
-        log_var, slot(encoder_activations, encoder, 0, n_rows, capacity),
-        slot(decoder_deltas, decoder, n_decoder, n_rows, capacity), bias_grad,
-        log_var_grad, loss_columns, columns[1, :bias_grad.shape[0]], inv_n,
-    )
-    backward(decoder_params, decoder_grads, decoder, penalties, penalty_params,
-             decoder_activations, decoder_deltas, columns, n_rows, capacity, True)
+        encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+               n_encoder)
+        stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
+        batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
+        sample_codes(stats, slot(decoder_activations, decoder, 0, n_rows, capacity),
+                     batch_noise, streams, normals)
 
-    kl = code_delta(stats, batch_noise,
-                    slot(decoder_deltas, decoder, 0, n_rows, capacity), beta,
-                    slot(encoder_deltas, encoder, n_encoder, n_rows, capacity),
-                    intercept(encoder_grads, encoder, n_encoder - 1), inv_n)
-    backward(encoder_params, encoder_grads, encoder, penalties, penalty_params,
-             encoder_activations, encoder_deltas, columns, n_rows, capacity, False)
-    return total + beta * kl
-
-
-@kernel
-def fit_epoch(dense, data, indices, indptr, order, batch_size, params, grads, encoder,
-              decoder, likelihood, beta, solver, moments, n_updates, learning_rate,
-              momentum, nesterov, beta_1, beta_2, epsilon, streams, penalties,
-              penalty_params, encoder_activations, encoder_deltas, decoder_activations,
-              decoder_deltas, noise, normals, columns):
-    """One pass over the rows ``order`` of X (dense, or CSR when ``dense`` is
-    empty) in mini-batches of ``batch_size`` rows: ``loss_and_gradient`` then
-    one optimiser step per batch. Returns the objective summed over the rows."""
-    n_samples = order.shape[0]
-    total = 0.0
-    for start in range(0, n_samples, batch_size):
-        n_rows = min(batch_size, n_samples - start)
-        gather_rows(dense, data, indices, indptr, order, start,
-                    slot(encoder_activations, encoder, 0, n_rows, batch_size))
-        total += loss_and_gradient(
-            params, grads, encoder, decoder, likelihood, beta, penalties,
-            penalty_params, streams, encoder_activations, encoder_deltas,
-            decoder_activations, decoder_deltas, noise, normals, columns, n_rows,
-            batch_size,
+        pre_activations = decode(decoder_params, decoder, decoder_activations, n_rows,
+                                 capacity)
+        bias_grad = intercept(decoder_grads, decoder, n_decoder - 1)
+        loss_columns = columns[0, :bias_grad.shape[0]]
+        bias_grad[:] = 0
+        log_var_grad[:] = 0
+        loss_columns[:] = 0
+        total = likelihood_rows(
+            pre_activations, intercept(decoder_params, decoder, n_decoder - 1),
+            log_var, slot(encoder_activations, encoder, 0, n_rows, capacity),
+            slot(decoder_deltas, decoder, n_decoder, n_rows, capacity), bias_grad,
+            log_var_grad, loss_columns, columns[1, :bias_grad.shape[0]], inv_n,
         )
-        update(solver, params, grads, moments, n_updates, 0, 0.0, learning_rate,
-               momentum, nesterov, beta_1, beta_2, epsilon)
-    return total
+        backward(decoder_params, decoder_grads, decoder, decoder_activations,
+                 decoder_deltas, columns, n_rows, capacity, True, ())
+
+        kl = code_delta(stats, batch_noise,
+                        slot(decoder_deltas, decoder, 0, n_rows, capacity), beta,
+                        slot(encoder_deltas, encoder, n_encoder, n_rows, capacity),
+                        intercept(encoder_grads, encoder, n_encoder - 1), inv_n)
+        backward(encoder_params, encoder_grads, encoder, encoder_activations,
+                 encoder_deltas, columns, n_rows, capacity, False, ())
+        return total + beta * kl
+
+    return specialized_kernel(loss_and_gradient,
+                              f"vae_gradient({activation}, {likelihood})")
+
+
+@functools.cache
+def vae_epoch(activation, likelihood, step):
+    """The kernel ``fit_epoch(dense, data, indices, indptr, order, batch_size,
+    params, grads, encoder, decoder, beta, moments, n_updates, settings, streams,
+    encoder_activations, encoder_deltas, decoder_activations, decoder_deltas,
+    noise, normals, columns)``: one pass over the rows ``order`` of X (dense, or
+    CSR when ``dense`` is empty) in mini-batches of ``batch_size`` rows: the
+    loss and gradient, then one ``step`` of the optimiser per batch. Returns the
+    objective summed over the rows."""
+    loss_and_gradient = vae_gradient(activation, likelihood)
+
+    def fit_epoch(dense, data, indices, indptr, order, batch_size, params, grads,
+                  encoder, decoder, beta, moments, n_updates, settings, streams,
+                  encoder_activations, encoder_deltas, decoder_activations,
+                  decoder_deltas, noise, normals, columns):
+        n_samples = order.shape[0]
+        total = 0.0
+        for start in range(0, n_samples, batch_size):
+            n_rows = min(batch_size, n_samples - start)
+            gather_rows(dense, data, indices, indptr, order, start,
+                        slot(encoder_activations, encoder, 0, n_rows, batch_size))
+            total += loss_and_gradient(
+                params, grads, encoder, decoder, beta, streams, encoder_activations,
+                encoder_deltas, decoder_activations, decoder_deltas, noise, normals,
+                columns, n_rows, batch_size,
+            )
+            step(params, grads, moments, n_updates, 0, 0.0, settings)
+        return total
+
+    return specialized_kernel(
+        fit_epoch, f"vae_epoch({activation}, {likelihood}, {step.py_func.__qualname__})")
 
 
 # -- evaluation -------------------------------------------------------------------------
 
 
-@kernel
-def log_weights(dense, data, indices, indptr, params, encoder, decoder, likelihood,
-                analytic_kl, streams, encoder_activations, decoder_activations, noise,
-                normals, capacity, out):
-    """Log importance weights of the rows of X, in float64.
+@functools.cache
+def vae_log_weights(activation, likelihood):
+    """The kernel ``log_weights(dense, data, indices, indptr, params, encoder,
+    decoder, analytic_kl, streams, encoder_activations, decoder_activations,
+    noise, normals, capacity, out)``: log importance weights of the rows of X, in
+    float64.
 
     For K = ``out.shape[1]`` codes ``z_k ~ q(z|x)`` per row (row i draws from
     ``streams[i]``), ``out[i, k] = log p(x|z_k) + log p(z_k) - log q(z_k|x)``;
     with ``analytic_kl``, ``log p(x|z_k) - KL(q(z|x) || p(z))`` instead, the
     single-sample ELBO estimate.
     """
-    n_samples, n_draws = out.shape
-    order = np.arange(n_samples)
-    encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
-    n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
-    n_components = decoder[0, FAN_IN]
-    bias = intercept(decoder_params, decoder, n_decoder - 1)
-    n_features = bias.shape[0]
-    for start in range(0, n_samples, capacity):
-        n_rows = min(capacity, n_samples - start)
-        inputs = slot(encoder_activations, encoder, 0, n_rows, capacity)
-        gather_rows(dense, data, indices, indptr, order, start, inputs)
-        forward(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
-                n_encoder)
-        stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
-        codes = slot(decoder_activations, decoder, 0, n_rows, capacity)
-        block_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
-        block_streams = streams[start:start + n_rows]
-        for k in range(n_draws):
-            sample_codes(stats, codes, block_noise, block_streams, normals)
-            outputs = _decoder_pre_activations(decoder_params, decoder,
-                                               decoder_activations, n_rows, capacity)
-            for i in range(n_rows):
-                total = 0.0
-                for j in range(n_features):
-                    z = outputs[i, j] + bias[j]
-                    if likelihood == BERNOULLI:
-                        value, _ = bce_loss_and_delta(z, inputs[i, j])
-                        total -= value
+    encode = forward_pass(activation, "identity")
+    decode = decoder_pre_activations(activation, likelihood)
+    negative_log_likelihood = LIKELIHOODS[likelihood].unit
+
+    def log_weights(dense, data, indices, indptr, params, encoder, decoder,
+                    analytic_kl, streams, encoder_activations, decoder_activations,
+                    noise, normals, capacity, out):
+        n_samples, n_draws = out.shape
+        order = np.arange(n_samples)
+        encoder_params, decoder_params, log_var = split_params(params, encoder, decoder)
+        n_encoder, n_decoder = encoder.shape[0], decoder.shape[0]
+        n_components = decoder[0, FAN_IN]
+        bias = intercept(decoder_params, decoder, n_decoder - 1)
+        n_features = bias.shape[0]
+        for start in range(0, n_samples, capacity):
+            n_rows = min(capacity, n_samples - start)
+            inputs = slot(encoder_activations, encoder, 0, n_rows, capacity)
+            gather_rows(dense, data, indices, indptr, order, start, inputs)
+            encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+                   n_encoder)
+            stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
+            codes = slot(decoder_activations, decoder, 0, n_rows, capacity)
+            block_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
+            block_streams = streams[start:start + n_rows]
+            for k in range(n_draws):
+                sample_codes(stats, codes, block_noise, block_streams, normals)
+                outputs = decode(decoder_params, decoder, decoder_activations, n_rows,
+                                 capacity)
+                for i in range(n_rows):
+                    total = 0.0
+                    for j in range(n_features):
+                        total -= negative_log_likelihood(outputs[i, j] + bias[j],
+                                                         inputs[i, j], log_var, j)
+                    if analytic_kl:
+                        total -= kl_divergence(stats[i], n_components)
                     else:
-                        difference = float(z - inputs[i, j])
-                        total -= 0.5 * (_LOG_2PI + log_var[j]
-                                        + difference * difference * np.exp(-log_var[j]))
-                if analytic_kl:
-                    total -= kl_divergence(stats[i], n_components)
-                else:
-                    # log p(z) - log q(z|x); the log(2 pi) terms cancel.
-                    for j in range(n_components):
-                        code = float(codes[i, j])
-                        eps = float(block_noise[i, j])
-                        total += 0.5 * (eps * eps - code * code
-                                        + stats[i, n_components + j])
-                out[start + i, k] = total
+                        # log p(z) - log q(z|x); the log(2 pi) terms cancel.
+                        for j in range(n_components):
+                            code = float(codes[i, j])
+                            eps = float(block_noise[i, j])
+                            total += 0.5 * (eps * eps - code * code
+                                            + stats[i, n_components + j])
+                    out[start + i, k] = total
+
+    return specialized_kernel(log_weights,
+                              f"vae_log_weights({activation}, {likelihood})")
 
 
 @kernel

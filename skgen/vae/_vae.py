@@ -1,30 +1,38 @@
-"""The variational autoencoder, on the training engine of the autoencoders."""
+"""The variational autoencoder, on the network floor."""
 
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ..autoencoder import _engine
-from ..autoencoder._base import _INFERENCE_ROWS, BaseAutoencoder
-from ..autoencoder._optimizers import SOLVERS
-from ..autoencoder._regularizers import NO_PENALTY
+from ..network._activations import ACTIVATIONS
+from ..network._base import IncrementalNetwork
+from ..network._layers import Network
+from ..network._passes import predict_pass
 from ..utils._random import row_streams
-from ..utils._validation import as_dense_and_csr, stored_values
-from . import _kernels
-from ._kernels import LIKELIHOODS
+from ..utils._validation import as_dense_and_csr, check_count, stored_values
+from ._kernels import (
+    LIKELIHOODS,
+    OUTPUT_ACTIVATIONS,
+    content_streams,
+    log_mean_exp_rows,
+    vae_epoch,
+    vae_log_weights,
+)
+
+#: Rows per call of the inference kernels (transform, score_samples, ...).
+_INFERENCE_ROWS = 512
 
 #: The seed of the codes drawn for the validation score of early stopping: the
 #: same draws every epoch, so that the scores compare parameters, not noise.
 _VALIDATION_SEED = 0
 
-_EXCLUDED_PARAMETERS = ("output_activation", "loss", "tied_weights", "alpha")
 
-
-class VAE(BaseAutoencoder):
+class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork):
     """Variational autoencoder with a Gaussian code and a Bernoulli or Gaussian decoder.
 
     The encoder maps x to the mean and log-variance of a diagonal Gaussian
@@ -198,17 +206,29 @@ class VAE(BaseAutoencoder):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **{
-            name: constraint
-            for name, constraint in BaseAutoencoder._parameter_constraints.items()
-            if name not in _EXCLUDED_PARAMETERS
-        },
+        **IncrementalNetwork._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
         "likelihood": [StrOptions(set(LIKELIHOODS))],
         "beta": [Interval(Real, 0, None, closed="left")],
         "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
     }
+
+    _state_names = (
+        *IncrementalNetwork._state_names,
+        "_streams",
+        "n_layers_",
+        "n_outputs_",
+        "out_activation_",
+    )
+
+    _layout_parameters = ("n_components", "hidden_layer_sizes", "likelihood")
 
     def __init__(
         self,
@@ -261,10 +281,22 @@ class VAE(BaseAutoencoder):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
 
-    # -- the pieces the autoencoder machinery asks for --------------------------------
+    # -- fitting ----------------------------------------------------------------------
 
-    def _check_params(self):
-        """Every parameter is checked by ``_parameter_constraints``."""
+    def _validate_training_data(self, X, y, reset):
+        dtype = (np.float64, np.float32) if reset else self._params.dtype
+        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
+        self._check_support(X)
+        return X, None
+
+    def _validate_data(self, X):
+        """Check X for a fitted model; cast it to the model's dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
+        )
+        self._check_support(X)
+        return X
 
     def _check_support(self, X):
         if self.likelihood != "bernoulli":
@@ -296,9 +328,43 @@ class VAE(BaseAutoencoder):
                           [int(width) for width in hidden], self.activation,
                           self.likelihood)
 
-    def _epoch_runner(self, network, batch_size, n_features, dtype):
-        penalties = np.full(network.n_layers, NO_PENALTY, dtype=np.int64)
-        penalty_params = np.zeros((network.n_layers, 2))
+    def _initial_state(self, X, y, rng):
+        network = self._build_network(X.shape[1])
+        factor = 2.0 if self.activation == "sigmoid" else 6.0
+        state = {
+            "_network": network,
+            "_params": network.initial_params(rng, X.dtype, factor),
+            "_streams": row_streams(rng, self.batch_size),
+            "n_layers_": network.n_layers + 1,
+            "n_outputs_": X.shape[1],
+            "out_activation_": network.activations[-1],
+        }
+        # The draw of the autoencoders' sampler seed, which the VAE does not need:
+        # kept so that the order of every later draw stays that of the model's
+        # first versions.
+        rng.randint(np.iinfo(np.int32).max)
+        return state
+
+    def _continued_state(self, warm_start):
+        state = super()._continued_state(warm_start)
+        state["out_activation_"] = state["_network"].activations[-1]
+        return state
+
+    def _training_data(self, X, y, state):
+        return (X,)
+
+    def _epoch_runner(self, data, state):
+        X = data[0]
+        n_samples = X.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        if state["_streams"].shape[0] < batch_size:
+            extra = row_streams(state["_rng"], batch_size - state["_streams"].shape[0])
+            state["_streams"] = np.concatenate([state["_streams"], extra])
+        network, params = state["_network"], state["_params"]
+        dtype = params.dtype
+        optimizer = self._make_optimizer(self.momentum)
+        fit_epoch = vae_epoch(network.activation, network.likelihood, optimizer.step)
+        X_parts = as_dense_and_csr(X)
         buffers = (
             network.encoder.buffer(batch_size, dtype),
             network.encoder.buffer(batch_size, dtype),
@@ -308,30 +374,24 @@ class VAE(BaseAutoencoder):
             _normals(self.n_components),
             network.columns(dtype),
         )
+        grads = np.empty_like(params)
 
-        def run_epoch(X_parts, order, params, grads, state):
-            return _kernels.fit_epoch(
-                *X_parts, order, batch_size, params, grads, network.encoder.layers,
-                network.decoder.layers, LIKELIHOODS[self.likelihood], float(self.beta),
-                SOLVERS[self.solver], state["_moments"], state["_n_updates"],
-                float(self.learning_rate_init), float(self.momentum),
-                bool(self.nesterovs_momentum), float(self.beta_1), float(self.beta_2),
-                float(self.epsilon), state["_streams"], penalties, penalty_params,
-                *buffers,
-            )
+        def run_epoch(order):
+            return fit_epoch(*X_parts, order, batch_size, params, grads,
+                             network.encoder.layers, network.decoder.layers,
+                             float(self.beta), state["_moments"], state["_n_updates"],
+                             optimizer.settings, state["_streams"], *buffers)
 
         return run_epoch
 
-    def _weight_penalty(self, network, params):
-        return 0.0
+    def _validation_score(self, data, state):
+        """The mean ELBO of the validation rows, with fixed codes."""
+        return -float(np.mean(self._losses(data[0], state["_network"], state["_params"])))
 
     def _losses(self, X, network, params):
         """The negative ELBO of each row of X, with fixed codes (early stopping)."""
         streams = _content_streams(X, _VALIDATION_SEED)
         return -self._log_weights(X, 1, True, streams, network, params)[:, 0]
-
-    def _fit_sampler(self, X, state, reset):
-        """Sampling draws from the prior: nothing to fit."""
 
     # -- using the model --------------------------------------------------------------
 
@@ -350,9 +410,10 @@ class VAE(BaseAutoencoder):
         params = self._params if params is None else params
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
         out = np.empty((X.shape[0], n_draws))
-        _kernels.log_weights(
+        log_weights = vae_log_weights(network.activation, network.likelihood)
+        log_weights(
             *as_dense_and_csr(X), params, network.encoder.layers,
-            network.decoder.layers, LIKELIHOODS[network.likelihood], analytic_kl, streams,
+            network.decoder.layers, analytic_kl, streams,
             network.encoder.buffer(capacity, params.dtype),
             network.decoder.buffer(capacity, params.dtype),
             np.empty(capacity * self.n_components, dtype=params.dtype),
@@ -373,9 +434,9 @@ class VAE(BaseAutoencoder):
         dtype = self._params.dtype
         out = np.empty((X.shape[0], width), dtype=dtype)
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
-        _engine.predict_rows(*as_dense_and_csr(X), params, network.layers, 0,
-                             network.n_layers, network.buffer(capacity, dtype),
-                             capacity, out)
+        predict_rows = predict_pass(network.activation, network.output_activation)
+        predict_rows(*as_dense_and_csr(X), params, network.layers, 0, network.n_layers,
+                     network.buffer(capacity, dtype), capacity, out)
         return out
 
     def _encode(self, X):
@@ -516,7 +577,7 @@ class VAE(BaseAutoencoder):
         streams = self._code_streams(X, random_state)
         log_weights = self._log_weights(X, self.n_importance_samples, False, streams)
         scores = np.empty(X.shape[0])
-        _kernels.log_mean_exp_rows(log_weights, scores)
+        log_mean_exp_rows(log_weights, scores)
         return scores
 
     def score(self, X, y=None, random_state=None):
@@ -539,17 +600,24 @@ class VAE(BaseAutoencoder):
         """
         return float(np.mean(self.score_samples(X, random_state=random_state)))
 
+    def _sampling_rng(self, n_samples, random_state):
+        check_is_fitted(self)
+        check_count(n_samples, "n_samples", 1)
+        return check_random_state(self.random_state if random_state is None
+                                  else random_state)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = self.likelihood == "bernoulli"
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 
 def _content_streams(X, seed):
     """One stream per row of X (dense or CSR), keyed by ``seed`` and its values."""
     out = np.empty(X.shape[0], dtype=np.uint64)
-    _kernels.content_streams(*as_dense_and_csr(X), np.uint64(seed),
-                             np.empty(X.shape[1]), out)
+    content_streams(*as_dense_and_csr(X), np.uint64(seed), np.empty(X.shape[1]), out)
     return out
 
 
@@ -559,27 +627,31 @@ def _normals(n_components):
 
 
 class VAENetwork:
-    """The encoder and the decoder of a VAE as two engine networks over one flat
-    vector: the encoder's parameters, the decoder's, then the log-variances of a
+    """The encoder and the decoder of a VAE as two networks over one flat vector:
+    the encoder's parameters, the decoder's, then the log-variances of a
     Gaussian decoder."""
 
     def __init__(self, n_features, n_components, hidden, activation, likelihood):
-        depth = len(hidden)
-        self.encoder = _engine.Network(
-            [n_features, *hidden, 2 * n_components], [activation] * depth + ["identity"]
-        )
-        output = "sigmoid" if likelihood == "bernoulli" else "identity"
-        self.decoder = _engine.Network(
-            [n_components, *hidden[::-1], n_features], [activation] * depth + [output]
-        )
+        self.encoder = Network([n_features, *hidden, 2 * n_components], activation,
+                               "identity")
+        self.decoder = Network([n_components, *hidden[::-1], n_features], activation,
+                               OUTPUT_ACTIVATIONS[likelihood])
         self.n_log_var = n_features if likelihood == "gaussian" else 0
+        self.activation = activation
         self.likelihood = likelihood
-        # What a continued fit must keep: the layers, and the parameters' layout.
         self.units = (self.encoder.units, self.decoder.units, likelihood)
         self.activations = self.encoder.activations + self.decoder.activations
         self.n_layers = self.encoder.n_layers + self.decoder.n_layers
-        self.shared = (None,) * self.n_layers
         self.n_params = self.encoder.n_params + self.decoder.n_params + self.n_log_var
+
+    @property
+    def layout(self):
+        """What a continued fit must keep: the layers, and the parameters' layout."""
+        return self.units
+
+    @property
+    def description(self):
+        return f"{self.units}"
 
     def encoder_params(self, params):
         return params[:self.encoder.n_params]

@@ -1,0 +1,289 @@
+"""The estimator base of the network models: the optimiser's parameters, ``fit``
+(and, for models that continue, ``partial_fit`` and ``warm_start``), and the
+fitted state, trained by the epoch driver and committed whole or not at all."""
+
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._random import copy_random_state
+from ._optimizers import SOLVERS, make_optimizer
+from ._training import (
+    all_or_nothing,
+    continue_records,
+    new_records,
+    run_epochs,
+    validation_split,
+)
+
+
+class BaseNetwork(BaseEstimator, ABC):
+    """Base class of the estimators whose model is a network over one flat
+    parameter vector, trained by mini-batch gradient descent.
+
+    A subclass provides its network and initial parameters
+    (``_initial_state``), its data (``_validate_training_data``,
+    ``_training_data``), one compiled training epoch (``_epoch_runner``) and, for
+    early stopping, a validation score (``_validation_score``). The base holds
+    the optimiser's parameters and runs the epochs through the epoch driver
+    (``skgen.network._training``): the validation split, the records, early
+    stopping, the stopping rule and the divergence error. The fitted state is
+    kept only if the whole fit succeeds.
+
+    ``_epoch_callback``, None by default, is the one place where a training
+    callback attaches: set on an instance, it is called as
+    ``callback(estimator, state)`` after every epoch, with the state of the fit
+    in progress, and stops training by returning True.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "solver": [StrOptions(set(SOLVERS))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+    }
+
+    #: The attributes of the fitted state that every network model has, written
+    #: together or not at all; subclasses add theirs.
+    _state_names = (
+        "_network",
+        "_params",
+        "_moments",
+        "_n_updates",
+        "_rng",
+        "n_iter_",
+        "t_",
+        "loss_",
+        "loss_curve_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "_no_improvement_count",
+    )
+
+    #: What an epoch is called in the divergence error.
+    _epoch_name = "training pass"
+
+    #: A callable ``(estimator, state) -> bool`` run after every epoch (see the
+    #: class docstring).
+    _epoch_callback = None
+
+    # -- what a model provides --------------------------------------------------------
+
+    @abstractmethod
+    def _validate_training_data(self, X, y, reset):
+        """Check the training data (``reset``: a new model); return ``(X, y)``."""
+
+    @abstractmethod
+    def _initial_state(self, X, y, rng):
+        """The state of a new model: at least ``_network`` and ``_params``, and
+        whatever else the model keeps, drawn from ``rng`` in a fixed order."""
+
+    @abstractmethod
+    def _training_data(self, X, y, state):
+        """The arrays one epoch reads, X first, each with a row per sample."""
+
+    @abstractmethod
+    def _epoch_runner(self, data, state):
+        """A function ``run_epoch(order) -> total`` that runs one compiled epoch
+        over the rows ``order`` of ``data`` and returns the objective summed over
+        them (with any L2 term); it owns its scratch buffers."""
+
+    @abstractmethod
+    def _validation_score(self, data, state):
+        """The early-stopping score of the current parameters on ``data``."""
+
+    def _split_stratification(self, data):
+        """What the validation split is stratified by, if anything: by default,
+        nothing (None)."""
+
+    def _complete_state(self, X, state, reset):
+        """Add to ``state`` what the model's methods need besides its network,
+        after training on X (``reset``: not continuing a partial fit)."""
+
+    # -- fitting ----------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model to X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, incremental=False)
+
+    def _continues(self, incremental):
+        """Whether this fit continues the fitted model: never, for a model
+        without ``partial_fit`` and ``warm_start``."""
+        return False
+
+    def _fit(self, X, y, incremental):
+        """Train into a copy of the state, and keep it only if all went well."""
+        continuing = self._continues(incremental)
+        with all_or_nothing(self):
+            X, y = self._validate_training_data(X, y, reset=not continuing)
+            if continuing:
+                state = self._continued_state(warm_start=not incremental)
+            else:
+                state = self._new_state(X, y, check_random_state(self.random_state))
+            self._train(X, y, state, incremental)
+            self._complete_state(X, state, reset=not (continuing and incremental))
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
+
+    def _new_state(self, X, y, rng):
+        state = self._initial_state(X, y, rng)
+        n_params = state["_params"].shape[0]
+        state["_moments"] = np.zeros((2, n_params), dtype=state["_params"].dtype)
+        state["_n_updates"] = np.zeros(1, dtype=np.int64)
+        state["_rng"] = rng
+        state.update(new_records(self.early_stopping))
+        return state
+
+    def _make_optimizer(self, momentum):
+        """The optimiser of ``solver``, with SGD's ``momentum``."""
+        return make_optimizer(
+            self.solver, learning_rate=self.learning_rate_init, momentum=momentum,
+            nesterov=self.nesterovs_momentum, beta_1=self.beta_1, beta_2=self.beta_2,
+            epsilon=self.epsilon,
+        )
+
+    def _train(self, X, y, state, incremental):
+        """Run the epochs of one fit or partial_fit call, updating ``state``."""
+        data = self._training_data(X, y, state)
+        validation_score = None
+        if self.early_stopping and not incremental:
+            data, validation = validation_split(
+                self, data, state["_rng"], self._split_stratification(data)
+            )
+
+            def validation_score():
+                return self._validation_score(validation, state)
+
+        run_epochs(self, state, self._epoch_runner(data, state), data[0].shape[0],
+                   incremental=incremental, validation_score=validation_score,
+                   what=self._epoch_name, callback=self._epoch_callback)
+
+    # -- the fitted network -----------------------------------------------------------
+
+    @property
+    def coefs_(self):
+        """list of ndarray: the weight matrix of each layer, of shape (fan_in,
+        fan_out), as views of the flat parameter vector."""
+        check_is_fitted(self)
+        return self._network.coefs(self._params)
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: the bias vector of each layer."""
+        check_is_fitted(self)
+        return self._network.intercepts(self._params)
+
+
+class IncrementalNetwork(BaseNetwork):
+    """Base class of the network models that continue training: ``partial_fit``
+    runs one epoch from the fitted state, and ``fit`` with ``warm_start``
+    continues the fitted parameters with a new optimiser state, as sklearn's MLP.
+
+    A subclass also provides ``_build_network`` and ``_layout_parameters``, the
+    parameters that shape the network and must stay the same to continue.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **BaseNetwork._parameter_constraints,
+        "warm_start": ["boolean"],
+    }
+
+    #: The parameters that a continued fit must keep, for its error message.
+    _layout_parameters = ("hidden_layer_sizes",)
+
+    @abstractmethod
+    def _build_network(self, n_features):
+        """The network of the current parameters for ``n_features`` inputs."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Run one training pass (epoch) over X, in mini-batches of ``batch_size``.
+
+        The first call initialises the model from ``random_state``; later calls
+        continue its parameters, optimiser state and random streams.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        return self._fit(X, y, incremental=True)
+
+    def _continues(self, incremental):
+        return hasattr(self, "_params") and (incremental or self.warm_start)
+
+    def _continued_state(self, warm_start):
+        """A copy of the fitted state, with the network of the current parameters.
+
+        A warm start (``fit``) keeps the parameters and restarts the optimiser,
+        as sklearn does; ``partial_fit`` continues both.
+        """
+        state = {}
+        for name in self._state_names:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray | list):
+                value = value.copy()
+            elif isinstance(value, np.random.RandomState):
+                value = copy_random_state(value)
+            state[name] = value
+        network = self._build_network(self.n_features_in_)
+        previous = state["_network"]
+        if network.layout != previous.layout:
+            *others, last = self._layout_parameters
+            names = f"{', '.join(others)} and {last}" if others else last
+            raise ValueError(
+                f"The fitted {type(self).__name__} has layers {previous.description}; "
+                f"warm_start and partial_fit continue it, so {names} must stay the "
+                "same. Use fit with warm_start=False to start anew."
+            )
+        state["_network"] = network
+        continue_records(state, self.early_stopping)
+        if warm_start:
+            state["_moments"][:] = 0
+            state["_n_updates"][:] = 0
+            state["n_iter_"] = 0
+        return state

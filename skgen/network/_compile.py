@@ -1,0 +1,65 @@
+"""Kernels built from pieces: a closure over the small compiled functions it calls,
+cached under a key that names them.
+
+A kernel factory closes over the pieces a model uses (its activation, loss,
+noise model, ...), so that only those are compiled, without a branch per choice.
+Numba caches such a closure under a hash of its cells, and a cell that holds a
+compiled function pickles with an identifier drawn anew in each process: the
+cached code would never be found again. ``specialized_kernel`` keys the cache by
+a description of the pieces and a digest of their code instead.
+"""
+
+import hashlib
+
+from numba.core.caching import FunctionCache
+from numba.core.registry import CPUDispatcher
+
+from ..utils._numba import kernel
+
+
+def _code_digest(code):
+    """A digest of a code object's instructions, names and constants."""
+    parts = [code.co_code, repr(code.co_names).encode()]
+    for constant in code.co_consts:
+        if hasattr(constant, "co_code"):
+            parts.append(_code_digest(constant).encode())
+        else:
+            parts.append(repr(constant).encode())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _piece_digest(value):
+    """The digest of a closure cell: the code of a compiled piece (and of the
+    cells it closes over in turn), the description of anything else."""
+    if isinstance(value, CPUDispatcher):
+        function = value.py_func
+        cells = [cell.cell_contents for cell in function.__closure__ or ()]
+        return ":".join([function.__qualname__, _code_digest(function.__code__),
+                         *(_piece_digest(cell) for cell in cells)])
+    return repr(value)
+
+
+class _SpecializedCache(FunctionCache):
+    """Numba's cache of one function, keyed by the pieces it closes over."""
+
+    def __init__(self, py_func, description):
+        super().__init__(py_func)
+        cells = [cell.cell_contents for cell in py_func.__closure__ or ()]
+        pieces = "\0".join([description, *(_piece_digest(cell) for cell in cells)])
+        self._pieces_digest = hashlib.sha256(pieces.encode()).hexdigest()
+
+    def _index_key(self, sig, codegen):
+        code = _code_digest(self._py_func.__code__)
+        return (sig, codegen.magic_tuple(), (code, self._pieces_digest))
+
+
+def specialized_kernel(function, description):
+    """Compile ``function``, a closure over compiled pieces, as a cached kernel.
+
+    ``description`` names the pieces (for example ``"forward(relu, identity)"``);
+    with the code of every compiled piece in the closure, it keys the cache, so
+    that a new process finds the kernel compiled for the same pieces.
+    """
+    dispatcher = kernel(function)
+    dispatcher._cache = _SpecializedCache(function, description)
+    return dispatcher
