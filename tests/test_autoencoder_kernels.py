@@ -122,7 +122,7 @@ def test_denoising_chain_matches_reference(loss):
 
     chains = states.copy()
     chain = denoising_chain("tanh", output, NOISE_MODELS["masking"], OUTPUT_DRAWS[loss])
-    chain(x, 3, 0.3, params, network.layers, output_std, True, chains,
+    chain(x, 3, 0.3, params, network.layers, output_std, chains,
           network.buffer(2, np.float64), 2)
     if loss == "bce":
         assert streams.closest > 1e-9  # no draw sat on a rounding-level edge
@@ -130,19 +130,3 @@ def test_denoising_chain_matches_reference(loss):
     else:
         assert_allclose(x, expected, rtol=1e-12)
     assert_array_equal(chains, streams.as_array())
-
-
-def test_denoising_chain_without_sampling_is_the_reconstruction_of_the_corruption():
-    rng = np.random.RandomState(1)
-    network = autoencoder_network(6, [4], "relu", "identity", tied=False)
-    params = network.initial_params(rng, np.float64, 6.0)
-    x = rng.uniform(size=(7, 6))
-    states = row_streams(rng, 7)
-    corrupted = ref.corrupt("salt_and_pepper", 0.4, x, naive.Streams(states))
-    _, outputs = naive_network.forward(network.coefs(params), network.intercepts(params),
-                                       network.activations, corrupted)
-    chain = denoising_chain("relu", "identity", NOISE_MODELS["salt_and_pepper"],
-                            OUTPUT_DRAWS["mse"])
-    chain(x, 1, 0.4, params, network.layers, np.zeros(6), False, states.copy(),
-          network.buffer(3, np.float64), 3)
-    assert_allclose(x, outputs[-1], rtol=1e-12)

@@ -188,15 +188,14 @@ class DenoisingAE(BaseAutoencoder):
             sums, count = np.zeros((3, X.shape[1])), 0
         else:
             sums, count = state["_sampler_sums"], state["_sampler_count"]
-        chain = self._chain(network)
+        noise = NOISE_MODELS[self.noise]
         for block in dense_chunks(X):
             block = block.astype(dtype, copy=False)
-            reconstruction = block.copy()
-            streams = row_streams(state["_sampler_rng"], block.shape[0])
-            capacity = min(block.shape[0], _INFERENCE_ROWS)
-            chain(reconstruction, 1, float(self.noise_level), params, network.layers,
-                  np.zeros(X.shape[1], dtype=dtype), False, streams,
-                  network.buffer(capacity, dtype), capacity)
+            corrupted = np.empty_like(block)
+            noise(block, corrupted, float(self.noise_level),
+                  row_streams(state["_sampler_rng"], block.shape[0]))
+            reconstruction = self._forward(corrupted, 0, network.n_layers, network,
+                                           params)
             block = block.astype(np.float64)
             sums[0] += block.sum(axis=0)
             sums[1] += (block**2).sum(axis=0)
@@ -243,7 +242,7 @@ class DenoisingAE(BaseAutoencoder):
         capacity = min(n_samples, _INFERENCE_ROWS)
         self._chain(self._network)(
             x, n_steps, float(self.noise_level), self._params, self._network.layers,
-            np.sqrt(residual_variance).astype(dtype), True, row_streams(rng, n_samples),
+            np.sqrt(residual_variance).astype(dtype), row_streams(rng, n_samples),
             self._network.buffer(capacity, dtype), capacity,
         )
         return x

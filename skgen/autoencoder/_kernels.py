@@ -7,9 +7,9 @@ import functools
 
 import numpy as np
 
-from ..network._compile import specialized_kernel
+from ..network._compile import ZERO, specialized_kernel
 from ..network._layers import FAN_IN, INTERCEPT, TRANSPOSED, coef, intercept, slot
-from ..network._passes import copy_rows, forward_pass, gradient_pass
+from ..network._passes import forward_pass, gradient_pass
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import kernel
@@ -47,7 +47,7 @@ def autoencoder_epoch(activation, output_activation, loss, noise, penalty, step)
         total = 0.0
         for start in range(0, n_samples, batch_size):
             n_rows = min(batch_size, n_samples - start)
-            inputs = slot(activations, layers, 0, n_rows, batch_size)
+            inputs = slot(activations, layers, ZERO, n_rows, batch_size)
             if noise is None:
                 targets = inputs
                 gather_rows(dense, data, indices, indptr, order, start, targets)
@@ -87,9 +87,9 @@ def reconstruction_losses(activation, output_activation, loss):
         bias = intercept(params, layers, last)
         for start in range(0, n_samples, capacity):
             n_rows = min(capacity, n_samples - start)
-            inputs = slot(activations, layers, 0, n_rows, capacity)
+            inputs = slot(activations, layers, ZERO, n_rows, capacity)
             gather_rows(dense, data, indices, indptr, order, start, inputs)
-            forward(params, layers, activations, n_rows, capacity, 0, last)
+            forward(params, layers, activations, n_rows, capacity, ZERO, last)
             pre_activations = slot(activations, layers, last + 1, n_rows, capacity)
             gemm(one, slot(activations, layers, last, n_rows, capacity), False,
                  coef(params, layers, last), layers[last, TRANSPOSED] != 0, 0 * one,
@@ -132,19 +132,18 @@ OUTPUT_DRAWS = {"bce": bernoulli_draws, "mse": gaussian_draws}
 @functools.cache
 def denoising_chain(activation, output_activation, noise, draw):
     """The kernel ``chain(x, n_steps, noise_level, params, layers, output_std,
-    sample_output, streams, activations, capacity)``: in place, run ``n_steps``
-    steps of the denoising Markov chain from each row of x.
+    streams, activations, capacity)``: in place, run ``n_steps`` steps of the
+    denoising Markov chain from each row of x.
 
-    A step corrupts x with the ``noise`` piece, reconstructs it, and, when
-    ``sample_output``, draws the next x from the output distribution with the
-    ``draw`` piece (Bernoulli, or Gaussian with standard deviations
-    ``output_std``); otherwise x becomes the reconstruction. Row i is a chain
-    that draws from ``streams[i]``.
+    A step corrupts x with the ``noise`` piece, reconstructs it, and draws the
+    next x from the output distribution with the ``draw`` piece (Bernoulli, or
+    Gaussian with standard deviations ``output_std``). Row i is a chain that
+    draws from ``streams[i]``.
     """
     forward = forward_pass(activation, output_activation)
 
-    def chain(x, n_steps, noise_level, params, layers, output_std, sample_output,
-              streams, activations, capacity):
+    def chain(x, n_steps, noise_level, params, layers, output_std, streams,
+              activations, capacity):
         n_chains, n_features = x.shape
         last = layers.shape[0]
         normals = np.empty(n_features + n_features % 2)
@@ -152,15 +151,12 @@ def denoising_chain(activation, output_activation, noise, draw):
             n_rows = min(capacity, n_chains - start)
             rows = x[start:start + n_rows]
             chain_streams = streams[start:start + n_rows]
-            inputs = slot(activations, layers, 0, n_rows, capacity)
+            inputs = slot(activations, layers, ZERO, n_rows, capacity)
             outputs = slot(activations, layers, last, n_rows, capacity)
             for _ in range(n_steps):
                 noise(rows, inputs, noise_level, chain_streams)
-                forward(params, layers, activations, n_rows, capacity, 0, last)
-                if sample_output:
-                    draw(outputs, rows, chain_streams, output_std, normals)
-                else:
-                    copy_rows(outputs, rows, 0)
+                forward(params, layers, activations, n_rows, capacity, ZERO, last)
+                draw(outputs, rows, chain_streams, output_std, normals)
 
     return specialized_kernel(
         chain, f"denoising_chain({activation}, {output_activation}, {_name(noise)}, "

@@ -11,10 +11,18 @@ a description of the pieces and a digest of their code instead.
 
 import hashlib
 
+import numpy as np
 from numba.core.caching import FunctionCache
 from numba.core.registry import CPUDispatcher
 
-from ..utils._numba import kernel
+from ..utils._numba import inline_kernel, kernel
+
+# Constants that kernels pass to other kernels. Numba types a Python constant
+# argument as a literal (``Literal[int](0)``) and compiles the callee once more
+# for it; a numpy scalar is typed as a plain int64 or bool.
+ZERO = np.int64(0)
+TRUE = np.bool_(True)
+FALSE = np.bool_(False)
 
 
 def _code_digest(code):
@@ -53,13 +61,13 @@ class _SpecializedCache(FunctionCache):
         return (sig, codegen.magic_tuple(), (code, self._pieces_digest))
 
 
-def specialized_kernel(function, description):
+def specialized_kernel(function, description, inline=False):
     """Compile ``function``, a closure over compiled pieces, as a cached kernel.
 
     ``description`` names the pieces (for example ``"forward(relu, identity)"``);
     with the code of every compiled piece in the closure, it keys the cache, so
     that a new process finds the kernel compiled for the same pieces.
     """
-    dispatcher = kernel(function)
+    dispatcher = (inline_kernel if inline else kernel)(function)
     dispatcher._cache = _SpecializedCache(function, description)
     return dispatcher

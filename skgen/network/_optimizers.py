@@ -24,16 +24,6 @@ from ..utils._numba import kernel
 
 
 @kernel
-def _sgd_range(params, grads, velocity, start, stop, decay, learning_rate, momentum,
-               nesterov):
-    for i in range(start, stop):
-        g = grads[i] + decay * params[i]
-        v = momentum * velocity[i] - learning_rate * g
-        velocity[i] = v
-        params[i] += momentum * v - learning_rate * g if nesterov else v
-
-
-@kernel
 def sgd_step(params, grads, moments, n_updates, n_decayed, decay, settings):
     """One SGD update with momentum; Nesterov's when ``nesterov`` (as sklearn).
 
@@ -43,23 +33,14 @@ def sgd_step(params, grads, moments, n_updates, n_decayed, decay, settings):
     learning_rate, momentum, nesterov = settings
     dtype = params.dtype.type
     n_updates[0] += 1
-    _sgd_range(params, grads, moments[0], 0, n_decayed, dtype(decay),
-               dtype(learning_rate), dtype(momentum), nesterov)
-    _sgd_range(params, grads, moments[0], n_decayed, params.shape[0], dtype(0.0),
-               dtype(learning_rate), dtype(momentum), nesterov)
-
-
-@kernel
-def _adam_range(params, grads, first_moment, second_moment, start, stop, decay,
-                step_size, beta_1, beta_2, epsilon):
-    one = params.dtype.type(1.0)
-    for i in range(start, stop):
-        g = grads[i] + decay * params[i]
-        m = beta_1 * first_moment[i] + (one - beta_1) * g
-        v = beta_2 * second_moment[i] + (one - beta_2) * g * g
-        first_moment[i] = m
-        second_moment[i] = v
-        params[i] -= step_size * m / (np.sqrt(v) + epsilon)
+    rate, momentum, zero = dtype(learning_rate), dtype(momentum), dtype(0.0)
+    decay = dtype(decay)
+    velocity = moments[0]
+    for i in range(params.shape[0]):
+        g = grads[i] + (decay if i < n_decayed else zero) * params[i]
+        v = momentum * velocity[i] - rate * g
+        velocity[i] = v
+        params[i] += momentum * v - rate * g if nesterov else v
 
 
 @kernel
@@ -75,10 +56,17 @@ def adam_step(params, grads, moments, n_updates, n_decayed, decay, settings):
     n_updates[0] += 1
     t = n_updates[0]
     step_size = dtype(learning_rate * np.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t))
-    _adam_range(params, grads, moments[0], moments[1], 0, n_decayed, dtype(decay),
-                step_size, dtype(beta_1), dtype(beta_2), dtype(epsilon))
-    _adam_range(params, grads, moments[0], moments[1], n_decayed, params.shape[0],
-                dtype(0.0), step_size, dtype(beta_1), dtype(beta_2), dtype(epsilon))
+    one, zero = dtype(1.0), dtype(0.0)
+    decay, beta_1, beta_2, epsilon = dtype(decay), dtype(beta_1), dtype(beta_2), dtype(
+        epsilon)
+    first_moment, second_moment = moments[0], moments[1]
+    for i in range(params.shape[0]):
+        g = grads[i] + (decay if i < n_decayed else zero) * params[i]
+        m = beta_1 * first_moment[i] + (one - beta_1) * g
+        v = beta_2 * second_moment[i] + (one - beta_2) * g * g
+        first_moment[i] = m
+        second_moment[i] = v
+        params[i] -= step_size * m / (np.sqrt(v) + epsilon)
 
 
 class Optimizer(ABC):

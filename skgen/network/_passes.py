@@ -31,7 +31,7 @@ from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._numba import kernel
 from ._activations import ACTIVATIONS
-from ._compile import specialized_kernel
+from ._compile import FALSE, ZERO, specialized_kernel
 from ._layers import ACCUMULATE, INTERCEPT, TRANSPOSED, coef, intercept, slot
 
 
@@ -194,7 +194,7 @@ def gradient_pass(activation, output_activation, loss, penalty=None):
                           n_rows, capacity, context):
         last = layers.shape[0] - 1
         one = params.dtype.type(1.0)
-        forward(params, layers, activations, n_rows, capacity, 0, last)
+        forward(params, layers, activations, n_rows, capacity, ZERO, last)
         pre_activations = slot(activations, layers, last + 1, n_rows, capacity)
         gemm(one, slot(activations, layers, last, n_rows, capacity), False,
              coef(params, layers, last), layers[last, TRANSPOSED] != 0, 0 * one,
@@ -210,13 +210,13 @@ def gradient_pass(activation, output_activation, loss, penalty=None):
                   loss_columns, one / n_rows)
         total = column_total(loss_columns)
         return total + backward(params, grads, layers, activations, deltas, columns,
-                                n_rows, capacity, False, context)
+                                n_rows, capacity, FALSE, context)
 
     name = "none" if penalty is None else penalty.delta.py_func.__qualname__
     return specialized_kernel(
         loss_and_gradient,
         f"loss_and_gradient({activation}, {output_activation}, "
-        f"{loss.rows.py_func.__qualname__}, {name})",
+        f"{loss.rows.py_func.__qualname__}, {name})", inline=True,
     )
 
 
@@ -267,7 +267,7 @@ def supervised_epoch(activation, output_activation, loss, step):
         for start in range(0, n_samples, batch_size):
             n_rows = min(batch_size, n_samples - start)
             gather_rows(dense, data, indices, indptr, order, start,
-                        slot(activations, layers, 0, n_rows, batch_size))
+                        slot(activations, layers, ZERO, n_rows, batch_size))
             rows = batch_targets[:n_rows * n_targets].reshape((n_rows, n_targets))
             gather_rows(targets, targets[0, :0], order[:0], order[:0], order, start,
                         rows)

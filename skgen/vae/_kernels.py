@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..network._compile import specialized_kernel
+from ..network._compile import FALSE, TRUE, ZERO, specialized_kernel
 from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
 from ..network._losses import bce_rows, bce_unit
 from ..network._passes import backward_pass, column_total, forward_pass
@@ -220,7 +220,7 @@ def decoder_pre_activations(activation, likelihood):
     def pre_activations(params, decoder, activations, n_rows, capacity):
         last = decoder.shape[0] - 1
         one = params.dtype.type(1.0)
-        forward(params, decoder, activations, n_rows, capacity, 0, last)
+        forward(params, decoder, activations, n_rows, capacity, ZERO, last)
         outputs = slot(activations, decoder, last + 1, n_rows, capacity)
         gemm(one, slot(activations, decoder, last, n_rows, capacity), False,
              coef(params, decoder, last), False, 0 * one, outputs)
@@ -265,7 +265,7 @@ def vae_gradient(activation, likelihood):
                n_encoder)
         stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
         batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
-        sample_codes(stats, slot(decoder_activations, decoder, 0, n_rows, capacity),
+        sample_codes(stats, slot(decoder_activations, decoder, ZERO, n_rows, capacity),
                      batch_noise, streams, normals)
 
         pre_activations = decode(decoder_params, decoder, decoder_activations, n_rows,
@@ -277,19 +277,19 @@ def vae_gradient(activation, likelihood):
         loss_columns[:] = 0
         total = likelihood_rows(
             pre_activations, intercept(decoder_params, decoder, n_decoder - 1),
-            log_var, slot(encoder_activations, encoder, 0, n_rows, capacity),
+            log_var, slot(encoder_activations, encoder, ZERO, n_rows, capacity),
             slot(decoder_deltas, decoder, n_decoder, n_rows, capacity), bias_grad,
             log_var_grad, loss_columns, columns[1, :bias_grad.shape[0]], inv_n,
         )
         backward(decoder_params, decoder_grads, decoder, decoder_activations,
-                 decoder_deltas, columns, n_rows, capacity, True, ())
+                 decoder_deltas, columns, n_rows, capacity, TRUE, ())
 
         kl = code_delta(stats, batch_noise,
-                        slot(decoder_deltas, decoder, 0, n_rows, capacity), beta,
+                        slot(decoder_deltas, decoder, ZERO, n_rows, capacity), beta,
                         slot(encoder_deltas, encoder, n_encoder, n_rows, capacity),
                         intercept(encoder_grads, encoder, n_encoder - 1), inv_n)
         backward(encoder_params, encoder_grads, encoder, encoder_activations,
-                 encoder_deltas, columns, n_rows, capacity, False, ())
+                 encoder_deltas, columns, n_rows, capacity, FALSE, ())
         return total + beta * kl
 
     return specialized_kernel(loss_and_gradient,
@@ -316,13 +316,13 @@ def vae_epoch(activation, likelihood, step):
         for start in range(0, n_samples, batch_size):
             n_rows = min(batch_size, n_samples - start)
             gather_rows(dense, data, indices, indptr, order, start,
-                        slot(encoder_activations, encoder, 0, n_rows, batch_size))
+                        slot(encoder_activations, encoder, ZERO, n_rows, batch_size))
             total += loss_and_gradient(
                 params, grads, encoder, decoder, beta, streams, encoder_activations,
                 encoder_deltas, decoder_activations, decoder_deltas, noise, normals,
                 columns, n_rows, batch_size,
             )
-            step(params, grads, moments, n_updates, 0, 0.0, settings)
+            step(params, grads, moments, n_updates, ZERO, 0.0, settings)
         return total
 
     return specialized_kernel(
@@ -360,12 +360,12 @@ def vae_log_weights(activation, likelihood):
         n_features = bias.shape[0]
         for start in range(0, n_samples, capacity):
             n_rows = min(capacity, n_samples - start)
-            inputs = slot(encoder_activations, encoder, 0, n_rows, capacity)
+            inputs = slot(encoder_activations, encoder, ZERO, n_rows, capacity)
             gather_rows(dense, data, indices, indptr, order, start, inputs)
             encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
                    n_encoder)
             stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
-            codes = slot(decoder_activations, decoder, 0, n_rows, capacity)
+            codes = slot(decoder_activations, decoder, ZERO, n_rows, capacity)
             block_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
             block_streams = streams[start:start + n_rows]
             for k in range(n_draws):
