@@ -1,5 +1,6 @@
 """Autoencoders: plain (undercomplete or stacked), denoising, sparse and contractive,
-with untied or tied weights, on one compiled training engine."""
+with untied or tied weights, on the network floor (``skgen.network``): a noise
+model or an activity penalty plugs into its training kernels as one piece."""
 
 from ._autoencoder import Autoencoder
 from ._contractive import ContractiveAE

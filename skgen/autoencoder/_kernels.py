@@ -7,12 +7,11 @@ import functools
 
 import numpy as np
 
-from ..network._compile import ZERO, specialized_kernel
+from ..network._compile import ZERO, internal_kernel, specialized_kernel
 from ..network._layers import FAN_IN, INTERCEPT, TRANSPOSED, coef, intercept, slot
 from ..network._passes import forward_pass, gradient_pass
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
-from ..utils._numba import kernel
 from ..utils._random import normal_row, sample_probabilities
 
 
@@ -107,14 +106,14 @@ def reconstruction_losses(activation, output_activation, loss):
     )
 
 
-@kernel
+@internal_kernel
 def bernoulli_draws(means, out, streams, output_std, normals):
     """``out``: Bernoulli draws with probabilities ``means``, row i from
     ``streams[i]`` (``output_std`` and ``normals`` are the Gaussian's)."""
     sample_probabilities(means, out, streams)
 
 
-@kernel
+@internal_kernel
 def gaussian_draws(means, out, streams, output_std, normals):
     """``out``: Gaussian draws around ``means`` with standard deviations
     ``output_std`` per feature, row i from ``streams[i]``; ``normals`` is

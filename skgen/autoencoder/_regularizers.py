@@ -1,7 +1,7 @@
 """Activity penalties on the units of a layer: one piece per penalty.
 
 A penalty adds to the objective of a batch of n rows, whose mean over the rows
-the engine minimises, and enters the backward pass at the layers it is attached
+training minimises, and enters the backward pass at the layers it is attached
 to. A piece holds three compiled functions:
 
 - ``prepare(weight, target, coef, transposed, outputs, stats)``: per-unit
@@ -26,9 +26,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..network._activations import ACTIVATIONS, like
-from ..network._compile import specialized_kernel
+from ..network._compile import internal_kernel, specialized_kernel
 from ..network._passes import Penalty, activation_delta
-from ..utils._numba import kernel
 
 #: KL is computed with the batch's mean activation clipped to [EPS, 1 - EPS].
 KL_EPS = 1e-7
@@ -44,17 +43,17 @@ class ActivityPenalty(NamedTuple):
     needs_curvature: bool
 
 
-@kernel
+@internal_kernel
 def _no_statistics(weight, target, coef, transposed, outputs, stats):
     return 0.0
 
 
-@kernel
+@internal_kernel
 def _l1_unit(g, a, slope, curvature, stat, scaled_weight, weight):
     return (g + scaled_weight * np.sign(a)) * slope, weight * abs(a), like(a, 0.0)
 
 
-@kernel
+@internal_kernel
 def _kl_statistics(weight, target, coef, transposed, outputs, stats):
     """``stats[j] = weight * (-target / m_j + (1 - target) / (1 - m_j)) / n``, the
     gradient of ``weight * KL(target || m_j)`` with respect to each of the n
@@ -74,12 +73,12 @@ def _kl_statistics(weight, target, coef, transposed, outputs, stats):
     return weight * total * n_rows
 
 
-@kernel
+@internal_kernel
 def _kl_unit(g, a, slope, curvature, stat, scaled_weight, weight):
     return (g + stat) * slope, like(a, 0.0), like(a, 0.0)
 
 
-@kernel
+@internal_kernel
 def _contraction_statistics(weight, target, coef, transposed, outputs, stats):
     """``stats[j] = sum_i W_ij**2``, the squared norm of the weights into unit j."""
     width = outputs.shape[1]
@@ -95,7 +94,7 @@ def _contraction_statistics(weight, target, coef, transposed, outputs, stats):
     return 0.0
 
 
-@kernel
+@internal_kernel
 def _contraction_unit(g, a, slope, curvature, stat, scaled_weight, weight):
     squared_slope = slope * slope
     # d/dz of weight * f'(z)**2 * |W_j|**2, and |J|_F**2 of one layer:
@@ -104,7 +103,7 @@ def _contraction_unit(g, a, slope, curvature, stat, scaled_weight, weight):
     return delta, weight * squared_slope * stat, squared_slope
 
 
-@kernel
+@internal_kernel
 def _contraction_weight_gradient(scaled_weight, coef, transposed, coef_grad, sums):
     """Add ``2 * scaled_weight * sums[j] * W_ij`` to the weight gradient, where
     ``sums[j]`` is ``sum_rows f'(z_j)**2``."""
@@ -184,7 +183,9 @@ def penalized_delta(activation, penalty):
                 scaled_weight = coef.dtype.type(1.0) * penalty_params[layer, 0] * inv_n
                 weight_gradient(scaled_weight, coef, transposed, coef_grad, columns[1])
 
-        weight_term = specialized_kernel(weight_term, "penalty_weight_term")
+        weight_term = specialized_kernel(weight_term, "penalty_weight_term",
+                                         internal=True)
     name = unit.py_func.__name__
-    return Penalty(specialized_kernel(delta, f"penalized_delta({activation}, {name})"),
+    return Penalty(specialized_kernel(delta, f"penalized_delta({activation}, {name})",
+                                      internal=True),
                    weight_term)

@@ -12,7 +12,8 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ..utils._numba import kernel, sigmoid
+from ..utils._numba import sigmoid
+from ._compile import internal_kernel
 
 
 def like(x, value):
@@ -52,75 +53,75 @@ class Activation(NamedTuple):
     high: object
 
 
-@kernel
+@internal_kernel
 def _identity(z):
     return z
 
 
-@kernel
+@internal_kernel
 def _identity_derivative(a):
     return like(a, 1.0)
 
 
-@kernel
+@internal_kernel
 def _zero(a):
     return like(a, 0.0)
 
 
-@kernel
+@internal_kernel
 def _relu(z):
     return max(z, like(z, 0.0))
 
 
-@kernel
+@internal_kernel
 def _relu_derivative(a):
     return like(a, 1.0) if a > 0 else like(a, 0.0)
 
 
-@kernel
+@internal_kernel
 def _sigmoid(z):
     return sigmoid(z)
 
 
-@kernel
+@internal_kernel
 def _sigmoid_derivative(a):
     return a * (like(a, 1.0) - a)
 
 
-@kernel
+@internal_kernel
 def _sigmoid_second_derivative(a):
     return a * (like(a, 1.0) - a) * (like(a, 1.0) - like(a, 2.0) * a)
 
 
-@kernel
+@internal_kernel
 def _tanh(z):
     return np.tanh(z)
 
 
-@kernel
+@internal_kernel
 def _tanh_derivative(a):
     return like(a, 1.0) - a * a
 
 
-@kernel
+@internal_kernel
 def _tanh_second_derivative(a):
     return like(a, -2.0) * a * (like(a, 1.0) - a * a)
 
 
-@kernel
+@internal_kernel
 def _selu(z):
     if z > 0:
         return like(z, SELU_SCALE) * z
     return like(z, _SELU_SCALE_ALPHA) * np.expm1(z)
 
 
-@kernel
+@internal_kernel
 def _selu_derivative(a):
     # For z <= 0, f'(z) = scale alpha exp(z) = a + scale alpha.
     return like(a, SELU_SCALE) if a > 0 else a + like(a, _SELU_SCALE_ALPHA)
 
 
-@kernel
+@internal_kernel
 def _selu_second_derivative(a):
     return like(a, 0.0) if a > 0 else a + like(a, _SELU_SCALE_ALPHA)
 

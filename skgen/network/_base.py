@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._random import copy_random_state
-from ._optimizers import SOLVERS, make_optimizer
+from ._optimizers import SOLVERS, Optimizer, make_optimizer
 from ._training import (
     all_or_nothing,
     continue_records,
@@ -162,9 +162,9 @@ class BaseNetwork(BaseEstimator, ABC):
 
     def _new_state(self, X, y, rng):
         state = self._initial_state(X, y, rng)
-        n_params = state["_params"].shape[0]
-        state["_moments"] = np.zeros((2, n_params), dtype=state["_params"].dtype)
-        state["_n_updates"] = np.zeros(1, dtype=np.int64)
+        params = state["_params"]
+        state["_moments"], state["_n_updates"] = Optimizer.new_state(params.shape[0],
+                                                                     params.dtype)
         state["_rng"] = rng
         state.update(new_records(self.early_stopping))
         return state

@@ -12,10 +12,17 @@ a description of the pieces and a digest of their code instead.
 import hashlib
 
 import numpy as np
+from numba import njit
 from numba.core.caching import FunctionCache
 from numba.core.registry import CPUDispatcher
 
 from ..utils._numba import inline_kernel, kernel
+
+#: The decorator of kernels that only other kernels call: Numba builds them no
+#: Python or C entry point, whose compilation is a sizeable part of a small
+#: kernel's.
+internal_kernel = njit(cache=True, error_model="numpy", no_cpython_wrapper=True,
+                       no_cfunc_wrapper=True)
 
 # Constants that kernels pass to other kernels. Numba types a Python constant
 # argument as a literal (``Literal[int](0)``) and compiles the callee once more
@@ -61,13 +68,21 @@ class _SpecializedCache(FunctionCache):
         return (sig, codegen.magic_tuple(), (code, self._pieces_digest))
 
 
-def specialized_kernel(function, description, inline=False):
+def specialized_kernel(function, description, inline=False, internal=False):
     """Compile ``function``, a closure over compiled pieces, as a cached kernel.
 
     ``description`` names the pieces (for example ``"forward(relu, identity)"``);
     with the code of every compiled piece in the closure, it keys the cache, so
-    that a new process finds the kernel compiled for the same pieces.
+    that a new process finds the kernel compiled for the same pieces. An
+    ``inline`` kernel is inlined into the kernels that call it; an ``internal``
+    one can only be called by kernels (see ``internal_kernel``).
     """
-    dispatcher = (inline_kernel if inline else kernel)(function)
+    if inline:
+        decorator = inline_kernel
+    elif internal:
+        decorator = internal_kernel
+    else:
+        decorator = kernel
+    dispatcher = decorator(function)
     dispatcher._cache = _SpecializedCache(function, description)
     return dispatcher

@@ -15,7 +15,7 @@ per slot.
 
 import numpy as np
 
-from ..utils._numba import kernel
+from ._compile import internal_kernel
 
 # Columns of the ``layers`` table: the layer's fan-in and fan-out; where its
 # weights and biases start in the flat vector; whether the weights are read
@@ -175,7 +175,7 @@ class Network:
 # -- views ------------------------------------------------------------------------------
 
 
-@kernel
+@internal_kernel
 def slot(buffer, layers, index, n_rows, capacity):
     """Rows of slot ``index`` (0 is the input, n_layers the output) of a buffer."""
     if index < layers.shape[0]:
@@ -187,7 +187,7 @@ def slot(buffer, layers, index, n_rows, capacity):
     return buffer[start:start + n_rows * width].reshape((n_rows, width))
 
 
-@kernel
+@internal_kernel
 def coef(params, layers, layer):
     """The weights of a layer as stored: (fan_in, fan_out), or (fan_out, fan_in)
     when ``layers[layer, TRANSPOSED]``."""
@@ -198,7 +198,7 @@ def coef(params, layers, layer):
     return stored.reshape((fan_in, fan_out))
 
 
-@kernel
+@internal_kernel
 def intercept(params, layers, layer):
     """The biases of a layer."""
     start = layers[layer, INTERCEPT]

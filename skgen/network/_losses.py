@@ -28,9 +28,9 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ..utils._numba import exp_float32, kernel
+from ..utils._numba import exp_float32
 from ._activations import ACTIVATIONS, like
-from ._compile import specialized_kernel
+from ._compile import internal_kernel, specialized_kernel
 
 _JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
 
@@ -85,7 +85,7 @@ def _log1p_unit_impl(e):
     return None
 
 
-@kernel
+@internal_kernel
 def bce_unit(z, x):
     """The binary cross-entropy of a sigmoid unit with pre-activation z and target
     x, and its derivative with respect to z."""
@@ -95,7 +95,7 @@ def bce_unit(z, x):
     return max(z, like(z, 0.0)) - x * z + _log1p_unit(e), a - x
 
 
-@kernel
+@internal_kernel
 def bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n):
     """The rows of the binary cross-entropy of sigmoid outputs."""
     for i in range(delta.shape[0]):
@@ -108,7 +108,7 @@ def bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv
             bias_grad[j] += scaled
 
 
-@kernel
+@internal_kernel
 def softmax_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n):
     """The rows of the softmax cross-entropy: ``delta = (softmax(z) - t) / n``."""
     for i in range(delta.shape[0]):
@@ -146,7 +146,8 @@ def squared_error(activation):
         difference = a - x
         return like(z, 0.5) * difference * difference, difference * derivative(a)
 
-    unit = specialized_kernel(unit, f"squared_error.unit({activation})")
+    unit = specialized_kernel(unit, f"squared_error.unit({activation})",
+                              internal=True)
 
     def rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n):
         for i in range(delta.shape[0]):
@@ -158,7 +159,8 @@ def squared_error(activation):
                 delta_row[j] = scaled
                 bias_grad[j] += scaled
 
-    return Loss(specialized_kernel(rows, f"squared_error.rows({activation})"), unit)
+    return Loss(specialized_kernel(rows, f"squared_error.rows({activation})",
+                                   internal=True), unit)
 
 
 #: The names that an autoencoder's ``loss`` accepts.

@@ -29,9 +29,8 @@ import numpy as np
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
-from ..utils._numba import kernel
 from ._activations import ACTIVATIONS
-from ._compile import FALSE, ZERO, specialized_kernel
+from ._compile import FALSE, ZERO, internal_kernel, specialized_kernel
 from ._layers import ACCUMULATE, INTERCEPT, TRANSPOSED, coef, intercept, slot
 
 
@@ -42,7 +41,7 @@ class Penalty(NamedTuple):
     weight_gradient: object
 
 
-@kernel
+@internal_kernel
 def copy_rows(source, out, start):
     """``out[start + i] = source[i]`` for every row i of ``source``."""
     for i in range(source.shape[0]):
@@ -50,7 +49,7 @@ def copy_rows(source, out, start):
             out[start + i, j] = source[i, j]
 
 
-@kernel
+@internal_kernel
 def column_total(columns):
     """The sum of a row of per-unit sums, in float64."""
     total = 0.0
@@ -71,7 +70,8 @@ def activation_rows(activation):
             for j in range(row.shape[0]):
                 row[j] = activate(row[j] + bias[j])
 
-    return specialized_kernel(activate_rows, f"activate_rows({activation})")
+    return specialized_kernel(activate_rows, f"activate_rows({activation})",
+                              internal=True)
 
 
 @functools.cache
@@ -90,7 +90,8 @@ def activation_delta(activation):
                 delta_row[j] = d
                 bias_grad[j] += d
 
-    return specialized_kernel(delta_rows, f"activation_delta({activation})")
+    return specialized_kernel(delta_rows, f"activation_delta({activation})",
+                              internal=True)
 
 
 @functools.cache
@@ -117,11 +118,12 @@ def forward_pass(activation, output_activation):
             else:
                 hidden_rows(outputs, intercept(params, layers, layer))
 
-    return specialized_kernel(forward, f"forward({activation}, {output_activation})")
+    return specialized_kernel(forward, f"forward({activation}, {output_activation})",
+                              inline=True)
 
 
 @functools.cache
-def backward_pass(activation, penalty=None):
+def backward_pass(activation, penalty=None, inline=True):
     """The kernel ``backward(params, grads, layers, activations, deltas, columns,
     n_rows, capacity, input_gradient, context)``: backpropagate from the gradient
     at the output slot of ``deltas``.
@@ -134,6 +136,10 @@ def backward_pass(activation, penalty=None):
     ``deltas`` with the gradient at the input. The hidden layers have the
     activation ``activation`` and, with ``penalty``, its terms; returns the
     penalty summed over the rows, in float64.
+
+    The kernel is inlined into its callers (fewer compiled libraries, each of
+    which LLVM optimises again with everything it links) unless ``inline`` is
+    False, for callers that call it more than once.
     """
     plain_delta = activation_delta(activation)
     penalized_delta = penalty.delta if penalty is not None else None
@@ -173,7 +179,8 @@ def backward_pass(activation, penalty=None):
         return total
 
     name = "none" if penalty is None else penalty.delta.py_func.__qualname__
-    return specialized_kernel(backward, f"backward({activation}, {name})")
+    return specialized_kernel(backward, f"backward({activation}, {name})",
+                              inline=inline, internal=not inline)
 
 
 @functools.cache

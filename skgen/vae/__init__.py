@@ -1,4 +1,4 @@
-"""Variational autoencoders, on the training engine of the autoencoders."""
+"""Variational autoencoders, on the network floor (``skgen.network``)."""
 
 from ._vae import VAE
 

@@ -16,7 +16,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..network._compile import FALSE, TRUE, ZERO, specialized_kernel
+from ..network._compile import (
+    FALSE,
+    TRUE,
+    ZERO,
+    internal_kernel,
+    specialized_kernel,
+)
 from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
 from ..network._losses import bce_rows, bce_unit
 from ..network._passes import backward_pass, column_total, forward_pass
@@ -28,14 +34,14 @@ from ..utils._random import absorb, normal_row
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@kernel
+@internal_kernel
 def n_network_params(layers):
     """Length of a network's flat parameter vector: its last bias ends it."""
     last = layers.shape[0] - 1
     return layers[last, INTERCEPT] + layers[last, FAN_OUT]
 
 
-@kernel
+@internal_kernel
 def split_params(params, encoder, decoder):
     """The encoder's, the decoder's and the log-variances' slices of ``params``."""
     n_encoder = n_network_params(encoder)
@@ -72,7 +78,7 @@ def content_streams(dense, data, indices, indptr, seed, row, out):
 # -- the code layer -------------------------------------------------------------------
 
 
-@kernel
+@internal_kernel
 def sample_codes(stats, codes, noise, streams, normals):
     """``codes = mu + exp(log_var / 2) * noise`` with ``noise`` standard normal.
 
@@ -90,7 +96,7 @@ def sample_codes(stats, codes, noise, streams, normals):
             codes[i, j] = stats[i, j] + np.exp(half * stats[i, n_components + j]) * eps
 
 
-@kernel
+@internal_kernel
 def code_delta(stats, noise, code_grad, beta, delta, bias_grad, inv_n):
     """The gradient at the encoder's outputs ``[mu | log_var]``, and the KL term.
 
@@ -127,7 +133,7 @@ def code_delta(stats, noise, code_grad, beta, delta, bias_grad, inv_n):
     return total
 
 
-@kernel
+@internal_kernel
 def kl_divergence(stats_row, n_components):
     """KL(q(z|x) || N(0, I)) of one row of ``[mu | log_var]``, in float64."""
     total = 0.0
@@ -161,20 +167,20 @@ class Likelihood(NamedTuple):
     unit: object
 
 
-@kernel
+@internal_kernel
 def _bernoulli_rows(pre_activations, bias, log_var, targets, delta, bias_grad,
                     log_var_grad, loss_columns, scratch, inv_n):
     bce_rows(pre_activations, bias, targets, delta, bias_grad, loss_columns, inv_n)
     return column_total(loss_columns)
 
 
-@kernel
+@internal_kernel
 def _bernoulli_unit(z, x, log_var, j):
     value, _ = bce_unit(z, x)
     return value
 
 
-@kernel
+@internal_kernel
 def _gaussian_rows(means, bias, log_var, targets, delta, bias_grad, log_var_grad,
                    loss_columns, precision, inv_n):
     half = means.dtype.type(0.5)
@@ -195,7 +201,7 @@ def _gaussian_rows(means, bias, log_var, targets, delta, bias_grad, log_var_grad
     return column_total(loss_columns) + 0.5 * _LOG_2PI * bias.shape[0] * delta.shape[0]
 
 
-@kernel
+@internal_kernel
 def _gaussian_unit(z, x, log_var, j):
     difference = float(z - x)
     return 0.5 * (_LOG_2PI + log_var[j] + difference * difference * np.exp(-log_var[j]))
@@ -227,7 +233,8 @@ def decoder_pre_activations(activation, likelihood):
         return outputs
 
     return specialized_kernel(
-        pre_activations, f"decoder_pre_activations({activation}, {likelihood})")
+        pre_activations, f"decoder_pre_activations({activation}, {likelihood})",
+        inline=True)
 
 
 # -- training ---------------------------------------------------------------------------
@@ -247,7 +254,7 @@ def vae_gradient(activation, likelihood):
     """
     encode = forward_pass(activation, "identity")
     decode = decoder_pre_activations(activation, likelihood)
-    backward = backward_pass(activation)
+    backward = backward_pass(activation, inline=False)
     likelihood_rows = LIKELIHOODS[likelihood].rows
 
     def loss_and_gradient(params, grads, encoder, decoder, beta, streams,
@@ -293,7 +300,7 @@ def vae_gradient(activation, likelihood):
         return total + beta * kl
 
     return specialized_kernel(loss_and_gradient,
-                              f"vae_gradient({activation}, {likelihood})")
+                              f"vae_gradient({activation}, {likelihood})", inline=True)
 
 
 @functools.cache

@@ -173,11 +173,11 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
     random stream keyed by the seed and the sample's values, so that its
     estimate does not depend on the other samples, their order or the dtype.
 
-    Training reuses the engine of the autoencoders: the encoder and the
-    decoder are two of its networks over one flat parameter vector, and each
-    epoch is one compiled call that runs, per mini-batch, their forward and
-    backward passes (dense products by BLAS), the code layer and the
-    optimiser step. Every random draw comes from a per-row stream, so results
+    Training runs on the network floor shared with the autoencoders: the
+    encoder and the decoder are two networks over one flat parameter vector,
+    and each epoch is one compiled call that runs, per mini-batch, their
+    forward and backward passes (dense products by BLAS), the code layer and
+    the optimiser step. Every random draw comes from a per-row stream, so results
     do not depend on the number of threads, and float32 and float64 models
     with the same ``random_state`` draw the same codes.
 
@@ -430,7 +430,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
         return _content_streams(X, row_streams(rng, 1)[0])
 
     def _run(self, network, params, X, width):
-        """Feed the rows of X (dense or CSR) through an engine network."""
+        """Feed the rows of X (dense or CSR) through one of the VAE's networks."""
         dtype = self._params.dtype
         out = np.empty((X.shape[0], width), dtype=dtype)
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
