@@ -21,8 +21,8 @@ from ..utils._numba import inline_kernel, kernel
 #: The decorator of kernels that only other kernels call: Numba builds them no
 #: Python or C entry point, whose compilation is a sizeable part of a small
 #: kernel's.
-internal_kernel = njit(cache=True, error_model="numpy", no_cpython_wrapper=True,
-                       no_cfunc_wrapper=True)
+internal_kernel = njit(cache=True, nogil=True, error_model="numpy",
+                       no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 # Constants that kernels pass to other kernels. Numba types a Python constant
 # argument as a literal (``Literal[int](0)``) and compiles the callee once more
