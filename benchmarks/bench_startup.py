@@ -61,7 +61,7 @@ ESTIMATORS = {
 USE_CALLS = (
     ("transform", "model.transform(X64)"),
     ("predict", "model.predict(X64)"),
-    ("score", "model.score(X64[:200])"),
+    ("score", "model.score(X64[:200], y[:200])"),
     ("sample", "model.sample(10, random_state=0)"),
 )
 
