@@ -124,7 +124,7 @@ class BaseNetwork(BaseEstimator, ABC):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Fit the model to X.
+        """Fit the model to X, from new parameters unless ``warm_start``.
 
         Parameters
         ----------

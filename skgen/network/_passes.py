@@ -118,8 +118,7 @@ def forward_pass(activation, output_activation):
             else:
                 hidden_rows(outputs, intercept(params, layers, layer))
 
-    return specialized_kernel(forward, f"forward({activation}, {output_activation})",
-                              inline=True)
+    return specialized_kernel(forward, f"forward({activation}, {output_activation})")
 
 
 @functools.cache

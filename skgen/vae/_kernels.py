@@ -218,10 +218,15 @@ OUTPUT_ACTIVATIONS = {"bernoulli": "sigmoid", "gaussian": "identity"}
 
 
 @functools.cache
-def decoder_pre_activations(activation, likelihood):
+def decoder_pre_activations(activation):
     """The kernel ``(params, decoder, activations, n_rows, capacity)``: run the
-    decoder but for its last activation; return its last slot."""
-    forward = forward_pass(activation, OUTPUT_ACTIVATIONS[likelihood])
+    decoder but for its last activation; return its last slot.
+
+    The likelihood reads the pre-activations of the output layer, so the
+    decoder's hidden layers run on the encoder's pass (its output activation,
+    the identity, is never applied here): one compiled pass serves both.
+    """
+    forward = forward_pass(activation, "identity")
 
     def pre_activations(params, decoder, activations, n_rows, capacity):
         last = decoder.shape[0] - 1
@@ -233,7 +238,7 @@ def decoder_pre_activations(activation, likelihood):
         return outputs
 
     return specialized_kernel(
-        pre_activations, f"decoder_pre_activations({activation}, {likelihood})",
+        pre_activations, f"decoder_pre_activations({activation})",
         inline=True)
 
 
@@ -253,7 +258,7 @@ def vae_gradient(activation, likelihood):
     term is analytic.
     """
     encode = forward_pass(activation, "identity")
-    decode = decoder_pre_activations(activation, likelihood)
+    decode = decoder_pre_activations(activation)
     backward = backward_pass(activation, inline=False)
     likelihood_rows = LIKELIHOODS[likelihood].rows
 
@@ -352,7 +357,7 @@ def vae_log_weights(activation, likelihood):
     single-sample ELBO estimate.
     """
     encode = forward_pass(activation, "identity")
-    decode = decoder_pre_activations(activation, likelihood)
+    decode = decoder_pre_activations(activation)
     negative_log_likelihood = LIKELIHOODS[likelihood].unit
 
     def log_weights(dense, data, indices, indptr, params, encoder, decoder,
