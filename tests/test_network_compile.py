@@ -24,11 +24,17 @@ def double(x):
 def negate(x):
     return -x
 
+def apply_of(piece):
+    def apply(value):
+        return piece(value)
+    return specialized_kernel(apply, "apply", internal=True)
+
 def total_of(piece):
+    apply = apply_of(piece)
     def total(values):
         result = 0.0
         for value in values:
-            result += piece(value)
+            result += apply(value)
         return result
     return specialized_kernel(total, "total")
 
@@ -57,6 +63,49 @@ def test_a_new_process_finds_the_kernels_of_each_piece_in_the_cache(tmp_path):
     # from the cache in the second.
     assert runs[0] == ["12.0", "-6.0", "0", "0"]
     assert runs[1] == ["12.0", "-6.0", "1", "1"]
+
+
+OBJECTIVES = '''
+import sys
+import numpy as np
+from skgen.network._layers import Network
+from skgen.network._losses import output_loss
+from skgen.network._passes import gradient_pass
+
+rng = np.random.RandomState(0)
+X = rng.uniform(size=(7, 5))
+for activation in sys.argv[1:]:
+    network = Network([5, 4, 5], activation, "identity")
+    params = network.initial_params(np.random.RandomState(0), np.float64, 6.0)
+    activations = network.buffer(7, np.float64)
+    activations[:X.size] = X.ravel()
+    loss_and_gradient = gradient_pass(activation, "identity",
+                                      output_loss("mse", "identity"))
+    print(loss_and_gradient(params, np.zeros_like(params), network.layers, X,
+                            activations, network.buffer(7, np.float64),
+                            network.columns(np.float64), 7, 7, ()))
+'''
+
+
+def test_specialisations_compiled_in_different_processes_do_not_clash(tmp_path):
+    """Two processes each compile the batch gradient for one activation; a third
+    loads both from the cache and must run each one's own code. (Numba names a
+    compiled function after its qualified name, a counter of the process and
+    its argument types: the passes of two specialisations compiled in two
+    processes would have the same names, and a call in the second library
+    loaded would reach the first's.)"""
+    def objectives(*activations, cache="cache"):
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / cache),
+                   PYTHONPATH=SOURCE_ROOT)
+        return subprocess.run([sys.executable, "-c", OBJECTIVES, *activations],
+                              env=env, capture_output=True, text=True,
+                              check=True).stdout.split()
+
+    expected = objectives("relu", "tanh", cache="fresh")
+    assert expected[0] != expected[1]
+    assert objectives("relu") == expected[:1]
+    assert objectives("tanh") == expected[1:]
+    assert objectives("relu", "tanh") == expected
 
 
 WARNINGS_SCRIPT = '''

@@ -21,6 +21,7 @@ from ..network._compile import (
     TRUE,
     ZERO,
     internal_kernel,
+    piece_name,
     specialized_kernel,
 )
 from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
@@ -340,7 +341,7 @@ def vae_epoch(activation, likelihood, step):
         return total
 
     return specialized_kernel(
-        fit_epoch, f"vae_epoch({activation}, {likelihood}, {step.py_func.__qualname__})")
+        fit_epoch, f"vae_epoch({activation}, {likelihood}, {piece_name(step)})")
 
 
 # -- evaluation -------------------------------------------------------------------------
