@@ -127,13 +127,27 @@ for dtype in (np.float64, np.float32):
         data = (X > 0.5).astype(dtype) if isinstance(model, skgen.VAE) else X.astype(dtype)
         model.set_params(random_state=0).fit(data)
         model.transform(data), model.score(data), model.sample(3)
+# A Python constant passed to a kernel compiles it again for the literal.
+import gc
+from numba.core import types
+from numba.core.registry import CPUDispatcher
+literal = [
+    (kernel.py_func.__qualname__, signature)
+    for kernel in gc.get_objects()
+    if isinstance(kernel, CPUDispatcher) and kernel.py_func.__module__.startswith(
+        ("skgen.network", "skgen.autoencoder", "skgen.vae"))
+    for signature in kernel.signatures
+    if any(isinstance(argument, types.Literal) for argument in signature)
+]
+assert not literal, literal
 print("ok")
 '''
 
 
 def test_no_numba_warning_reaches_the_user(tmp_path):
     """Compiling every kernel of the network estimators, from an empty cache, in
-    both dtypes, raises no Numba warning (the script turns them into errors)."""
+    both dtypes, raises no Numba warning (the script turns them into errors), and
+    compiles no kernel for a literal argument."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
                PYTHONPATH=SOURCE_ROOT)
     completed = subprocess.run([sys.executable, "-c", WARNINGS_SCRIPT], env=env,

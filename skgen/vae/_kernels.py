@@ -276,7 +276,7 @@ def vae_gradient(activation, likelihood):
         one = params.dtype.type(1.0)
         inv_n = one / n_rows
 
-        encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+        encode(encoder_params, encoder, encoder_activations, n_rows, capacity, ZERO,
                n_encoder)
         stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
         batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
@@ -377,7 +377,7 @@ def vae_log_weights(activation, likelihood):
             n_rows = min(capacity, n_samples - start)
             inputs = slot(encoder_activations, encoder, ZERO, n_rows, capacity)
             gather_rows(dense, data, indices, indptr, order, start, inputs)
-            encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+            encode(encoder_params, encoder, encoder_activations, n_rows, capacity, ZERO,
                    n_encoder)
             stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
             codes = slot(decoder_activations, decoder, ZERO, n_rows, capacity)
