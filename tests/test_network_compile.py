@@ -24,11 +24,17 @@ def double(x):
 def negate(x):
     return -x
 
+def apply_of(piece):
+    def apply(value):
+        return piece(value)
+    return specialized_kernel(apply, "apply", internal=True)
+
 def total_of(piece):
+    apply = apply_of(piece)
     def total(values):
         result = 0.0
         for value in values:
-            result += piece(value)
+            result += apply(value)
         return result
     return specialized_kernel(total, "total")
 
@@ -59,6 +65,49 @@ def test_a_new_process_finds_the_kernels_of_each_piece_in_the_cache(tmp_path):
     assert runs[1] == ["12.0", "-6.0", "1", "1"]
 
 
+OBJECTIVES = '''
+import sys
+import numpy as np
+from skgen.network._layers import Network
+from skgen.network._losses import output_loss
+from skgen.network._passes import gradient_pass
+
+rng = np.random.RandomState(0)
+X = rng.uniform(size=(7, 5))
+for activation in sys.argv[1:]:
+    network = Network([5, 4, 5], activation, "identity")
+    params = network.initial_params(np.random.RandomState(0), np.float64, 6.0)
+    activations = network.buffer(7, np.float64)
+    activations[:X.size] = X.ravel()
+    loss_and_gradient = gradient_pass(activation, "identity",
+                                      output_loss("mse", "identity"))
+    print(loss_and_gradient(params, np.zeros_like(params), network.layers, X,
+                            activations, network.buffer(7, np.float64),
+                            network.columns(np.float64), 7, 7, ()))
+'''
+
+
+def test_specialisations_compiled_in_different_processes_do_not_clash(tmp_path):
+    """Two processes each compile the batch gradient for one activation; a third
+    loads both from the cache and must run each one's own code. (Numba names a
+    compiled function after its qualified name, a counter of the process and
+    its argument types: the passes of two specialisations compiled in two
+    processes would have the same names, and a call in the second library
+    loaded would reach the first's.)"""
+    def objectives(*activations, cache="cache"):
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / cache),
+                   PYTHONPATH=SOURCE_ROOT)
+        return subprocess.run([sys.executable, "-c", OBJECTIVES, *activations],
+                              env=env, capture_output=True, text=True,
+                              check=True).stdout.split()
+
+    expected = objectives("relu", "tanh", cache="fresh")
+    assert expected[0] != expected[1]
+    assert objectives("relu") == expected[:1]
+    assert objectives("tanh") == expected[1:]
+    assert objectives("relu", "tanh") == expected
+
+
 WARNINGS_SCRIPT = '''
 import warnings
 import numpy as np
@@ -78,13 +127,27 @@ for dtype in (np.float64, np.float32):
         data = (X > 0.5).astype(dtype) if isinstance(model, skgen.VAE) else X.astype(dtype)
         model.set_params(random_state=0).fit(data)
         model.transform(data), model.score(data), model.sample(3)
+# A Python constant passed to a kernel compiles it again for the literal.
+import gc
+from numba.core import types
+from numba.core.registry import CPUDispatcher
+literal = [
+    (kernel.py_func.__qualname__, signature)
+    for kernel in gc.get_objects()
+    if isinstance(kernel, CPUDispatcher) and kernel.py_func.__module__.startswith(
+        ("skgen.network", "skgen.autoencoder", "skgen.vae"))
+    for signature in kernel.signatures
+    if any(isinstance(argument, types.Literal) for argument in signature)
+]
+assert not literal, literal
 print("ok")
 '''
 
 
 def test_no_numba_warning_reaches_the_user(tmp_path):
     """Compiling every kernel of the network estimators, from an empty cache, in
-    both dtypes, raises no Numba warning (the script turns them into errors)."""
+    both dtypes, raises no Numba warning (the script turns them into errors), and
+    compiles no kernel for a literal argument."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
                PYTHONPATH=SOURCE_ROOT)
     completed = subprocess.run([sys.executable, "-c", WARNINGS_SCRIPT], env=env,

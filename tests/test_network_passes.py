@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numba import njit
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
@@ -20,7 +20,7 @@ from skgen.network._passes import (
     backward_pass,
     forward_pass,
     gradient_pass,
-    predict_pass,
+    predict,
     supervised_epoch,
 )
 from skgen.utils._validation import as_dense_and_csr
@@ -170,26 +170,24 @@ def test_bce_is_accurate_and_finite_for_any_pre_activation(dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("sparse", [False, True])
-def test_predict_rows_match_reference_in_chunks(sparse, dtype):
+def test_predict_matches_reference_in_chunks(sparse, dtype):
     rng = np.random.RandomState(0)
     X = (rng.uniform(size=(11, 6)) * (rng.uniform(size=(11, 6)) < 0.6)).astype(dtype)
     network = Network([6, 4, 2, 4, 6], "selu", "sigmoid")
     params = network.initial_params(rng, dtype, 6.0)
-    data = as_dense_and_csr(sp.csr_matrix(X) if sparse else X)
     _, outputs = ref.forward(network.coefs(params), network.intercepts(params),
                              network.activations, X)
     tolerance = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12}
-    predict_rows = predict_pass("selu", "sigmoid")
+    data = sp.csr_matrix(X) if sparse else X
     for first, last in [(0, 2), (0, 4)]:
-        out = np.empty((11, network.units[last]), dtype=dtype)
-        predict_rows(*data, params, network.layers, first, last,
-                     network.buffer(4, dtype), 4, out)
+        out = predict(network, params, data, first, last, 4)
+        assert out.dtype == dtype
         assert_allclose(out, outputs[last], **tolerance)
-    codes = outputs[2].astype(dtype)
-    decoded = np.empty((11, 6), dtype=dtype)
-    predict_rows(*as_dense_and_csr(codes), params, network.layers, 2, 4,
-                 network.buffer(4, dtype), 4, decoded)
+    decoded = predict(network, params, outputs[2].astype(dtype), 2, 4, 4)
     assert_allclose(decoded, outputs[4], **tolerance)
+    # The chunks change nothing.
+    assert_array_equal(predict(network, params, data, 0, 4, 11),
+                       predict(network, params, data, 0, 4, 3))
 
 
 @pytest.mark.parametrize("sparse", [False, True])

@@ -19,7 +19,7 @@ from ..network._activations import ACTIVATIONS
 from ..network._base import IncrementalNetwork
 from ..network._layers import Network
 from ..network._losses import RECONSTRUCTION_LOSSES, output_loss
-from ..network._passes import predict_pass
+from ..network._passes import predict
 from ..utils._random import copy_random_state, row_streams
 from ..utils._validation import as_dense_and_csr, check_count, stored_values
 from ._kernels import autoencoder_epoch, reconstruction_losses
@@ -289,11 +289,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         network = self._network if network is None else network
         params = self._params if params is None else params
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
-        out = np.empty((X.shape[0], network.units[last]), dtype=params.dtype)
-        predict_rows = predict_pass(network.activation, network.output_activation)
-        predict_rows(*as_dense_and_csr(X), params, network.layers, first, last,
-                     network.buffer(capacity, params.dtype), capacity, out)
-        return out
+        return predict(network, params, X, first, last, capacity)
 
     def _losses(self, X, network, params):
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))

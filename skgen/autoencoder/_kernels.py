@@ -7,16 +7,12 @@ import functools
 
 import numpy as np
 
-from ..network._compile import ZERO, internal_kernel, specialized_kernel
+from ..network._compile import ZERO, internal_kernel, piece_name, specialized_kernel
 from ..network._layers import FAN_IN, INTERCEPT, TRANSPOSED, coef, intercept, slot
 from ..network._passes import forward_pass, gradient_pass
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ..utils._random import normal_row, sample_probabilities
-
-
-def _name(piece):
-    return "none" if piece is None else piece.py_func.__qualname__
 
 
 @functools.cache
@@ -63,9 +59,10 @@ def autoencoder_epoch(activation, output_activation, loss, noise, penalty, step)
 
     return specialized_kernel(
         fit_epoch,
-        f"autoencoder_epoch({activation}, {output_activation}, {_name(loss.rows)}, "
-        f"{_name(noise)}, {_name(None if penalty is None else penalty.delta)}, "
-        f"{_name(step)})",
+        f"autoencoder_epoch({activation}, {output_activation}, "
+        f"{piece_name(loss.rows)}, {piece_name(noise)}, "
+        f"{piece_name(None if penalty is None else penalty.delta)}, "
+        f"{piece_name(step)})",
     )
 
 
@@ -102,7 +99,7 @@ def reconstruction_losses(activation, output_activation, loss):
 
     return specialized_kernel(
         losses, f"reconstruction_losses({activation}, {output_activation}, "
-        f"{_name(unit)})",
+        f"{piece_name(unit)})",
     )
 
 
@@ -158,6 +155,6 @@ def denoising_chain(activation, output_activation, noise, draw):
                 draw(outputs, rows, chain_streams, output_std, normals)
 
     return specialized_kernel(
-        chain, f"denoising_chain({activation}, {output_activation}, {_name(noise)}, "
-        f"{_name(draw)})",
+        chain, f"denoising_chain({activation}, {output_activation}, "
+        f"{piece_name(noise)}, {piece_name(draw)})",
     )

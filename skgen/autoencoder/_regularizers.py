@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..network._activations import ACTIVATIONS, like
-from ..network._compile import internal_kernel, specialized_kernel
+from ..network._compile import internal_kernel, piece_name, specialized_kernel
 from ..network._passes import Penalty, activation_delta
 
 #: KL is computed with the batch's mean activation clipped to [EPS, 1 - EPS].
@@ -185,7 +185,7 @@ def penalized_delta(activation, penalty):
 
         weight_term = specialized_kernel(weight_term, "penalty_weight_term",
                                          internal=True)
-    name = unit.py_func.__name__
+    name = piece_name(unit)
     return Penalty(specialized_kernel(delta, f"penalized_delta({activation}, {name})",
                                       internal=True),
                    weight_term)

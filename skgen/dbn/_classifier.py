@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..network._base import BaseNetwork
 from ..network._layers import Network
 from ..network._losses import SOFTMAX_CROSS_ENTROPY
-from ..network._passes import predict_pass, supervised_epoch
+from ..network._passes import predict, supervised_epoch
 from ..utils._validation import as_dense_and_csr, check_interval
 from ._base import PRETRAINING_CONSTRAINTS, one_hot, pretrain
 
@@ -360,10 +360,5 @@ def _accuracy(network, params, X, y):
 
 def _logits(network, params, X):
     """The output layer's pre-softmax values for the rows of X (dense or CSR)."""
-    dense, data, indices, indptr = as_dense_and_csr(X)
     capacity = max(1, min(_INFERENCE_ROWS, X.shape[0]))
-    out = np.empty((X.shape[0], network.units[-1]), dtype=params.dtype)
-    predict_rows = predict_pass(network.activation, network.output_activation)
-    predict_rows(dense, data, indices, indptr, params, network.layers, 0,
-                 network.n_layers, network.buffer(capacity, params.dtype), capacity, out)
-    return out
+    return predict(network, params, X, 0, network.n_layers, capacity)

@@ -3,13 +3,21 @@ cached under a key that names them.
 
 A kernel factory closes over the pieces a model uses (its activation, loss,
 noise model, ...), so that only those are compiled, without a branch per choice.
-Numba caches such a closure under a hash of its cells, and a cell that holds a
-compiled function pickles with an identifier drawn anew in each process: the
-cached code would never be found again. ``specialized_kernel`` keys the cache by
-a description of the pieces and a digest of their code instead.
+Two things need care when such closures are cached:
+
+- Numba keys the cache of a closure by a hash of its cells, and a cell that
+  holds a compiled function pickles with an identifier drawn anew in each
+  process, so the cached code would never be found again. The cache is keyed by
+  a digest of the pieces' code instead.
+- Numba names a compiled function's symbol after its qualified name, a counter
+  of the process and its argument types. Two closures of one factory built
+  with different pieces have the same name and types, and, compiled in two
+  processes, can get the same symbol; loaded together from the cache, a call
+  would then reach either. Each specialisation gets a qualified name of its own.
 """
 
 import hashlib
+import re
 
 import numpy as np
 from numba import njit
@@ -54,18 +62,32 @@ def _piece_digest(value):
     return repr(value)
 
 
+def _pieces_digest(function, description):
+    """A digest of the description and the closure cells of ``function``."""
+    cells = [cell.cell_contents for cell in function.__closure__ or ()]
+    pieces = "\0".join([description, *(_piece_digest(cell) for cell in cells)])
+    return hashlib.sha256(pieces.encode()).hexdigest()
+
+
 class _SpecializedCache(FunctionCache):
     """Numba's cache of one function, keyed by the pieces it closes over."""
 
-    def __init__(self, py_func, description):
+    def __init__(self, py_func, pieces_digest):
         super().__init__(py_func)
-        cells = [cell.cell_contents for cell in py_func.__closure__ or ()]
-        pieces = "\0".join([description, *(_piece_digest(cell) for cell in cells)])
-        self._pieces_digest = hashlib.sha256(pieces.encode()).hexdigest()
+        self._pieces_digest = pieces_digest
 
     def _index_key(self, sig, codegen):
         code = _code_digest(self._py_func.__code__)
         return (sig, codegen.magic_tuple(), (code, self._pieces_digest))
+
+
+def piece_name(piece):
+    """A short name of a compiled piece, for the descriptions of the kernels built
+    with it: its name, or the description it was specialised with."""
+    if piece is None:
+        return "none"
+    name = piece.py_func.__qualname__
+    return name[name.index("[") + 1:name.rindex(";")] if "[" in name else name
 
 
 def specialized_kernel(function, description, inline=False, internal=False):
@@ -77,6 +99,10 @@ def specialized_kernel(function, description, inline=False, internal=False):
     ``inline`` kernel is inlined into the kernels that call it; an ``internal``
     one can only be called by kernels (see ``internal_kernel``).
     """
+    digest = _pieces_digest(function, description)
+    # For example ``forward_pass.<locals>.forward[forward(relu,identity);9cf68028]``.
+    label = re.sub(r"[^\w(),.]", "", description)
+    function.__qualname__ = f"{function.__qualname__}[{label};{digest[:8]}]"
     if inline:
         decorator = inline_kernel
     elif internal:
@@ -84,5 +110,5 @@ def specialized_kernel(function, description, inline=False, internal=False):
     else:
         decorator = kernel
     dispatcher = decorator(function)
-    dispatcher._cache = _SpecializedCache(function, description)
+    dispatcher._cache = _SpecializedCache(function, digest)
     return dispatcher

@@ -163,6 +163,13 @@ class Network:
             intercepts.append(random_state.uniform(-bound, bound, fan_out))
         return self.pack(coefs, intercepts, dtype)
 
+    def rows(self, buffer, index, n_rows, capacity):
+        """The first ``n_rows`` rows of slot ``index`` of a buffer, as ``slot``
+        gives them to kernels."""
+        start = capacity * int(sum(self.units[:index]))
+        width = self.units[index]
+        return buffer[start:start + n_rows * width].reshape(n_rows, width)
+
     def buffer(self, capacity, dtype):
         """A buffer for ``capacity`` rows of every slot (activations or gradients)."""
         return np.empty(capacity * sum(self.units), dtype=dtype)

@@ -1,6 +1,6 @@
 """The passes of a network, built from the pieces a model uses: forward, backward,
-the loss and gradient of a batch, inference in chunks, and one training epoch
-of a network fitted to given targets.
+the loss and gradient of a batch, inference in chunks (``predict``), and one
+training epoch of a network fitted to given targets.
 
 The kernels compose: ``forward`` runs a range of layers; ``backward`` takes the
 gradient at the last slot and returns the parameters' gradient (and, on request,
@@ -26,11 +26,12 @@ import functools
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
 from ._activations import ACTIVATIONS
-from ._compile import FALSE, ZERO, internal_kernel, specialized_kernel
+from ._compile import FALSE, ZERO, internal_kernel, piece_name, specialized_kernel
 from ._layers import ACCUMULATE, INTERCEPT, TRANSPOSED, coef, intercept, slot
 
 
@@ -39,14 +40,6 @@ class Penalty(NamedTuple):
 
     delta: object
     weight_gradient: object
-
-
-@internal_kernel
-def copy_rows(source, out, start):
-    """``out[start + i] = source[i]`` for every row i of ``source``."""
-    for i in range(source.shape[0]):
-        for j in range(source.shape[1]):
-            out[start + i, j] = source[i, j]
 
 
 @internal_kernel
@@ -177,7 +170,7 @@ def backward_pass(activation, penalty=None, inline=True):
                      slot(deltas, layers, layer, n_rows, capacity))
         return total
 
-    name = "none" if penalty is None else penalty.delta.py_func.__qualname__
+    name = piece_name(None if penalty is None else penalty.delta)
     return specialized_kernel(backward, f"backward({activation}, {name})",
                               inline=inline, internal=not inline)
 
@@ -218,35 +211,34 @@ def gradient_pass(activation, output_activation, loss, penalty=None):
         return total + backward(params, grads, layers, activations, deltas, columns,
                                 n_rows, capacity, FALSE, context)
 
-    name = "none" if penalty is None else penalty.delta.py_func.__qualname__
+    name = piece_name(None if penalty is None else penalty.delta)
     return specialized_kernel(
         loss_and_gradient,
         f"loss_and_gradient({activation}, {output_activation}, "
-        f"{loss.rows.py_func.__qualname__}, {name})", inline=True,
+        f"{piece_name(loss.rows)}, {name})", inline=True,
     )
 
 
-@functools.cache
-def predict_pass(activation, output_activation):
-    """The kernel ``predict_rows(dense, data, indices, indptr, params, layers,
-    first, last, activations, capacity, out)``: ``out`` = slot ``last`` when the
-    rows of X (dense, or CSR when ``dense`` is empty) are fed to slot ``first``,
-    ``capacity`` rows at a time."""
-    forward = forward_pass(activation, output_activation)
+def predict(network, params, X, first, last, capacity):
+    """Slot ``last`` of the network when the rows of X (dense or sparse) are fed
+    to slot ``first``, ``capacity`` rows at a time.
 
-    def predict_rows(dense, data, indices, indptr, params, layers, first, last,
-                     activations, capacity, out):
-        n_samples = out.shape[0]
-        order = np.arange(n_samples)
-        for start in range(0, n_samples, capacity):
-            n_rows = min(capacity, n_samples - start)
-            gather_rows(dense, data, indices, indptr, order, start,
-                        slot(activations, layers, first, n_rows, capacity))
-            forward(params, layers, activations, n_rows, capacity, first, last)
-            copy_rows(slot(activations, layers, last, n_rows, capacity), out, start)
-
-    return specialized_kernel(predict_rows,
-                              f"predict_rows({activation}, {output_activation})")
+    The chunks go through the compiled ``forward`` from Python: it is the pass
+    that training compiles, so inference compiles nothing more.
+    """
+    forward = forward_pass(network.activation, network.output_activation)
+    dtype = params.dtype
+    n_samples = X.shape[0]
+    out = np.empty((n_samples, network.units[last]), dtype=dtype)
+    activations = network.buffer(capacity, dtype)
+    for start in range(0, n_samples, capacity):
+        rows = X[start:start + capacity]
+        n_rows = rows.shape[0]
+        inputs = network.rows(activations, first, n_rows, capacity)
+        inputs[...] = rows.toarray() if sp.issparse(rows) else rows
+        forward(params, network.layers, activations, n_rows, capacity, first, last)
+        out[start:start + n_rows] = network.rows(activations, last, n_rows, capacity)
+    return out
 
 
 @functools.cache
@@ -286,5 +278,5 @@ def supervised_epoch(activation, output_activation, loss, step):
     return specialized_kernel(
         fit_epoch,
         f"supervised_epoch({activation}, {output_activation}, "
-        f"{loss.rows.py_func.__qualname__}, {step.py_func.__qualname__})",
+        f"{piece_name(loss.rows)}, {piece_name(step)})",
     )

@@ -21,6 +21,7 @@ from ..network._compile import (
     TRUE,
     ZERO,
     internal_kernel,
+    piece_name,
     specialized_kernel,
 )
 from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
@@ -273,7 +274,7 @@ def vae_gradient(activation, likelihood):
         one = params.dtype.type(1.0)
         inv_n = one / n_rows
 
-        encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+        encode(encoder_params, encoder, encoder_activations, n_rows, capacity, ZERO,
                n_encoder)
         stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
         batch_noise = noise[:n_rows * n_components].reshape((n_rows, n_components))
@@ -338,7 +339,7 @@ def vae_epoch(activation, likelihood, step):
         return total
 
     return specialized_kernel(
-        fit_epoch, f"vae_epoch({activation}, {likelihood}, {step.py_func.__qualname__})")
+        fit_epoch, f"vae_epoch({activation}, {likelihood}, {piece_name(step)})")
 
 
 # -- evaluation -------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def vae_log_weights(activation, likelihood):
             n_rows = min(capacity, n_samples - start)
             inputs = slot(encoder_activations, encoder, ZERO, n_rows, capacity)
             gather_rows(dense, data, indices, indptr, order, start, inputs)
-            encode(encoder_params, encoder, encoder_activations, n_rows, capacity, 0,
+            encode(encoder_params, encoder, encoder_activations, n_rows, capacity, ZERO,
                    n_encoder)
             stats = slot(encoder_activations, encoder, n_encoder, n_rows, capacity)
             codes = slot(decoder_activations, decoder, ZERO, n_rows, capacity)

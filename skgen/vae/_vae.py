@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..network._activations import ACTIVATIONS
 from ..network._base import IncrementalNetwork
 from ..network._layers import Network
-from ..network._passes import predict_pass
+from ..network._passes import predict
 from ..utils._random import row_streams
 from ..utils._validation import as_dense_and_csr, check_count, stored_values
 from ._kernels import (
@@ -429,25 +429,20 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
         )
         return _content_streams(X, row_streams(rng, 1)[0])
 
-    def _run(self, network, params, X, width):
+    def _run(self, network, params, X):
         """Feed the rows of X (dense or CSR) through one of the VAE's networks."""
-        dtype = self._params.dtype
-        out = np.empty((X.shape[0], width), dtype=dtype)
         capacity = max(1, min(X.shape[0], _INFERENCE_ROWS))
-        predict_rows = predict_pass(network.activation, network.output_activation)
-        predict_rows(*as_dense_and_csr(X), params, network.layers, 0, network.n_layers,
-                     network.buffer(capacity, dtype), capacity, out)
-        return out
+        return predict(network, params, X, 0, network.n_layers, capacity)
 
     def _encode(self, X):
         """``[mu | log_var]`` of q(z|x) for each row of X."""
-        return self._run(self._network.encoder, self._network.encoder_params(self._params),
-                         X, 2 * self.n_components)
+        return self._run(self._network.encoder,
+                         self._network.encoder_params(self._params), X)
 
     def _decode(self, codes):
         """The means of p(x|z) for each row of ``codes``."""
-        return self._run(self._network.decoder, self._network.decoder_params(self._params),
-                         codes, self.n_features_in_)
+        return self._run(self._network.decoder,
+                         self._network.decoder_params(self._params), codes)
 
     def transform(self, X):
         """Encode X: the mean of q(z|x).
