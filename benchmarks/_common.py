@@ -7,10 +7,15 @@ folder is on ``sys.path``), so it must stay free of side effects on import.
 
 import contextlib
 import datetime
+import functools
+import hashlib
+import importlib
 import os
 import platform
 import shlex
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -383,6 +388,59 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown
     return "\n".join([line(headers), rule_line, *(line(row) for row in rows)])
 
 
+# -- an earlier version of skgen beside this one -----------------------------------
+
+#: Names the source tree of an earlier skgen (an export of an older commit, say)
+#: whose speed the benchmarks time beside this one's, as the contender "before".
+BEFORE_VARIABLE = "SKGEN_BEFORE"
+
+
+@functools.cache
+def earlier_skgen():
+    """The package ``skgen`` of the tree named by ``$SKGEN_BEFORE``, imported under
+    the name ``skgen_before``; None when the variable is unset.
+
+    The package is copied once into a folder of its own (named after the tree),
+    so that both versions load in one process and Numba caches the copy's
+    kernels between runs. skgen imports its own modules relatively, which is
+    what makes the renamed copy work.
+    """
+    tree = os.environ.get(BEFORE_VARIABLE)
+    if not tree:
+        return None
+    source = os.path.join(os.path.abspath(tree), "skgen")
+    if not os.path.isfile(os.path.join(source, "__init__.py")):
+        raise SystemExit(f"${BEFORE_VARIABLE}={tree} has no skgen package")
+    digest = hashlib.sha1(source.encode()).hexdigest()[:12]
+    folder = os.path.join(tempfile.gettempdir(), f"skgen_before_{digest}")
+    if not os.path.isdir(os.path.join(folder, "skgen_before")):
+        shutil.copytree(source, os.path.join(folder, "skgen_before"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, folder)
+    return importlib.import_module("skgen_before")
+
+
+def with_earlier(contenders, namespace):
+    """``contenders`` plus, when ``$SKGEN_BEFORE`` is set, a contender "before":
+    the "skgen" one, run with the global name ``skgen`` of ``namespace`` (the
+    benchmark module's ``globals()``) bound to :func:`earlier_skgen`."""
+    earlier = earlier_skgen()
+    if earlier is None:
+        return contenders
+    current = contenders["skgen"]
+
+    @functools.wraps(current)
+    def before(*args, **kwargs):
+        saved = namespace["skgen"]
+        namespace["skgen"] = earlier
+        try:
+            return current(*args, **kwargs)
+        finally:
+            namespace["skgen"] = saved
+
+    return {**contenders, "before": before}
+
+
 # -- a side-by-side speed benchmark ---------------------------------------------------
 
 
@@ -402,16 +460,28 @@ SPEED_TABLE_HEADERS = (
 )
 
 
+#: Columns added when an earlier skgen ran beside this one (see ``with_earlier``).
+BEFORE_TABLE_HEADERS = ("before", "skgen/before", "before % bound")
+
+
 def speed_table_rows(results):
     """Rows of a speed table, as strings.
 
     Each result is a dict with a ``config`` (with ``label`` and ``dtype``), the
     ``rates`` of the contenders (None when skipped), ``skgen_vs_sklearn``,
     ``skgen_vs_torch``, ``gemm_flops``, ``gemm_bound`` and ``skgen_of_bound``.
+    When any result has a rate "before", each row ends with the
+    ``BEFORE_TABLE_HEADERS`` columns.
     """
+    with_before = any(result["rates"].get("before") for result in results)
     rows = []
     for result in results:
         config, rates = result["config"], result["rates"]
+        before = [] if not with_before else [
+            format_number(rates.get("before")),
+            format_ratio(ratio(rates["skgen"], rates.get("before"))),
+            format_percent(ratio(rates.get("before"), result["gemm_bound"])),
+        ]
         rows.append([
             config.label,
             config.dtype,
@@ -423,14 +493,18 @@ def speed_table_rows(results):
             format_number(result["gemm_flops"] / 1e9, digits=1),
             format_number(result["gemm_bound"]),
             format_percent(result["skgen_of_bound"]),
+            *before,
         ])
     return rows
 
 
 def format_speed_report(title, info, results, explanation, markdown=False):
     """The full report: title, run description, speed table and explanation lines."""
-    table = format_table(SPEED_TABLE_HEADERS, speed_table_rows(results),
-                         markdown=markdown, left_columns=2)
+    rows = speed_table_rows(results)
+    headers = SPEED_TABLE_HEADERS
+    if rows and len(rows[0]) > len(headers):
+        headers = (*headers, *BEFORE_TABLE_HEADERS)
+    table = format_table(headers, rows, markdown=markdown, left_columns=2)
     if markdown:
         return "\n\n".join([
             f"### {title}",
@@ -547,6 +621,8 @@ def rows_per_contender(args, n_all, torch=None):
     }
     if torch is not None:
         n_samples["torch"] = min(args.n_samples, n_all)
+    if earlier_skgen() is not None:
+        n_samples["before"] = n_samples["skgen"]
     return n_samples
 
 

@@ -39,6 +39,7 @@ from _common import (
     time_contenders,
     timed,
     try_import_torch,
+    with_earlier,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
@@ -193,7 +194,7 @@ def benchmark_config(config, X, n_samples, n_epochs, repeats, gemm_trials,
     """Time the contenders on one configuration, each fit ``n_epochs`` passes over
     its ``n_samples`` rows of X; return ``_common.time_contenders``'s result with
     the config, the GEMM bound and skgen's share of it."""
-    fits = {"skgen": fit_skgen}
+    fits = with_earlier({"skgen": fit_skgen}, globals())
     if config.loss == "mse":
         fits["sklearn"] = fit_sklearn
     if torch is not None:

@@ -34,6 +34,7 @@ from _common import (
     time_contenders,
     timed,
     try_import_torch,
+    with_earlier,
 )
 from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
 from sklearn.preprocessing import StandardScaler
@@ -198,7 +199,7 @@ def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
     """Time the contenders on one configuration, each fit one pass over its
     ``n_samples`` rows of X; return ``_common.time_contenders``'s result with the
     config, the GEMM bound and skgen's share of it."""
-    fits = {"skgen": fit_skgen}
+    fits = with_earlier({"skgen": fit_skgen}, globals())
     if config.visible == "bernoulli":  # sklearn has no Gaussian RBM
         fits["sklearn"] = fit_sklearn
     if torch is not None:

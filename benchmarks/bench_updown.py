@@ -33,6 +33,7 @@ from _common import (
     median_rate,
     timed,
     try_import_torch,
+    with_earlier,
 )
 
 import skgen
@@ -108,8 +109,10 @@ def up_down_torch(X, labels, hidden, n_epochs, seed=0):
 
 def run_speed(X, y, hidden, n_epochs, repeats, pause, log):
     X = np.ascontiguousarray(X, dtype=np.float32)
-    tasks = {"skgen": timed(up_down_skgen, X, y, hidden, n_epochs)}
-    up_down_skgen(X[:100], y[:100], hidden, 1)  # warm-up: load the kernels
+    runs = with_earlier({"skgen": up_down_skgen}, globals())
+    tasks = {name: timed(run, X, y, hidden, n_epochs) for name, run in runs.items()}
+    for run in runs.values():
+        run(X[:100], y[:100], hidden, 1)  # warm-up: load the kernels
     if torch is not None:
         X_torch = torch.from_numpy(X)
         labels = torch.from_numpy(np.eye(10, dtype=np.float32)[y])
@@ -169,6 +172,8 @@ def main(argv=None):
         log(f"up-down {name:<8} {rate:12,.0f} samples/s")
     if "torch" in rates:
         log(f"skgen/torch: {rates['skgen'] / rates['torch']:.2f}x")
+    if "before" in rates:
+        log(f"skgen/before: {rates['skgen'] / rates['before']:.2f}x")
     else:
         log(f"torch: skipped, {TORCH_MISSING}")
 

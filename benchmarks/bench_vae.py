@@ -43,6 +43,7 @@ from _common import (
     time_contenders,
     timed,
     try_import_torch,
+    with_earlier,
 )
 from sklearn.exceptions import ConvergenceWarning
 
@@ -180,7 +181,7 @@ def benchmark_config(config, X, n_samples, n_epochs, repeats, gemm_trials,
                      pause=PAUSE_SECONDS, log=None):
     """Time the contenders on one configuration; return ``time_contenders``'s
     result with the config, the GEMM bound and skgen's share of it."""
-    fits = {"skgen": fit_skgen}
+    fits = with_earlier({"skgen": fit_skgen}, globals())
     if torch is not None:
         fits["torch"] = fit_torch
     subsets = {name: X[:n_samples[name]] for name in fits}
