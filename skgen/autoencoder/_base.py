@@ -13,15 +13,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..network._activations import ACTIVATIONS
-from ..network._base import IncrementalNetwork
+from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._losses import RECONSTRUCTION_LOSSES, output_loss
 from ..network._passes import predict
 from ..utils._random import copy_random_state, row_streams
-from ..utils._validation import as_dense_and_csr, check_count, stored_values
+from ..utils._validation import as_dense_and_csr, check_count
 from ._kernels import autoencoder_epoch, reconstruction_losses
 
 #: Rows per call of the inference kernels (transform, score_samples, ...).
@@ -36,12 +36,12 @@ _AUTO_BATCH_SIZE = 200
 
 
 class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                      IncrementalNetwork):
+                      UnsupervisedNetwork):
     """Base class of the autoencoders: a mirrored network trained to reconstruct
     its input. Subclasses add a noise model or a penalty, and a way to sample."""
 
     _parameter_constraints: ClassVar[dict] = {
-        **IncrementalNetwork._parameter_constraints,
+        **UnsupervisedNetwork._parameter_constraints,
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -111,7 +111,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         self.n_iter_no_change = n_iter_no_change
 
     _state_names = (
-        *IncrementalNetwork._state_names,
+        *UnsupervisedNetwork._state_names,
         "_streams",
         "_sampler_rng",
         "n_layers_",
@@ -153,31 +153,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
 
     def _validate_training_data(self, X, y, reset):
         self._check_params()
-        dtype = (np.float64, np.float32) if reset else self._params.dtype
-        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
-        self._check_support(X)
-        return X, None
+        return super()._validate_training_data(X, y, reset)
 
-    def _validate_data(self, X):
-        """Check X for a fitted model; cast it to the model's dtype."""
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
-        )
-        self._check_support(X)
-        return X
-
-    def _check_support(self, X):
-        if self.loss != "bce":
-            return
-        values = stored_values(X)
-        if values.size and (values.min() < 0 or values.max() > 1):
-            raise ValueError(
-                f"{type(self).__name__} with loss='bce' needs every value of X in "
-                f"[0, 1] (the cross-entropy of Bernoulli outputs), but X has values in "
-                f"[{values.min():g}, {values.max():g}]. Rescale the data first, for "
-                "example with sklearn's MinMaxScaler, or use loss='mse'."
-            )
+    def _unit_interval_setting(self):
+        # The cross-entropy of Bernoulli outputs.
+        return ("loss='bce'", "loss='mse'") if self.loss == "bce" else None
 
     def _build_network(self, n_features):
         """The network: the encoder's sizes, then the same in reverse to n_features."""

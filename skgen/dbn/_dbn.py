@@ -21,11 +21,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..rbm._kernels import gibbs_chains
-from ..utils._random import row_streams
 from ..utils._validation import check_count
 from ._base import PRETRAINING_CONSTRAINTS, join_labels, layer_values, one_hot, pretrain
-from ._kernels import clamped_gibbs_chains
 from ._updown import up_down
 
 #: Samples of the recognition model Q(h|v) that average the bound of
@@ -472,22 +469,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         top = self.rbms_[-1]
         if self.visible_units == "gaussian" and len(self.rbms_) == 1:
             return top.sample(n_samples, n_gibbs_steps=n_gibbs_steps, random_state=rng)
-        n_labels = self._n_labels
-        streams = row_streams(rng, n_samples)
-        # Uniformly random binary units, and a uniformly random label.
-        visible = top._random_visible(n_samples, top.components_.dtype, streams)
-        if y is not None:
-            visible[:, -n_labels:] = one_hot(self._encode(y, n_samples), n_labels,
-                                             visible.dtype)
-        hidden = np.empty((n_samples, top.n_components), dtype=visible.dtype)
         if y is None:
-            gibbs_chains(visible, top.components_, top.intercept_hidden_,
-                         top._visible_units(top.__dict__), streams, n_gibbs_steps, hidden)
+            visible, hidden = top._sample_chains(n_samples, n_gibbs_steps, rng)
         else:
-            clamped_gibbs_chains(visible, n_labels, top.components_, top.intercept_hidden_,
-                                 top.intercept_visible_, streams, n_gibbs_steps, hidden,
-                                 np.empty_like(visible))
-        n_free = visible.shape[1] - n_labels
+            visible, hidden = top._sample_chains(n_samples, n_gibbs_steps, rng,
+                                                 labels=self._encode(y, n_samples))
+        n_free = visible.shape[1] - self._n_labels
         if n_gibbs_steps:
             visible = top.inverse_transform(hidden)
         return self._down(visible[:, :n_free])

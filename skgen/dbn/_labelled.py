@@ -11,6 +11,8 @@ from sklearn.utils._param_validation import Interval
 from ..rbm import BernoulliRBM, _sampling
 from ..rbm._bernoulli import _log_partition_binary
 from ..rbm._units import BernoulliUnits, JoinedUnits, SoftmaxUnits
+from ..utils._random import row_streams
+from ._kernels import clamped_gibbs_chains
 
 
 class LabelledRBM(BernoulliRBM):
@@ -150,6 +152,22 @@ n_features_in_, feature_names_in_
                                       streams)
         visible[:, -self.n_labels:] = labels
         return visible
+
+    def _sample_chains(self, n_samples, n_gibbs_steps, rng, labels=None):
+        """As BernoulliRBM's, but the chains of ``labels`` (indices of label
+        units, one per chain) keep their label units clamped to it; None lets
+        the labels run free."""
+        if labels is None:
+            return super()._sample_chains(n_samples, n_gibbs_steps, rng)
+        streams = row_streams(rng, n_samples)
+        visible = self._random_visible(n_samples, self.components_.dtype, streams)
+        visible[:, -self.n_labels:] = 0
+        visible[np.arange(n_samples), visible.shape[1] - self.n_labels + labels] = 1
+        hidden = np.empty((n_samples, self.n_components), dtype=visible.dtype)
+        clamped_gibbs_chains(visible, self.n_labels, self.components_,
+                             self.intercept_hidden_, self.intercept_visible_, streams,
+                             n_gibbs_steps, hidden, np.empty_like(visible))
+        return visible, hidden
 
     def _log_partition_ais(self, n_chains, betas, random_state):
         return self._ais_log_weights(n_chains, betas, random_state, self.n_labels)

@@ -10,9 +10,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._random import copy_random_state
+from ..utils._validation import stored_values
 from ._optimizers import SOLVERS, Optimizer, make_optimizer
 from ._training import (
     all_or_nothing,
@@ -287,3 +288,47 @@ class IncrementalNetwork(BaseNetwork):
             state["_n_updates"][:] = 0
             state["n_iter_"] = 0
         return state
+
+
+class UnsupervisedNetwork(IncrementalNetwork):
+    """Base class of the network models of X alone (the autoencoders, the VAE):
+    dense or CSR input in float64 or float32, whose values must lie in [0, 1]
+    when the model's outputs are Bernoulli means."""
+
+    @abstractmethod
+    def _unit_interval_setting(self):
+        """None when X may take any value; otherwise ``(setting, alternative)``:
+        the parameter setting that needs X in [0, 1] and the one to use instead,
+        for the error message."""
+
+    def _validate_training_data(self, X, y, reset):
+        dtype = (np.float64, np.float32) if reset else self._params.dtype
+        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
+        self._check_support(X)
+        return X, None
+
+    def _validate_data(self, X):
+        """Check X for a fitted model; cast it to the model's dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
+        )
+        self._check_support(X)
+        return X
+
+    def _check_support(self, X):
+        setting = self._unit_interval_setting()
+        values = stored_values(X)
+        if setting is None or not values.size:
+            return
+        smallest, largest = values.min(), values.max()
+        if smallest < 0 or largest > 1:
+            # sklearn's checks expect "Negative values in data" for non-negative input.
+            problem = "Negative values in data" if smallest < 0 else "Values out of range"
+            required, alternative = setting
+            raise ValueError(
+                f"{problem} passed to {type(self).__name__}: {required} needs every "
+                f"value of X in [0, 1], but X has values in [{smallest:g}, "
+                f"{largest:g}]. Rescale the data first, for example with sklearn's "
+                f"MinMaxScaler, or use {alternative}."
+            )

@@ -115,7 +115,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
 
     @abstractmethod
     def _run_gibbs(self, visible, n_steps, streams):
-        """In place: ``n_steps`` sampled Gibbs steps from ``visible``."""
+        """In place: ``n_steps`` sampled Gibbs steps from ``visible``; returns the
+        last hidden sample."""
 
     @abstractmethod
     def _input_weights(self):
@@ -435,11 +436,18 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         check_count(n_gibbs_steps, "n_gibbs_steps", 0)
         if random_state is None:
             random_state = self.random_state
-        rng = check_random_state(random_state)
+        visible, _ = self._sample_chains(n_samples, n_gibbs_steps,
+                                         check_random_state(random_state))
+        return visible
+
+    def _sample_chains(self, n_samples, n_gibbs_steps, rng):
+        """The last (visible, hidden) states of ``n_samples`` Gibbs chains, each
+        from a random start (``_random_visible``) and with a stream of its own
+        from ``rng``. The hidden states are undefined after no step."""
         streams = row_streams(rng, n_samples)
         visible = self._random_visible(n_samples, self.components_.dtype, streams)
-        self._run_gibbs(visible, n_gibbs_steps, streams)
-        return visible
+        hidden = self._run_gibbs(visible, n_gibbs_steps, streams)
+        return visible, hidden
 
     def free_energy(self, X):
         """Compute the free energy F(v) = -log sum_h exp(-E(v, h)) of each row.

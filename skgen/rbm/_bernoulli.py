@@ -239,6 +239,7 @@ class BernoulliRBM(BaseRBM):
         hidden = np.empty((visible.shape[0], self.n_components), dtype=visible.dtype)
         _kernels.gibbs_chains(visible, self.components_, self.intercept_hidden_,
                               self._visible_units(self.__dict__), streams, n_steps, hidden)
+        return hidden
 
     def _random_visible(self, n_samples, dtype, streams):
         visible = np.zeros((n_samples, self.components_.shape[1]), dtype=dtype)

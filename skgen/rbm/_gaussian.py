@@ -309,6 +309,7 @@ class GaussianBernoulliRBM(BaseRBM):
         _kernels.gibbs_chains(visible, self.components_, self.intercept_hidden_,
                               self._visible_units(self.__dict__), streams, n_steps, hidden)
         visible *= self.sigma_
+        return hidden
 
     def _input_weights(self):
         return self.components_.T / self.sigma_[:, None]

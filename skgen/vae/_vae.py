@@ -7,14 +7,14 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..network._activations import ACTIVATIONS
-from ..network._base import IncrementalNetwork
+from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._passes import predict
 from ..utils._random import row_streams
-from ..utils._validation import as_dense_and_csr, check_count, stored_values
+from ..utils._validation import as_dense_and_csr, check_count
 from ._kernels import (
     LIKELIHOODS,
     OUTPUT_ACTIVATIONS,
@@ -32,7 +32,7 @@ _INFERENCE_ROWS = 512
 _VALIDATION_SEED = 0
 
 
-class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork):
+class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork):
     """Variational autoencoder with a Gaussian code and a Bernoulli or Gaussian decoder.
 
     The encoder maps x to the mean and log-variance of a diagonal Gaussian
@@ -206,7 +206,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **IncrementalNetwork._parameter_constraints,
+        **UnsupervisedNetwork._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": [
             "array-like",
@@ -221,7 +221,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
     }
 
     _state_names = (
-        *IncrementalNetwork._state_names,
+        *UnsupervisedNetwork._state_names,
         "_streams",
         "n_layers_",
         "n_outputs_",
@@ -283,35 +283,10 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalNetwork)
 
     # -- fitting ----------------------------------------------------------------------
 
-    def _validate_training_data(self, X, y, reset):
-        dtype = (np.float64, np.float32) if reset else self._params.dtype
-        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
-        self._check_support(X)
-        return X, None
-
-    def _validate_data(self, X):
-        """Check X for a fitted model; cast it to the model's dtype."""
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
-        )
-        self._check_support(X)
-        return X
-
-    def _check_support(self, X):
+    def _unit_interval_setting(self):
         if self.likelihood != "bernoulli":
-            return
-        values = stored_values(X)
-        if values.size and (values.min() < 0 or values.max() > 1):
-            # sklearn's checks expect "Negative values in data" for non-negative input.
-            problem = "Negative values in data" if values.min() < 0 else (
-                "Values out of range")
-            raise ValueError(
-                f"{problem} passed to VAE: likelihood='bernoulli' needs every value "
-                f"of X in [0, 1], but X has values in [{values.min():g}, "
-                f"{values.max():g}]. Rescale the data first, for example with "
-                "sklearn's MinMaxScaler, or use likelihood='gaussian'."
-            )
+            return None
+        return "likelihood='bernoulli'", "likelihood='gaussian'"
 
     def _build_network(self, n_features):
         hidden = np.asarray(self.hidden_layer_sizes).reshape(-1)
