@@ -147,8 +147,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
 
     @abstractmethod
     def _base_units(self, namespace):
-        """The base model of AIS and tempering, in float64, from the data
-        statistics (``_visible_sum``, ...) of a state dict or ``__dict__``."""
+        """The base model of tempering, in float64, from a state dict or
+        ``__dict__``: that of AIS, from the data statistics (``_visible_sum``,
+        ...), but for the variances of Gaussian units."""
 
     # -- fitting --------------------------------------------------------------------
 
@@ -389,10 +390,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
             betas = state["inverse_temperatures_"].copy()
         state["inverse_temperatures_"] = betas
         seen = {
+            **state,
             "_visible_sum": state["_visible_sum"] + moments[0],
             "_visible_square_sum": state["_visible_square_sum"] + moments[1],
             "_n_samples_seen": state["_n_samples_seen"] + n_samples,
-            "_min_log_variance": state.get("_min_log_variance"),
         }
         state["_tempering_base"] = self._base_units(seen)
 

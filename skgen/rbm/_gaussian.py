@@ -157,9 +157,10 @@ class GaussianBernoulliRBM(BaseRBM):
     With ``n_temperatures`` > 1 the negative phase is parallel tempering
     [4]_, [5]_: every persistent chain has a replica at each inverse
     temperature ``beta`` of the ladder, whose joint distribution is
-    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, between the base
-    model of AIS (independent visible units with the data's means and variances, at
-    ``beta = 0``) and the RBM (``beta = 1``). Each of the ``n_gibbs_steps``
+    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, between a base
+    model of independent visible units at ``beta = 0`` (the Gaussians of AIS,
+    with the data's means and variances, but no narrower than the model's
+    ``sigma_``) and the RBM at ``beta = 1``. Each of the ``n_gibbs_steps``
     steps draws v given h in every replica, then proposes to swap the joint
     states of neighbouring replicas, hottest pair first, with the Metropolis
     acceptance ``min(1, exp((beta' - beta) (G(s) - G(s'))))``, where
@@ -176,8 +177,8 @@ class GaussianBernoulliRBM(BaseRBM):
     they would pass 0: 0.234 is the swap rate at which states travel fastest
     along the ladder [6]_. The ladder stays fixed within a mini-batch.
 
-    :meth:`sample` starts its chains from those Gaussians, and returns the
-    last sampled visible state, noise included.
+    :meth:`sample` starts its chains from those Gaussians (untempered), and
+    returns the last sampled visible state, noise included.
 
     References
     ----------
@@ -423,7 +424,11 @@ class GaussianBernoulliRBM(BaseRBM):
                             + np.exp(np.float64(namespace["_min_log_variance"])))
 
     def _base_units(self, namespace):
+        """AIS's base model, with variances no smaller than the model's: a
+        narrower base (a constant feature makes it a near point mass) would
+        hardly ever swap with the replicas near the model."""
         mean, log_variance = self._base_moments(namespace)
+        log_variance = np.maximum(log_variance, namespace["_log_variance"])
         return GaussianBase(mean, np.exp(-log_variance), np.exp(0.5 * log_variance))
 
 
