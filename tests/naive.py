@@ -175,7 +175,7 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
                   weights_velocity, hidden_velocity, visible_velocity, chain_hidden,
                   streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
                   persistent, log_variance=None, log_variance_velocity=None,
-                  min_log_variance=None, learn_sigma=False):
+                  min_log_variance=None, learn_sigma=False, negative_phase=None):
     """One CD-k / PCD-k pass over the rows ``order`` of the dense array X.
 
     Returns new arrays (inputs are not modified, except ``streams``, which is
@@ -197,6 +197,9 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
     phase starts from the persistent chains (PCD) or from h ~ P(h|v_data) drawn
     from the streams of the batch rows (CD) and runs ``n_gibbs_steps`` steps
     h -> v (sampled) -> P(h|v); PCD, and CD before its last step, then sample h.
+    With ``negative_phase`` (PCD), a function of (hidden states of the chains,
+    W, c, b) that returns the negative visible rows in place of the Gibbs
+    steps (parallel tempering); the chains then sample h given them.
     Parameters move along ``<.>_data - <.>_model`` (means over each phase's rows)
     with momentum; weight decay ``-weight_decay * W`` applies to the weights only.
     With momentum 0 this is ``W = (1 - lr*wd) W + lr * grad``.
@@ -225,7 +228,11 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
             n_neg = n_pos
             chains[:n_neg] = sample_probabilities(h_pos, streams)
         h_state = chains[:n_neg]  # a view: PCD updates the chains in place
-        for step in range(n_gibbs_steps):
+        if negative_phase is not None:
+            v_neg = negative_phase(h_state, W, c, b)
+            h_neg = _hidden_given(v_neg, W, c, sigma)
+            h_state[:] = sample_probabilities(h_neg, streams)
+        for step in range(0 if negative_phase is not None else n_gibbs_steps):
             v_neg = _visible_given(h_state, W, b, sigma, gaussian, streams)
             h_neg = _hidden_given(v_neg, W, c, sigma)
             if persistent or step < n_gibbs_steps - 1:
@@ -503,3 +510,127 @@ def up_down_epoch(X, labels, order, batch_size, recognition, generative, top,
             error = sleep[layer + 1] - sigmoid(sleep[layer] @ W.T + c)
             W += scale * error.T @ sleep[layer]
             c += scale * error.sum(axis=0)
+
+
+# -- parallel tempering ------------------------------------------------------------------
+
+
+def swap_log_acceptance(beta_low, beta_high, log_ratio_low, log_ratio_high):
+    """The log Metropolis ratio of swapping the joint states s (at ``beta_low``)
+    and s' (at ``beta_high``) of ``f_beta(s) = f_0(v) exp(beta G(s))``:
+    ``log [f_low(s') f_high(s) / (f_low(s) f_high(s'))]``."""
+    return (beta_high - beta_low) * (log_ratio_low - log_ratio_high)
+
+
+def adapt_ladder(betas, accepted, n_attempts, target, rate):
+    """Each gap between neighbouring inverse temperatures times
+    ``exp(rate * (accepted / n_attempts - target))``, from ``betas[-1] = 1`` down;
+    gaps adding up to more than 1 are scaled down to end at 0."""
+    gaps = np.diff(betas) * np.exp(rate * (np.asarray(accepted) / n_attempts - target))
+    if gaps.sum() > 1:
+        gaps = gaps / gaps.sum()
+    return 1.0 - np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
+
+
+def tempered_gibbs(weights, hidden_bias, visible_bias, betas, hidden, streams, n_steps,
+                   base, log_variance=None, n_labels=0, adaptation=None):
+    """``n_steps`` steps of parallel tempering; see ``_tempering.tempered_gibbs``.
+
+    Row ``t * n + i`` of ``hidden`` (n_temperatures * n rows) is chain i at
+    ``betas[t]``; the last block is the chains at inverse temperature 1. Row r
+    draws from stream r of ``streams`` (``Streams``). The tempered joint is
+    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, in the working
+    scale x of the units: binary units (``base`` the base biases; the last
+    ``n_labels`` a softmax group), or Gaussian units of log-variances
+    ``log_variance`` (``base = (mean, precision)``), x = v / sigma.
+
+    Each step: v ~ f_beta(v | h) in every row, with the row's uniforms (binary
+    units: ``sigmoid((1 - beta) base + beta (b + h W))``; labels: one draw of
+    ``softmax`` of the same; Gaussian: the product of the base's and the
+    model's Gaussians given h). Then, pair by pair from the hottest, chain by
+    chain, one uniform of the lower row decides the swap of the two rows' (v, h)
+    by ``swap_log_acceptance`` of ``G(v, h) = log f_1 - log f_0``. Then
+    h ~ sigmoid(beta (W x + c)) in every row but, at the last step, the chains
+    at inverse temperature 1. Probabilities are in float64, the states in the
+    model's dtype.
+
+    Returns (hidden, visible, out, betas, accepted): the rows' states,
+    ``out`` the working-scale visible rows of the last block, the ladder after
+    ``adaptation`` (None, or (target, rate) for ``adapt_ladder``) and the
+    accepted swaps per pair.
+    """
+    dtype = weights.dtype.type
+    f64 = np.float64
+    W, c, b = weights, hidden_bias, visible_bias
+    betas = np.asarray(betas, dtype=f64).copy()
+    n_temperatures = len(betas)
+    n_rows = hidden.shape[0]
+    n_chains = n_rows // n_temperatures
+    n_visible = W.shape[1]
+    n_free = n_visible - n_labels
+    row_betas = np.repeat(betas, n_chains)[:, None]
+    h = hidden.copy()
+    gaussian = log_variance is not None
+    if gaussian:
+        base_mean, base_precision = base
+        scale = np.exp(-0.5 * log_variance.astype(f64)).astype(dtype)
+        scaled_bias = b * scale
+    else:
+        scale = np.ones(n_visible, dtype=dtype)
+    accepted = np.zeros(n_temperatures - 1)
+    v = None
+    for step in range(n_steps):
+        visible_input = h @ W
+        if gaussian:
+            model_precision = (scale * scale).astype(f64)
+            precision = (1 - row_betas) * base_precision + row_betas * model_precision
+            linear = ((1 - row_betas) * base_precision * base_mean
+                      + row_betas * model_precision * b.astype(f64)
+                      + row_betas * scale.astype(f64) * visible_input.astype(f64))
+            noise = streams.normal(n_rows, n_visible)
+            v = (linear / precision + noise / np.sqrt(precision)).astype(dtype)
+        else:
+            activation = ((1 - row_betas) * base
+                          + row_betas * (b + visible_input).astype(f64))
+            v = streams.bernoulli(sigmoid(activation[:, :n_free])).astype(dtype)
+            if n_labels:
+                label_bias = ((1 - row_betas) * base[n_free:]
+                              + row_betas * b[n_free:].astype(f64))
+                logits = ((row_betas * visible_input[:, n_free:].astype(f64))
+                          .astype(dtype).astype(f64) + label_bias)
+                v = np.hstack([v, softmax_draw(logits, streams).astype(dtype)])
+        x = v * scale
+        hidden_input = x @ W.T
+        # G(v, h): the units' part, then h . (W x + c).
+        if gaussian:
+            units_part = 0.5 * (((v.astype(f64) - base_mean) ** 2 * base_precision)
+                                - ((x - scaled_bias) ** 2).astype(f64)).sum(axis=1)
+        else:
+            units_part = v.astype(f64) @ (b.astype(f64) - base)
+        log_ratios = units_part + (h * (hidden_input + c)).astype(f64).sum(axis=1)
+        draws = streams.uniform_rows((n_temperatures - 1) * n_chains, 1)[:, 0]
+        # Pairs in turn; the chains' swaps of one pair are independent.
+        for t in range(n_temperatures - 1):
+            low = t * n_chains + np.arange(n_chains)
+            high = low + n_chains
+            log_acceptance = swap_log_acceptance(betas[t], betas[t + 1],
+                                                 log_ratios[low], log_ratios[high])
+            log_acceptance = np.broadcast_to(log_acceptance, low.shape)
+            threshold = np.exp(np.minimum(log_acceptance, 0.0))
+            undecided = log_acceptance < 0
+            if undecided.any():
+                streams.closest = min(streams.closest, float(
+                    np.abs(draws[low] - threshold)[undecided].min()))
+            swap = (log_acceptance >= 0) | (draws[low] < threshold)
+            low, high = low[swap], high[swap]
+            for array in (v, h, hidden_input, log_ratios):
+                array[np.concatenate([low, high])] = array[np.concatenate([high, low])]
+            accepted[t] += swap.sum()
+        n_drawn = n_rows if step < n_steps - 1 else n_rows - n_chains
+        probabilities = sigmoid(row_betas[:n_drawn]
+                                * (hidden_input[:n_drawn] + c).astype(f64))
+        h[:n_drawn] = streams.bernoulli(probabilities)
+    out = (v * scale)[n_rows - n_chains:]
+    if adaptation is not None:
+        betas = adapt_ladder(betas, accepted, n_chains * n_steps, *adaptation)
+    return h, v, out, betas, accepted

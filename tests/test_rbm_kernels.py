@@ -89,6 +89,7 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
          np.empty((2 * n_chains, n_hidden), dtype=dtype),
          np.empty((2, n_hidden), dtype=dtype),
          np.empty((2, n_visible), dtype=dtype)),
+        None,
     )
     if gaussian:
         return (W, c, b, vW, vc, vb, chains, z, vz), states

@@ -38,13 +38,14 @@ class LabelledRBM(BernoulliRBM):
         generative): each mini-batch also ascends the gradient of its rows'
         ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
     learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
-weight_decay, shuffle, ais_n_chains, ais_n_betas, verbose, random_state
+weight_decay, shuffle, n_temperatures, temperature_ladder, ais_n_chains, \
+ais_n_betas, verbose, random_state
         As in :class:`~skgen.BernoulliRBM`.
 
     Attributes
     ----------
     components_, intercept_hidden_, intercept_visible_, h_samples_, \
-n_features_in_, feature_names_in_
+inverse_temperatures_, swap_rates_, n_features_in_, feature_names_in_
         As in :class:`~skgen.BernoulliRBM`, over the visible units and the
         label units.
 
@@ -58,7 +59,8 @@ n_features_in_, feature_names_in_
     and h (when it has at most 20 units). Otherwise AIS estimates log Z as in
     :class:`~skgen.BernoulliRBM`, in one set of runs over (v, y): the base model
     has the free units' training marginals and a uniform label, and each
-    transition draws the label from its softmax.
+    transition draws the label from its softmax. Parallel tempering
+    (``n_temperatures`` > 1) interpolates with the same base model.
 
     ``p(y | x) = softmax_y(b_y - F_y(x))`` is exact, so its gradient is cheap:
     ``discriminative_weight`` adds it to the contrastive-divergence update, as
@@ -94,6 +96,8 @@ n_features_in_, feature_names_in_
         momentum=0.0,
         weight_decay=0.0,
         shuffle=True,
+        n_temperatures=1,
+        temperature_ladder="adaptive",
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -109,6 +113,8 @@ n_features_in_, feature_names_in_
             momentum=momentum,
             weight_decay=weight_decay,
             shuffle=shuffle,
+            n_temperatures=n_temperatures,
+            temperature_ladder=temperature_ladder,
             ais_n_chains=ais_n_chains,
             ais_n_betas=ais_n_betas,
             verbose=verbose,
@@ -171,6 +177,12 @@ n_features_in_, feature_names_in_
 
     def _log_partition_ais(self, n_chains, betas, random_state):
         return self._ais_log_weights(n_chains, betas, random_state, self.n_labels)
+
+    def _base_units(self, namespace):
+        """The free units' base rates and a uniform label, as for AIS."""
+        bias = self._base_rate_logits(namespace)
+        bias[bias.shape[0] - self.n_labels:] = 0.0
+        return self._units_over(bias, np.zeros_like(bias))
 
     # -- exact log Z: one RBM over the free units per label --------------------------
 

@@ -15,7 +15,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
@@ -28,6 +28,7 @@ from ..utils._validation import (
 )
 from . import _kernels
 from ._partition import default_betas
+from ._tempering import ADAPTATION_RATE, TARGET_SWAP_RATE, tempered_gibbs
 
 #: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
 #: this many units, and runs AIS otherwise.
@@ -50,6 +51,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "shuffle": ["boolean"],
+        "n_temperatures": [Interval(Integral, 1, None, closed="left")],
+        "temperature_ladder": [StrOptions({"adaptive", "uniform"}), "array-like"],
         "ais_n_chains": [Interval(Integral, 1, None, closed="left")],
         "ais_n_betas": [Interval(Integral, 2, None, closed="left")],
         "verbose": ["verbose"],
@@ -68,6 +71,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         "_visible_sum",
         "_visible_square_sum",
         "_n_samples_seen",
+        "inverse_temperatures_",
+        "swap_rates_",
+        "_replica_hidden",
+        "_replica_streams",
     )
 
     #: Fitted parameters beyond (components_, intercept_hidden_, intercept_visible_).
@@ -138,6 +145,12 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
     @abstractmethod
     def _log_partition_ais(self, n_chains, betas, random_state):
         """AIS log weights and the base model's log Z."""
+
+    @abstractmethod
+    def _base_units(self, namespace):
+        """The base model of tempering, in float64, from a state dict or
+        ``__dict__``: that of AIS, from the data statistics (``_visible_sum``,
+        ...), but for the variances of Gaussian units."""
 
     # -- fitting --------------------------------------------------------------------
 
@@ -262,6 +275,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         ``moments`` (``column_moments(X)``) into the state's data statistics."""
         n_samples = X.shape[0]
         rng = state["_rng"]
+        self._prepare_tempering(state, moments, n_samples)
         sparse = self._sparse_products(X, state["h_samples_"].shape[0])
         begin = time.time()
         for iteration in range(1, n_epochs + 1):
@@ -311,6 +325,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
                       np.empty((2 * n_chains, n_visible), dtype=np.int64),
                       np.empty(2 * n_chains, dtype=np.int64))
         weights_velocity, hidden_velocity, _ = state["_velocities"]
+        tempering = None
+        if self.n_temperatures > 1:
+            swap_counts = np.zeros((2, self.n_temperatures - 1))
+            adaptation = None
+            if _is_str(self.temperature_ladder, "adaptive"):
+                adaptation = (TARGET_SWAP_RATE, ADAPTATION_RATE)
+            tempering = self._ladder(
+                state["inverse_temperatures_"], state["_tempering_base"],
+                state["_replica_hidden"], state["_replica_streams"], adaptation,
+                swap_counts, n_visible)
         _kernels.fit_epoch(
             as_dense_and_csr(X),
             order,
@@ -329,7 +353,64 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
              np.empty((2 * n_chains, n_hidden), dtype=dtype),
              np.empty((2, n_hidden), dtype=dtype),
              np.empty((2, n_visible), dtype=dtype)),
+            tempering,
         )
+        if tempering is not None and swap_counts[1, 0] > 0:
+            state["swap_rates_"] = swap_counts[0] / swap_counts[1]
+
+    def _prepare_tempering(self, state, moments, n_samples):
+        """Set up the state's ladder for training: the inverse temperatures, the
+        replicas and their streams (new unless the state has as many as
+        ``n_temperatures`` asks for), and the base model of the data seen so far
+        with the ``n_samples`` rows of ``moments``."""
+        n_chains, n_hidden = state["h_samples_"].shape
+        n_temperatures = self.n_temperatures
+        dtype = state["components_"].dtype
+        if n_temperatures == 1:
+            state["inverse_temperatures_"] = np.ones(1)
+            state["swap_rates_"] = np.empty(0)
+            state["_replica_hidden"] = np.zeros((0, n_hidden), dtype=dtype)
+            state["_replica_streams"] = np.empty(0, dtype=np.uint64)
+            return
+        if not self.persistent:
+            raise ValueError(
+                f"n_temperatures={n_temperatures} tempers the persistent chains, but "
+                "persistent=False; set persistent=True, or n_temperatures=1 for CD."
+            )
+        betas = _ladder_betas(self.temperature_ladder, n_temperatures,
+                              "temperature_ladder")
+        replicas = state.get("_replica_hidden")
+        if replicas is None or replicas.shape != (n_temperatures * n_chains, n_hidden):
+            state["_replica_hidden"] = np.zeros((n_temperatures * n_chains, n_hidden),
+                                                dtype=dtype)
+            state["_replica_streams"] = row_streams(state["_rng"],
+                                                    (n_temperatures - 1) * n_chains)
+            state["swap_rates_"] = np.full(n_temperatures - 1, np.nan)
+        elif _is_str(self.temperature_ladder, "adaptive"):
+            # The ladder goes on adapting from where it stands.
+            betas = state["inverse_temperatures_"].copy()
+        state["inverse_temperatures_"] = betas
+        seen = {
+            **state,
+            "_visible_sum": state["_visible_sum"] + moments[0],
+            "_visible_square_sum": state["_visible_square_sum"] + moments[1],
+            "_n_samples_seen": state["_n_samples_seen"] + n_samples,
+        }
+        state["_tempering_base"] = self._base_units(seen)
+
+    @staticmethod
+    def _ladder(betas, base, replica_hidden, replica_streams, adaptation, swap_counts,
+                n_visible):
+        """The ``ladder`` of ``_tempering.tempered_gibbs``, with new scratch."""
+        n_rows, n_hidden = replica_hidden.shape
+        dtype = replica_hidden.dtype
+        return (betas, base, replica_streams, adaptation, swap_counts,
+                (replica_hidden,
+                 np.empty((n_rows, n_hidden), dtype=dtype),
+                 np.empty((n_rows, n_visible), dtype=dtype),
+                 np.empty((n_rows, n_visible), dtype=dtype),
+                 np.empty(n_rows),
+                 np.empty(betas.shape[0] - 1)))
 
     def _discriminative(self, state, n_chains):
         """``fit_epoch``'s discriminative term: here none (see
@@ -405,7 +486,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         self._run_gibbs(visible, 1, row_streams(self._rng, visible.shape[0]))
         return visible
 
-    def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None):
+    def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None,
+               n_temperatures=None, temperature_ladder=None):
         """Draw new visible vectors from the model by Gibbs sampling.
 
         Each sample is the last state of its own Gibbs chain, started from
@@ -414,6 +496,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         forgets its start at a rate that depends on the model, and 1000 steps is
         the usual choice for MNIST-sized models. Shorter chains look more like
         their starting noise.
+
+        With ``n_temperatures`` > 1 each chain is tempered as in training (see
+        the Notes of the class): it has a replica at every inverse temperature
+        of the ladder, all started from hidden units at 0, and each of the
+        ``n_gibbs_steps`` steps is a Gibbs step of every replica followed by
+        swaps of neighbouring replicas. The sample is the last visible state of
+        the replica at inverse temperature 1. Tempering lets a chain leave a
+        mode that Gibbs steps alone would rarely leave, at the cost of one Gibbs
+        step per replica.
 
         Parameters
         ----------
@@ -425,6 +516,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
             The random stream of the chains. None uses the estimator's
             ``random_state``, so that a seeded estimator gives the same samples
             on every call.
+        n_temperatures : int, default=None
+            Number of inverse temperatures of each chain's ladder; 1 is plain
+            Gibbs sampling. None uses the estimator's ``n_temperatures``.
+        temperature_ladder : "uniform" or array-like of shape (n_temperatures,), \
+default=None
+            The inverse temperatures, fixed while sampling: "uniform" spaces
+            them evenly from 0 to 1, an array gives them (increasing, from at
+            least 0 to 1). None uses the fitted ``inverse_temperatures_`` when
+            they are ``n_temperatures``, and "uniform" otherwise.
 
         Returns
         -------
@@ -434,6 +534,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         check_is_fitted(self)
         check_count(n_samples, "n_samples", 1)
         check_count(n_gibbs_steps, "n_gibbs_steps", 0)
+        if n_temperatures is None:
+            n_temperatures = self.n_temperatures
+        check_count(n_temperatures, "n_temperatures", 1)
         if random_state is None:
             random_state = self.random_state
         visible, _ = self._sample_chains(n_samples, n_gibbs_steps,
@@ -445,9 +548,47 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         from a random start (``_random_visible``) and with a stream of its own
         from ``rng``. The hidden states are undefined after no step."""
         streams = row_streams(rng, n_samples)
+        if n_temperatures > 1:
+            return self._sample_tempered(n_samples, n_gibbs_steps, n_temperatures,
+                                         temperature_ladder, rng, streams)
         visible = self._random_visible(n_samples, self.components_.dtype, streams)
         hidden = self._run_gibbs(visible, n_gibbs_steps, streams)
         return visible, hidden
+
+    def _sample_tempered(self, n_samples, n_gibbs_steps, n_temperatures,
+                         temperature_ladder, rng, streams):
+        """``sample`` by parallel tempering: ``streams`` are those of the chains at
+        inverse temperature 1, and the replicas' streams come next from ``rng``."""
+        if n_gibbs_steps < 1:
+            raise ValueError(
+                "Tempered sampling starts from the hidden states and needs "
+                f"n_gibbs_steps >= 1, got {n_gibbs_steps}."
+            )
+        if temperature_ladder is None:
+            fitted = self.inverse_temperatures_
+            temperature_ladder = fitted if fitted.shape[0] == n_temperatures else "uniform"
+        if _is_str(temperature_ladder, "adaptive"):
+            raise ValueError(
+                "sample keeps its ladder fixed: temperature_ladder must be 'uniform', "
+                "an array or None."
+            )
+        betas = _ladder_betas(temperature_ladder, n_temperatures, "temperature_ladder")
+        dtype = self.components_.dtype
+        n_visible = self.components_.shape[1]
+        replica_hidden = np.zeros((n_temperatures * n_samples, self.n_components),
+                                  dtype=dtype)
+        ladder = self._ladder(
+            betas, self._base_units(self.__dict__), replica_hidden,
+            row_streams(rng, (n_temperatures - 1) * n_samples), None,
+            np.zeros((2, n_temperatures - 1)), n_visible)
+        tempered_gibbs(ladder, self.components_, self.intercept_hidden_,
+                       self._visible_units(self.__dict__),
+                       np.zeros((n_samples, self.n_components), dtype=dtype), streams,
+                       n_gibbs_steps, np.empty((n_samples, n_visible), dtype=dtype))
+        # The replicas' visible states, in the data's scale; the last block is at
+        # inverse temperature 1.
+        visible = ladder[5][2]
+        return visible[visible.shape[0] - n_samples:].copy()
 
     def free_energy(self, X):
         """Compute the free energy F(v) = -log sum_h exp(-E(v, h)) of each row.
@@ -653,6 +794,32 @@ def _check_betas(betas):
             "two values."
         )
     return betas
+
+
+def _is_str(value, text):
+    return isinstance(value, str) and value == text
+
+
+def _ladder_betas(ladder, n_temperatures, name):
+    """The inverse temperatures that start a ladder: evenly spaced from 0 to 1 for
+    "uniform" and "adaptive", or the given ones, checked."""
+    if isinstance(ladder, str):
+        return np.linspace(0.0, 1.0, n_temperatures)
+    betas = np.asarray(ladder, dtype=np.float64)
+    if (
+        betas.ndim != 1
+        or betas.shape[0] != n_temperatures
+        or not np.all(np.isfinite(betas))
+        or betas[0] < 0
+        or betas[-1] != 1
+        or np.any(np.diff(betas) <= 0)
+    ):
+        raise ValueError(
+            f"{name} must be 'uniform', 'adaptive' or n_temperatures="
+            f"{n_temperatures} increasing inverse temperatures from at least 0 to "
+            f"1, got {ladder!r}."
+        )
+    return betas.copy()
 
 
 def _dense_copy(X):

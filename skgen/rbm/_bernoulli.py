@@ -48,6 +48,17 @@ class BernoulliRBM(BaseRBM):
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass.
         sklearn always visits them in order.
+    n_temperatures : int, default=1
+        Number of inverse temperatures of parallel tempering in the negative
+        phase (PCD only): each persistent chain gets a replica at each of them,
+        and 1 is plain PCD. Every replica costs as much as a chain's Gibbs steps.
+    temperature_ladder : {"adaptive", "uniform"} or array-like of shape \
+(n_temperatures,), default="adaptive"
+        The inverse temperatures of tempering, increasing to 1. "uniform":
+        evenly spaced from 0 (the base model) to 1, fixed. "adaptive": starts
+        uniform, and after each mini-batch moves each gap between neighbours
+        towards a swap rate of 0.234 (see Notes). An array gives fixed values,
+        from at least 0 to 1.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -76,6 +87,12 @@ class BernoulliRBM(BaseRBM):
         `n_components` is the number of hidden units.
     h_samples_ : ndarray of shape (batch_size, n_components)
         Hidden states of the persistent chains.
+    inverse_temperatures_ : ndarray of shape (n_temperatures,)
+        The inverse temperatures of tempering at the end of training (adapted
+        with ``temperature_ladder="adaptive"``); ``[1.0]`` without tempering.
+    swap_rates_ : ndarray of shape (n_temperatures - 1,)
+        The share of accepted swaps between each pair of neighbouring
+        temperatures, hottest pair first, over the last training pass.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -108,6 +125,28 @@ class BernoulliRBM(BaseRBM):
     and the log-likelihood slightly high; ``log_partition(return_std=True)``
     gives the standard error.
 
+    With ``n_temperatures`` > 1 the negative phase is parallel tempering
+    [4]_, [5]_: every persistent chain has a replica at each inverse
+    temperature ``beta`` of the ladder, whose joint distribution is
+    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, between the base
+    model of AIS (independent visible units with the data's marginals, at
+    ``beta = 0``) and the RBM (``beta = 1``). Each of the ``n_gibbs_steps``
+    steps draws v given h in every replica, then proposes to swap the joint
+    states of neighbouring replicas, hottest pair first, with the Metropolis
+    acceptance ``min(1, exp((beta' - beta) (G(s) - G(s'))))``, where
+    ``G = log f_1 - log f_0`` and s is the state of the hotter replica, then
+    draws h given v. The negative statistics come from the replicas at
+    ``beta = 1``, whose hidden states are ``h_samples_``. Interpolating with the
+    base model rather than scaling the energy keeps every tempered
+    distribution proper and close to the data at small beta (a scaled
+    Gaussian energy is flat at ``beta = 0``), makes the hottest replica an
+    exact draw of the base model, and reuses the units' AIS transitions. The
+    adaptive ladder multiplies each gap ``beta' - beta`` by
+    ``exp(0.1 (a - 0.234))`` after each mini-batch, a its swap rate in that
+    mini-batch, keeping ``beta = 1`` at the top and rescaling the gaps when
+    they would pass 0: 0.234 is the swap rate at which states travel fastest
+    along the ladder [6]_. The ladder stays fixed within a mini-batch.
+
     Training and sampling use one random stream per chain, so results do not
     depend on the number of threads.
 
@@ -119,6 +158,14 @@ class BernoulliRBM(BaseRBM):
        Approximations to the Likelihood Gradient. ICML.
     .. [3] Salakhutdinov, R. and Murray, I. (2008). On the quantitative analysis
        of deep belief networks. ICML.
+    .. [4] Desjardins, G., Courville, A., Bengio, Y., Vincent, P. and
+       Delalleau, O. (2010). Tempered Markov chain Monte Carlo for training of
+       restricted Boltzmann machines. AISTATS.
+    .. [5] Cho, K., Raiko, T. and Ilin, A. (2010). Parallel tempering is
+       efficient for learning restricted Boltzmann machines. IJCNN.
+    .. [6] Atchade, Y. F., Roberts, G. O. and Rosenthal, J. S. (2011). Towards
+       optimal scaling of Metropolis-coupled Markov chain Monte Carlo.
+       Statistics and Computing 21, pp 555-568.
 
     Examples
     --------
@@ -146,6 +193,8 @@ class BernoulliRBM(BaseRBM):
         momentum=0.0,
         weight_decay=0.0,
         shuffle=True,
+        n_temperatures=1,
+        temperature_ladder="adaptive",
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -160,6 +209,8 @@ class BernoulliRBM(BaseRBM):
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.shuffle = shuffle
+        self.n_temperatures = n_temperatures
+        self.temperature_ladder = temperature_ladder
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose
@@ -287,10 +338,17 @@ class BernoulliRBM(BaseRBM):
                               + (np.log(n_labels) if n_labels else 0.0))
         return log_weights, base_log_partition
 
-    def _base_rate_logits(self):
-        """Logits of the training data's visible marginals, smoothed away from 0 and 1."""
-        mean = (self._visible_sum + 0.5) / (self._n_samples_seen + 1.0)
+    def _base_rate_logits(self, namespace=None):
+        """Logits of the training data's visible marginals, smoothed away from 0 and
+        1, from the data statistics of ``namespace`` (a state dict; None: the
+        estimator's)."""
+        namespace = self.__dict__ if namespace is None else namespace
+        mean = (namespace["_visible_sum"] + 0.5) / (namespace["_n_samples_seen"] + 1.0)
         return np.log(mean) - np.log1p(-mean)
+
+    def _base_units(self, namespace):
+        bias = self._base_rate_logits(namespace)
+        return self._units_over(bias, np.zeros_like(bias))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

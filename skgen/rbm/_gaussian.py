@@ -68,6 +68,17 @@ class GaussianBernoulliRBM(BaseRBM):
         units learn to explain it.
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass.
+    n_temperatures : int, default=1
+        Number of inverse temperatures of parallel tempering in the negative
+        phase (PCD only): each persistent chain gets a replica at each of them,
+        and 1 is plain PCD. Every replica costs as much as a chain's Gibbs steps.
+    temperature_ladder : {"adaptive", "uniform"} or array-like of shape \
+(n_temperatures,), default="adaptive"
+        The inverse temperatures of tempering, increasing to 1. "uniform":
+        evenly spaced from 0 (the base model) to 1, fixed. "adaptive": starts
+        uniform, and after each mini-batch moves each gap between neighbours
+        towards a swap rate of 0.234 (see Notes). An array gives fixed values,
+        from at least 0 to 1.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -94,6 +105,12 @@ class GaussianBernoulliRBM(BaseRBM):
         Standard deviations of the visible units given the hidden units.
     h_samples_ : ndarray of shape (batch_size, n_components)
         Hidden states of the persistent chains.
+    inverse_temperatures_ : ndarray of shape (n_temperatures,)
+        The inverse temperatures of tempering at the end of training (adapted
+        with ``temperature_ladder="adaptive"``); ``[1.0]`` without tempering.
+    swap_rates_ : ndarray of shape (n_temperatures - 1,)
+        The share of accepted swaps between each pair of neighbouring
+        temperatures, hottest pair first, over the last training pass.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -137,8 +154,31 @@ class GaussianBernoulliRBM(BaseRBM):
     ``u = W.T h``. Otherwise AIS [2]_ anneals from independent Gaussians with
     the training data's means and variances.
 
-    :meth:`sample` starts its chains from those Gaussians, and returns the
-    last sampled visible state, noise included.
+    With ``n_temperatures`` > 1 the negative phase is parallel tempering
+    [4]_, [5]_: every persistent chain has a replica at each inverse
+    temperature ``beta`` of the ladder, whose joint distribution is
+    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, between a base
+    model of independent visible units at ``beta = 0`` (the Gaussians of AIS,
+    with the data's means and variances, but no narrower than the model's
+    ``sigma_``) and the RBM at ``beta = 1``. Each of the ``n_gibbs_steps``
+    steps draws v given h in every replica, then proposes to swap the joint
+    states of neighbouring replicas, hottest pair first, with the Metropolis
+    acceptance ``min(1, exp((beta' - beta) (G(s) - G(s'))))``, where
+    ``G = log f_1 - log f_0`` and s is the state of the hotter replica, then
+    draws h given v. The negative statistics come from the replicas at
+    ``beta = 1``, whose hidden states are ``h_samples_``. Interpolating with the
+    base model rather than scaling the energy keeps every tempered
+    distribution proper and close to the data at small beta (a scaled
+    Gaussian energy is flat at ``beta = 0``), makes the hottest replica an
+    exact draw of the base model, and reuses the units' AIS transitions. The
+    adaptive ladder multiplies each gap ``beta' - beta`` by
+    ``exp(0.1 (a - 0.234))`` after each mini-batch, a its swap rate in that
+    mini-batch, keeping ``beta = 1`` at the top and rescaling the gaps when
+    they would pass 0: 0.234 is the swap rate at which states travel fastest
+    along the ladder [6]_. The ladder stays fixed within a mini-batch.
+
+    :meth:`sample` starts its chains from those Gaussians (untempered), and
+    returns the last sampled visible state, noise included.
 
     References
     ----------
@@ -148,6 +188,14 @@ class GaussianBernoulliRBM(BaseRBM):
        of deep belief networks. ICML.
     .. [3] Hinton, G. E. (2010). A practical guide to training restricted
        Boltzmann machines. UTML TR 2010-003.
+    .. [4] Desjardins, G., Courville, A., Bengio, Y., Vincent, P. and
+       Delalleau, O. (2010). Tempered Markov chain Monte Carlo for training of
+       restricted Boltzmann machines. AISTATS.
+    .. [5] Cho, K., Raiko, T. and Ilin, A. (2010). Parallel tempering is
+       efficient for learning restricted Boltzmann machines. IJCNN.
+    .. [6] Atchade, Y. F., Roberts, G. O. and Rosenthal, J. S. (2011). Towards
+       optimal scaling of Metropolis-coupled Markov chain Monte Carlo.
+       Statistics and Computing 21, pp 555-568.
 
     Examples
     --------
@@ -193,6 +241,8 @@ class GaussianBernoulliRBM(BaseRBM):
         learn_sigma=False,
         sigma_learning_rate=None,
         shuffle=True,
+        n_temperatures=1,
+        temperature_ladder="adaptive",
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -209,6 +259,8 @@ class GaussianBernoulliRBM(BaseRBM):
         self.learn_sigma = learn_sigma
         self.sigma_learning_rate = sigma_learning_rate
         self.shuffle = shuffle
+        self.n_temperatures = n_temperatures
+        self.temperature_ladder = temperature_ladder
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose
@@ -360,13 +412,25 @@ class GaussianBernoulliRBM(BaseRBM):
         )
         return log_weights, base_log_partition
 
-    def _base_moments(self):
-        """Means and log-variances of the training data, for the base model of AIS."""
-        n_seen = max(self._n_samples_seen, 1)
-        mean = self._visible_sum / n_seen
-        variance = np.maximum(self._visible_square_sum / n_seen - mean**2, 0.0)
+    def _base_moments(self, namespace=None):
+        """Means and log-variances of the training data, for the base model of AIS
+        and tempering, from the data statistics of ``namespace`` (a state dict;
+        None: the estimator's)."""
+        namespace = self.__dict__ if namespace is None else namespace
+        n_seen = max(namespace["_n_samples_seen"], 1)
+        mean = namespace["_visible_sum"] / n_seen
+        variance = np.maximum(namespace["_visible_square_sum"] / n_seen - mean**2, 0.0)
         # A zero variance would make the base model a point mass.
-        return mean, np.log(variance + np.exp(np.float64(self._min_log_variance)))
+        return mean, np.log(variance
+                            + np.exp(np.float64(namespace["_min_log_variance"])))
+
+    def _base_units(self, namespace):
+        """AIS's base model, with variances no smaller than the model's: a
+        narrower base (a constant feature makes it a near point mass) would
+        hardly ever swap with the replicas near the model."""
+        mean, log_variance = self._base_moments(namespace)
+        log_variance = np.maximum(log_variance, namespace["_log_variance"])
+        return GaussianBase(mean, np.exp(-log_variance), np.exp(0.5 * log_variance))
 
 
 def _sigma(log_variance):

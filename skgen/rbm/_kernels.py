@@ -24,6 +24,7 @@ from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used f
     sigmoid,
     sigmoid_rows,
 )
+from ._tempering import tempered_gibbs
 from ._units import prepare, sample, scale_data, scale_rows, update, update_bias
 
 
@@ -331,7 +332,7 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
 
 @kernel
 def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, chains,
-              streams, training, sparse, discriminative, scratch):
+              streams, training, sparse, discriminative, scratch, tempering):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
 
     ``X`` is ``(dense, data, indices, indptr)``: the dense rows, or, when
@@ -366,6 +367,11 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
     (2 * batch_size, n_visible) and (2 * batch_size, n_hidden) for the positive
     rows followed by the negative ones, and two rows each for column sums.
     Nothing is allocated per mini-batch but one row of Gaussian noise.
+
+    ``tempering`` is None, or the ladder of ``_tempering.tempered_gibbs`` (with
+    PCD only): the negative phase then runs ``n_gibbs_steps`` steps of
+    parallel tempering instead of the chains' Gibbs steps, and uses the
+    visible states of the chains at inverse temperature 1.
     """
     dense, data, indices, indptr = X
     learning_rate, momentum, weight_decay, n_gibbs_steps, persistent = training
@@ -397,15 +403,19 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
         if persistent:
             # The chains do not depend on the batch, so both phases' hidden
             # probabilities come from one GEMM over the stacked visible rows.
-            for step in range(n_gibbs_steps):
-                product_rows(batch_chains, False, weights, False, visible_negative,
-                             products)
-                sample(units, visible_negative, streams)
-                if step < n_gibbs_steps - 1:
-                    product_rows(visible_negative, False, weights, True, hidden_negative,
+            if tempering is not None:
+                tempered_gibbs(tempering, weights, hidden_bias, units, batch_chains,
+                               streams, n_gibbs_steps, visible_negative)
+            else:
+                for step in range(n_gibbs_steps):
+                    product_rows(batch_chains, False, weights, False, visible_negative,
                                  products)
-                    sigmoid_rows(hidden_negative, hidden_bias)
-                    sample_probabilities(hidden_negative, batch_chains, streams)
+                    sample(units, visible_negative, streams)
+                    if step < n_gibbs_steps - 1:
+                        product_rows(visible_negative, False, weights, True,
+                                     hidden_negative, products)
+                        sigmoid_rows(hidden_negative, hidden_bias)
+                        sample_probabilities(hidden_negative, batch_chains, streams)
             went_sparse = hidden_input(visible_stack[:n_stacked], weights,
                                        hidden_stack[:n_stacked], sparse, 0, products)
             finish_hidden(hidden_positive, hidden_bias, positive_scale, hidden_sums[0],
