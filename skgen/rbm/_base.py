@@ -539,8 +539,12 @@ default=None
         check_count(n_temperatures, "n_temperatures", 1)
         if random_state is None:
             random_state = self.random_state
-        visible, _ = self._sample_chains(n_samples, n_gibbs_steps,
-                                         check_random_state(random_state))
+        rng = check_random_state(random_state)
+        if n_temperatures > 1:
+            return self._sample_tempered(n_samples, n_gibbs_steps, n_temperatures,
+                                         temperature_ladder, rng,
+                                         row_streams(rng, n_samples))
+        visible, _ = self._sample_chains(n_samples, n_gibbs_steps, rng)
         return visible
 
     def _sample_chains(self, n_samples, n_gibbs_steps, rng):
@@ -548,9 +552,6 @@ default=None
         from a random start (``_random_visible``) and with a stream of its own
         from ``rng``. The hidden states are undefined after no step."""
         streams = row_streams(rng, n_samples)
-        if n_temperatures > 1:
-            return self._sample_tempered(n_samples, n_gibbs_steps, n_temperatures,
-                                         temperature_ladder, rng, streams)
         visible = self._random_visible(n_samples, self.components_.dtype, streams)
         hidden = self._run_gibbs(visible, n_gibbs_steps, streams)
         return visible, hidden
