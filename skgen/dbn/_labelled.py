@@ -38,13 +38,14 @@ class LabelledRBM(BernoulliRBM):
         generative): each mini-batch also ascends the gradient of its rows'
         ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
     learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
-weight_decay, shuffle, ais_n_chains, ais_n_betas, verbose, random_state
+weight_decay, shuffle, validation_fraction, ais_n_chains, ais_n_betas, verbose, \
+random_state
         As in :class:`~skgen.BernoulliRBM`.
 
     Attributes
     ----------
     components_, intercept_hidden_, intercept_visible_, h_samples_, \
-n_features_in_, feature_names_in_
+train_scores_, validation_scores_, n_features_in_, feature_names_in_
         As in :class:`~skgen.BernoulliRBM`, over the visible units and the
         label units.
 
@@ -94,6 +95,7 @@ n_features_in_, feature_names_in_
         momentum=0.0,
         weight_decay=0.0,
         shuffle=True,
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -109,6 +111,7 @@ n_features_in_, feature_names_in_
             momentum=momentum,
             weight_decay=weight_decay,
             shuffle=shuffle,
+            validation_fraction=validation_fraction,
             ais_n_chains=ais_n_chains,
             ais_n_betas=ais_n_betas,
             verbose=verbose,

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ..utils._random import row_streams
+from ..utils._random import copy_random_state, row_streams
 from ..utils._validation import check_interval
 from . import _kernels, _partition
 from ._base import BaseRBM, _params
@@ -48,6 +48,11 @@ class BernoulliRBM(BaseRBM):
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass.
         sklearn always visits them in order.
+    validation_fraction : float, default=None
+        Share of the training rows that :meth:`fit` holds out, drawn at random
+        from ``random_state``, to score after each pass into
+        ``validation_scores_``; they are not trained on. None holds out
+        nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -57,7 +62,7 @@ class BernoulliRBM(BaseRBM):
     verbose : int, default=0
         The verbosity level. The default, zero, means silent mode. Otherwise
         :meth:`fit` prints sklearn's line with the pseudo-likelihood after each
-        pass.
+        pass (the entry of ``train_scores_``).
     random_state : int, RandomState instance or None, default=None
         Determines the initial weights, the persistent chains, the order of the
         samples, the flipped units of :meth:`pseudo_likelihood`, the AIS runs,
@@ -76,6 +81,16 @@ class BernoulliRBM(BaseRBM):
         `n_components` is the number of hidden units.
     h_samples_ : ndarray of shape (batch_size, n_components)
         Hidden states of the persistent chains.
+    train_scores_ : list of float
+        The mean pseudo-likelihood (see :meth:`pseudo_likelihood`) of the
+        training rows after each pass, as ``verbose`` prints it: one entry per
+        pass of :meth:`fit`, and one more per :meth:`partial_fit` call. It is
+        computed on every fourth training row (every ``ceil(n_samples /
+        5000)``-th, when that is sparser), with the flipped units drawn afresh
+        from ``random_state`` each time (the same ones for an int).
+    validation_scores_ : list of float or None
+        The same score on the rows held out by ``validation_fraction``, all of
+        them, after each pass; None when nothing is held out.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -146,6 +161,7 @@ class BernoulliRBM(BaseRBM):
         momentum=0.0,
         weight_decay=0.0,
         shuffle=True,
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -160,6 +176,7 @@ class BernoulliRBM(BaseRBM):
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.shuffle = shuffle
+        self.validation_fraction = validation_fraction
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose
@@ -222,8 +239,11 @@ class BernoulliRBM(BaseRBM):
         )
 
     def _progress_score(self, X, state):
-        # sklearn scores with a new generator seeded from random_state.
-        score = self._pseudo_likelihood(X, _params(state), check_random_state(self.random_state))
+        # sklearn scores with a new generator seeded from random_state; a copy
+        # of a generator (or of numpy's, for None), so that scoring after every
+        # pass leaves the training stream alone.
+        rng = copy_random_state(check_random_state(self.random_state))
+        score = self._pseudo_likelihood(X, _params(state), rng)
         return "pseudo-likelihood", score.mean()
 
     def _pseudo_likelihood(self, X, params, random_state):

@@ -68,6 +68,11 @@ class GaussianBernoulliRBM(BaseRBM):
         units learn to explain it.
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass.
+    validation_fraction : float, default=None
+        Share of the training rows that :meth:`fit` holds out, drawn at random
+        from ``random_state``, to score after each pass into
+        ``validation_scores_``; they are not trained on. None holds out
+        nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -75,7 +80,8 @@ class GaussianBernoulliRBM(BaseRBM):
         log Z. The result is cached.
     verbose : int, default=0
         The verbosity level. Otherwise :meth:`fit` prints the mean squared
-        reconstruction error of the data after each pass.
+        reconstruction error of the data after each pass (the entry of
+        ``train_scores_``).
     random_state : int, RandomState instance or None, default=None
         Determines the initial weights, the persistent chains, the order of the
         samples, the AIS runs and the default stream of :meth:`sample`. Pass an
@@ -94,6 +100,15 @@ class GaussianBernoulliRBM(BaseRBM):
         Standard deviations of the visible units given the hidden units.
     h_samples_ : ndarray of shape (batch_size, n_components)
         Hidden states of the persistent chains.
+    train_scores_ : list of float
+        The mean squared reconstruction error ``(x - E[v | P(h | x)])**2`` of
+        the training rows after each pass (lower is better), as ``verbose``
+        prints it: one entry per pass of :meth:`fit`, and one more per
+        :meth:`partial_fit` call. It is computed on every fourth training row
+        (every ``ceil(n_samples / 5000)``-th, when that is sparser).
+    validation_scores_ : list of float or None
+        The same error on the rows held out by ``validation_fraction``, all of
+        them, after each pass; None when nothing is held out.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -193,6 +208,7 @@ class GaussianBernoulliRBM(BaseRBM):
         learn_sigma=False,
         sigma_learning_rate=None,
         shuffle=True,
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -209,6 +225,7 @@ class GaussianBernoulliRBM(BaseRBM):
         self.learn_sigma = learn_sigma
         self.sigma_learning_rate = sigma_learning_rate
         self.shuffle = shuffle
+        self.validation_fraction = validation_fraction
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose
