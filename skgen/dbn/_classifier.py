@@ -108,6 +108,9 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         The class labels.
     rbms_ : list of BernoulliRBM or GaussianBernoulliRBM
         The pretrained RBMs, before fine-tuning.
+    pretraining_scores_ : list of list of float
+        The ``train_scores_`` of each RBM of ``rbms_``, from the bottom: its
+        score after each pass of pretraining.
     coefs_ : list of ndarray
         The fine-tuned weight matrix of each layer, of shape (fan_in, fan_out).
     intercepts_ : list of ndarray

@@ -32,7 +32,6 @@ from ._base import (
     one_hot,
     pretrain,
 )
-from ._kernels import clamped_gibbs_chains
 from ._updown import up_down
 
 #: Samples of the recognition model Q(h|v) that average the bound of
@@ -140,6 +139,9 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         untied recognition weights ``components_`` and ``intercept_hidden_``.
     classes_ : ndarray of shape (n_classes,)
         The class labels; only when fitted with ``y``.
+    pretraining_scores_ : list of list of float
+        The ``train_scores_`` of each RBM of ``rbms_``, from the bottom: its
+        score after each pass of greedy training.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -216,6 +218,13 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
     digits of the tests, 0.929-0.942 against 0.938-0.953 with the labels off,
     over four seeds). ``use_labels=False`` makes the DBN ignore ``y``
     altogether, as the RBMs do.
+
+    With scikit-learn's training callbacks (``set_callbacks``), a fit is a task
+    with one subtask per layer, which is that layer's RBM's fit with a task
+    per pass, then one for up-down fine-tuning, with a task per pass. A
+    callback that asks to stop at a layer leaves the DBN with the layers fitted
+    so far, and without label units if the top layer, which models them, was
+    not reached.
 
     References
     ----------

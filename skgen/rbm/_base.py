@@ -312,23 +312,26 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
                     "or check the scale of the data."
                 )
             end = time.time()
-            name, score = self._progress_score(scored, state)
-            state["train_scores_"].append(float(score))
-            if held_out is not None:
-                state["validation_scores_"].append(
-                    float(self._progress_score(held_out, state)[1]))
+            scores = self._record_scores(state, scored, held_out)
             if verbose:
-                held_out_score = (f", validation {name} = {state['validation_scores_'][-1]:.2f}"
-                                  if held_out is not None else "")
-                print(
-                    "[%s] Iteration %d, %s = %.2f%s, time = %.2fs"
-                    % (type(self).__name__, iteration, name, score, held_out_score,
-                       end - begin)
-                )
+                print(f"[{type(self).__name__}] Iteration {iteration}, {scores}, "
+                      f"time = {end - begin:.2f}s")
                 begin = time.time()
             if tasks is not None and tasks.end(fitted):
                 break
         _count_data(state, moments, n_samples)
+
+    def _record_scores(self, state, scored, held_out):
+        """Append the scores of the rows ``scored`` and ``held_out`` (or None)
+        to the history in ``state``; return them as ``verbose`` prints them."""
+        name, score = self._progress_score(scored, state)
+        state["train_scores_"].append(float(score))
+        text = f"{name} = {score:.2f}"
+        if held_out is not None:
+            score = self._progress_score(held_out, state)[1]
+            state["validation_scores_"].append(float(score))
+            text += f", validation {name} = {score:.2f}"
+        return text
 
     def _fitted_state(self, state, moments, n_samples):
         """A copy of the training ``state`` as ``_train`` would leave it if it
