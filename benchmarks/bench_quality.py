@@ -67,8 +67,64 @@ def small_rbm(args):
             ("setting", "data", "held-out LL", "fit s"), rows)
 
 
+def history_cost(args):
+    """What the RBMs' per-pass history costs: the time of one training pass beside
+    that of the score ``train_scores_`` records after it (every fourth training
+    row), of the same score on all training rows (the alternative), and of
+    ``validation_scores_`` on the 1000 held-out rows; medians over passes timed
+    in turn in the same loop. Target: the recorded history under about 5% of a
+    pass."""
+    from skgen import BernoulliRBM, GaussianBernoulliRBM
+    from skgen.rbm._base import _SCORED_MAX_ROWS, _SCORED_ROWS_STEP
+
+    train, test, _, _ = binarised_mnist()
+    grey = load_mnist()[0]
+    grey_train, grey_test = grey[:N_TRAIN], grey[N_TRAIN:N_TRAIN + N_TEST]
+    mean, scale = grey_train.mean(axis=0), grey_train.std(axis=0) + 0.1
+    real_train, real_test = (grey_train - mean) / scale, (grey_test - mean) / scale
+    n_passes = 1 if args.quick else 5
+    configurations = [
+        ("BernoulliRBM, defaults (256 units, batch 10)", BernoulliRBM, {}, train, test),
+        ("BernoulliRBM, 16 units, batch 100", BernoulliRBM,
+         {"n_components": 16, "batch_size": 100, "learning_rate": 0.01}, train, test),
+        ("BernoulliRBM, 256 units, batch 100", BernoulliRBM, {"batch_size": 100},
+         train, test),
+        ("GaussianBernoulliRBM, defaults (256 units, batch 10)", GaussianBernoulliRBM,
+         {}, real_train, real_test),
+    ]
+    rows = []
+    for name, Model, params, X, held_out in configurations:
+        model = Model(**params, n_iter=1, random_state=0).fit(X)  # compiles
+        state = {key: getattr(model, key) for key in model._state_names}
+        sparse = model._sparse_products(X, model.batch_size)
+        step = max(_SCORED_ROWS_STEP, -(-X.shape[0] // _SCORED_MAX_ROWS))
+        scored = np.ascontiguousarray(X[::step])
+        order = np.arange(X.shape[0], dtype=np.int64)
+        times = {"pass": [], "recorded": [], "all rows": [], "held out": []}
+        for _ in range(n_passes):
+            for key, run in (
+                ("pass", lambda: model._fit_epoch(X, order, state, sparse)),
+                ("recorded", lambda: model._progress_score(scored, state)),
+                ("all rows", lambda: model._progress_score(X, state)),
+                ("held out", lambda: model._progress_score(held_out, state)),
+            ):
+                start = time.perf_counter()
+                run()
+                times[key].append(time.perf_counter() - start)
+        median = {key: float(np.median(values)) for key, values in times.items()}
+        rows.append((name, f"{median['pass']:.3f}",
+                     f"{median['recorded']:.4f} ({median['recorded'] / median['pass']:.1%})",
+                     f"{median['all rows']:.4f} ({median['all rows'] / median['pass']:.1%})",
+                     f"{median['held out']:.4f} ({median['held out'] / median['pass']:.1%})"))
+    return (f"RBM history cost per pass, {N_TRAIN} training rows, median of {n_passes} "
+            "passes (seconds, share of a pass)",
+            ("model", "pass s", "train_scores_ (every 4th row)", "all training rows",
+             "validation_scores_ (1000 rows)"), rows)
+
+
 SECTIONS = {
     "small-rbm": small_rbm,
+    "history-cost": history_cost,
 }
 
 

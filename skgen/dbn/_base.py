@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
+from sklearn.utils.validation import check_is_fitted
 
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._labelled import LabelledRBM
@@ -39,6 +40,19 @@ PRETRAINING_CONSTRAINTS = {
 #: The RBM class of the bottom layer, by ``visible_units``; the layers above it
 #: are BernoulliRBMs.
 VISIBLE_UNITS = {"bernoulli": BernoulliRBM, "gaussian": GaussianBernoulliRBM}
+
+
+class PretrainedStack:
+    """What the models pretrained as a stack of RBMs share: the training
+    history of each layer."""
+
+    @property
+    def pretraining_scores_(self):
+        """list of list of float: the ``train_scores_`` of each RBM of
+        ``rbms_``, from the bottom: the score of its training rows after each
+        pass of greedy pretraining."""
+        check_is_fitted(self)
+        return [list(rbm.train_scores_) for rbm in self.rbms_]
 
 
 def layer_sizes(hidden_layer_sizes):
@@ -86,8 +100,9 @@ def layer_seeds(rng, n_layers):
     return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_layers)]
 
 
-def pretrain(estimator, X, rng, labels=None, **rbm_params):
-    """Fit a stack of RBMs greedily, bottom to top, and return them.
+def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_params):
+    """Fit a stack of RBMs greedily, bottom to top; return them, and whether a
+    callback stopped the fit.
 
     Layer l is an RBM with ``hidden_layer_sizes[l]`` hidden units, fitted to the
     mean activations P(h|v) of the layer below it (X for layer 0), with the
@@ -95,6 +110,10 @@ def pretrain(estimator, X, rng, labels=None, **rbm_params):
     :func:`layer_seeds`. With ``labels`` (one-hot rows), the top RBM is a
     :class:`LabelledRBM` fitted to the columns of its input followed by the
     labels, which it treats as one softmax group.
+
+    With callback ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), each
+    layer's fit is a task, whose callbacks see ``fitted(rbms)`` (the fitted
+    attributes of the stack of ``rbms``, or None) and can stop the stack there.
     """
     sizes = layer_sizes(estimator.hidden_layer_sizes)
     n_layers = len(sizes)
@@ -126,10 +145,15 @@ def pretrain(estimator, X, rng, labels=None, **rbm_params):
             **extra,
             **rbm_params,
         )
-        rbms.append(rbm.fit(data))
+        rbms.append(rbm)
+        if tasks is None:
+            rbm.fit(data)
+        elif tasks.fit_estimator(f"pretraining layer {layer}", rbm, data,
+                                 fitted and (lambda: fitted(rbms))):
+            return rbms, True
         if layer < n_layers - 1:
             data = rbm.transform(data)
-    return rbms
+    return rbms, False
 
 
 def join_labels(data, labels):

@@ -14,14 +14,21 @@ from ..network._base import BaseNetwork
 from ..network._layers import Network
 from ..network._losses import SOFTMAX_CROSS_ENTROPY
 from ..network._passes import predict, supervised_epoch
+from ..utils._callbacks import fit_context, subtasks
 from ..utils._validation import as_dense_and_csr, check_interval
-from ._base import PRETRAINING_CONSTRAINTS, one_hot, pretrain
+from ._base import (
+    PRETRAINING_CONSTRAINTS,
+    PretrainedStack,
+    layer_sizes,
+    one_hot,
+    pretrain,
+)
 
 #: Rows per call of the inference kernel.
 _INFERENCE_ROWS = 512
 
 
-class DBNClassifier(ClassifierMixin, BaseNetwork):
+class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
     """Classifier pretrained as a Deep Belief Network, then fine-tuned by
     backpropagation.
 
@@ -101,6 +108,9 @@ class DBNClassifier(ClassifierMixin, BaseNetwork):
         The class labels.
     rbms_ : list of BernoulliRBM or GaussianBernoulliRBM
         The pretrained RBMs, before fine-tuning.
+    pretraining_scores_ : list of list of float
+        The ``train_scores_`` of each RBM of ``rbms_``, from the bottom: its
+        score after each pass of pretraining.
     coefs_ : list of ndarray
         The fine-tuned weight matrix of each layer, of shape (fan_in, fan_out).
     intercepts_ : list of ndarray
@@ -167,6 +177,8 @@ class DBNClassifier(ClassifierMixin, BaseNetwork):
     }
 
     _epoch_name = "fine-tuning pass"
+
+    _epochs_task = "fine-tuning"
 
     def __init__(
         self,
@@ -249,13 +261,20 @@ class DBNClassifier(ClassifierMixin, BaseNetwork):
         check_classification_targets(y)
         return X, y
 
+    def _n_tasks_before_epochs(self):
+        return len(layer_sizes(self.hidden_layer_sizes))
+
     def _initial_state(self, X, y, rng):
-        """The pretrained RBMs, and the network they initialise."""
+        """The pretrained RBMs, and the network they initialise (from the
+        layers pretrained before a callback stopped the fit, if one did)."""
         classes = np.unique(y)
-        rbms = pretrain(self, X, rng)
+        rbms, stopped = pretrain(self, X, rng, tasks=subtasks(fit_context(self), self, X, y))
         network, params = _pretrained_network(rbms, len(classes), rng, X.dtype)
-        return {"classes_": classes, "rbms_": rbms, "_network": network,
-                "_params": params}
+        state = {"classes_": classes, "rbms_": rbms, "_network": network,
+                 "_params": params}
+        if stopped:
+            state["_stopped"] = True
+        return state
 
     def _training_data(self, X, y, state):
         """X, the one-hot targets, and the encoded labels."""

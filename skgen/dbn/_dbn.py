@@ -21,8 +21,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._validation import check_count
-from ._base import PRETRAINING_CONSTRAINTS, join_labels, layer_values, one_hot, pretrain
+from ._base import (
+    PRETRAINING_CONSTRAINTS,
+    PretrainedStack,
+    join_labels,
+    layer_sizes,
+    layer_values,
+    one_hot,
+    pretrain,
+)
 from ._updown import up_down
 
 #: Samples of the recognition model Q(h|v) that average the bound of
@@ -40,7 +49,8 @@ def _fitted_with_labels(estimator):
     return True
 
 
-class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+          TransformerMixin, BaseEstimator):
     """Deep Belief Network (DBN): a stack of RBMs trained greedily, layer by layer.
 
     The bottom RBM models the data and each RBM above it models the hidden
@@ -129,6 +139,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         untied recognition weights ``components_`` and ``intercept_hidden_``.
     classes_ : ndarray of shape (n_classes,)
         The class labels; only when fitted with ``y``.
+    pretraining_scores_ : list of list of float
+        The ``train_scores_`` of each RBM of ``rbms_``, from the bottom: its
+        score after each pass of greedy training.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -205,6 +218,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     digits of the tests, 0.929-0.942 against 0.938-0.953 with the labels off,
     over four seeds). ``use_labels=False`` makes the DBN ignore ``y``
     altogether, as the RBMs do.
+
+    With scikit-learn's training callbacks (``set_callbacks``), a fit is a task
+    with one subtask per layer, which is that layer's RBM's fit with a task
+    per pass, then one for up-down fine-tuning, with a task per pass. A
+    callback that asks to stop at a layer leaves the DBN with the layers fitted
+    so far, and without label units if the top layer, which models them, was
+    not reached.
 
     References
     ----------
@@ -300,7 +320,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The fitted estimator.
         """
         X = validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32))
-        labels = None
+        labels = classes = None
         if y is not None and self.use_labels:
             classes, encoded = np.unique(column_or_1d(y, warn=True),
                                          return_inverse=True)
@@ -309,29 +329,54 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"X has {X.shape[0]} samples, but y has {encoded.shape[0]}."
                 )
             labels = one_hot(encoded, len(classes), X.dtype)
+        n_layers = len(layer_sizes(self.hidden_layer_sizes))
+        context = begin_fit(self, n_layers + bool(self.fine_tune_iter), X, y)
+        tasks = subtasks(context, self, X, y)
         rng = check_random_state(self.random_state)
-        rbms = pretrain(self, X, rng, labels, ais_n_chains=self.ais_n_chains,
-                        ais_n_betas=self.ais_n_betas)
+
+        def fitted(rbms, recognition=None):
+            return self._fitted_stack(rbms, rbms[:-1] if recognition is None
+                                      else recognition, classes, n_layers)
+
+        rbms, stopped = pretrain(self, X, rng, labels, tasks, fitted,
+                                 ais_n_chains=self.ais_n_chains,
+                                 ais_n_betas=self.ais_n_betas)
         recognition = rbms[:-1]
-        if self.fine_tune_iter:
+        if self.fine_tune_iter and not stopped:
             if self.visible_units != "bernoulli":
                 raise ValueError(
                     "Up-down fine-tuning (fine_tune_iter > 0) needs "
                     "visible_units='bernoulli'."
                 )
-            X = X.toarray() if hasattr(X, "toarray") else X
+            dense = X.toarray() if hasattr(X, "toarray") else X
+            passes = None if tasks is None else tasks.begin(
+                "fine-tuning", n_tasks=self.fine_tune_iter)
             recognition, rbms = up_down(
-                rbms, X, labels, self.fine_tune_iter, self.fine_tune_learning_rate,
+                rbms, dense, labels, self.fine_tune_iter, self.fine_tune_learning_rate,
                 layer_values(self, "batch_size", len(rbms))[-1],
-                layer_values(self, "n_gibbs_steps", len(rbms))[-1], rng,
+                layer_values(self, "n_gibbs_steps", len(rbms))[-1], rng, passes, fitted,
             )
-        self.rbms_ = rbms
-        self.recognition_rbms_ = recognition
-        if labels is not None:
-            self.classes_ = classes
-        elif hasattr(self, "classes_"):
+            if tasks is not None:
+                tasks.end(lambda: fitted(rbms, recognition))
+        if hasattr(self, "classes_"):
             del self.classes_
+        self.__dict__.update(self._fitted_stack(rbms, recognition, classes, n_layers))
+        end_fit(context, self, X, y)
         return self
+
+    def _fitted_stack(self, rbms, recognition, classes, n_layers):
+        """The fitted attributes of a DBN of ``rbms``, whose bottom-up pass is
+        ``recognition``: with ``classes_`` if its top RBM models the labels
+        (a callback may have stopped a labelled fit below its top layer). For a
+        callback's ``fitted_estimator``, a copy of the estimator in training,
+        they are None where the copy would keep ``classes_`` of an earlier fit
+        that this one does not have."""
+        fitted = {"rbms_": list(rbms), "recognition_rbms_": list(recognition)}
+        if classes is not None and len(rbms) == n_layers:
+            fitted["classes_"] = classes
+        elif "classes_" in self.__dict__:
+            return None
+        return fitted
 
     # -- the passes -----------------------------------------------------------------
 

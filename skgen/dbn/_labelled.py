@@ -38,14 +38,15 @@ class LabelledRBM(BernoulliRBM):
         generative): each mini-batch also ascends the gradient of its rows'
         ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
     learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
-weight_decay, shuffle, n_temperatures, temperature_ladder, ais_n_chains, \
-ais_n_betas, verbose, random_state
+weight_decay, shuffle, n_temperatures, temperature_ladder, validation_fraction, \
+ais_n_chains, ais_n_betas, verbose, random_state
         As in :class:`~skgen.BernoulliRBM`.
 
     Attributes
     ----------
     components_, intercept_hidden_, intercept_visible_, h_samples_, \
-inverse_temperatures_, swap_rates_, n_features_in_, feature_names_in_
+inverse_temperatures_, swap_rates_, train_scores_, validation_scores_, \
+n_features_in_, feature_names_in_
         As in :class:`~skgen.BernoulliRBM`, over the visible units and the
         label units.
 
@@ -98,6 +99,7 @@ inverse_temperatures_, swap_rates_, n_features_in_, feature_names_in_
         shuffle=True,
         n_temperatures=1,
         temperature_ladder="adaptive",
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -115,6 +117,7 @@ inverse_temperatures_, swap_rates_, n_features_in_, feature_names_in_
             shuffle=shuffle,
             n_temperatures=n_temperatures,
             temperature_ladder=temperature_ladder,
+            validation_fraction=validation_fraction,
             ais_n_chains=ais_n_chains,
             ais_n_betas=ais_n_betas,
             verbose=verbose,

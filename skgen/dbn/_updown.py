@@ -11,7 +11,8 @@ from ..utils._random import row_streams
 from ._kernels import up_down_epoch
 
 
-def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps, rng):
+def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps, rng,
+            tasks=None, fitted=None):
     """Fine-tune a stack of fitted BernoulliRBMs; return (recognition, generative).
 
     Below the top RBM, each layer gets untied recognition weights (bottom-up,
@@ -22,6 +23,10 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     pass, one CD-k step of the top RBM (with the one-hot ``labels``, if any, as
     one softmax group) and a sleep pass, as in Hinton et al. (2006). The random
     draws come from ``batch_size`` streams seeded from ``rng``.
+
+    With callback ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), each pass
+    is a task, whose callbacks see ``fitted(generative, recognition)`` of
+    copies of the stack and can stop fine-tuning there.
     """
     recognition = [copy.deepcopy(rbm) for rbm in rbms[:-1]]
     generative = [copy.deepcopy(rbm) for rbm in rbms]
@@ -47,7 +52,15 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
     labels = np.ascontiguousarray(labels, dtype=dtype)
     streams = row_streams(rng, batch_size)
     step = dtype.type(learning_rate)
+
+    def fitted_now():
+        recognition_copies = own_layout([copy.deepcopy(rbm) for rbm in recognition])
+        return fitted(own_layout([copy.deepcopy(rbm) for rbm in generative]),
+                      recognition_copies)
+
     for iteration in range(1, n_epochs + 1):
+        if tasks is not None:
+            tasks.begin("epoch", fitted_now)
         order = rng.permutation(X.shape[0]).astype(np.int64)
         up_down_epoch(X, labels, order, batch_size, recognition_weights,
                       recognition_biases, generative_weights, generative_biases,
@@ -62,10 +75,17 @@ def up_down(rbms, X, labels, n_epochs, learning_rate, batch_size, n_gibbs_steps,
                 "NaN or infinite values. Lower fine_tune_learning_rate (now "
                 f"{learning_rate:g})."
             )
-    # The RBMs' own layout (see BernoulliRBM).
-    for rbm in recognition + generative:
+        if tasks is not None and tasks.end(fitted_now):
+            break
+    return own_layout(recognition), own_layout(generative)
+
+
+def own_layout(rbms):
+    """``rbms``, their weights put back in the RBMs' own layout (see
+    BernoulliRBM)."""
+    for rbm in rbms:
         rbm.components_ = np.asfortranarray(rbm.components_)
-    return recognition, generative
+    return rbms
 
 
 def typed_list(arrays, ndim, dtype, layout="C"):

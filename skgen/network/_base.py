@@ -12,19 +12,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._random import copy_random_state
-from ..utils._validation import stored_values
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._state import copy_state
+from ..utils._validation import stored_values, validation_split
 from ._optimizers import SOLVERS, Optimizer, make_optimizer
 from ._training import (
     all_or_nothing,
     continue_records,
     new_records,
     run_epochs,
-    validation_split,
 )
 
 
-class BaseNetwork(BaseEstimator, ABC):
+class BaseNetwork(CallbackSupportMixin, BaseEstimator, ABC):
     """Base class of the estimators whose model is a network over one flat
     parameter vector, trained by mini-batch gradient descent.
 
@@ -37,10 +37,12 @@ class BaseNetwork(BaseEstimator, ABC):
     stopping, the stopping rule and the divergence error. The fitted state is
     kept only if the whole fit succeeds.
 
-    ``_epoch_callback``, None by default, is the one place where a training
-    callback attaches: set on an instance, it is called as
-    ``callback(estimator, state)`` after every epoch, with the state of the fit
-    in progress, and stops training by returning True.
+    sklearn's callbacks (``set_callbacks``) see a task per epoch, below the
+    fit's (or below ``_epochs_task``, for a fit with other tasks before its
+    epochs). ``_epoch_callback``, None by default, is a private hook: set on
+    an instance, it is called as ``callback(estimator, state)`` after every
+    epoch, with the state of the fit in progress, and stops training by
+    returning True.
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -88,6 +90,10 @@ class BaseNetwork(BaseEstimator, ABC):
     #: class docstring).
     _epoch_callback = None
 
+    #: The callback task whose subtasks are the epochs, when a fit has tasks
+    #: before them (``_n_tasks_before_epochs``); None: the fit's own subtasks.
+    _epochs_task = None
+
     # -- what a model provides --------------------------------------------------------
 
     @abstractmethod
@@ -121,6 +127,11 @@ class BaseNetwork(BaseEstimator, ABC):
         """Add to ``state`` what the model's methods need besides its network,
         after training on X (``reset``: not continuing a partial fit)."""
 
+    def _n_tasks_before_epochs(self):
+        """Number of callback tasks of a fit before its epochs (see
+        ``_epochs_task``)."""
+        return 0
+
     # -- fitting ----------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -149,17 +160,41 @@ class BaseNetwork(BaseEstimator, ABC):
     def _fit(self, X, y, incremental):
         """Train into a copy of the state, and keep it only if all went well."""
         continuing = self._continues(incremental)
+        reset = not (continuing and incremental)
         with all_or_nothing(self):
-            X, y = self._validate_training_data(X, y, reset=not continuing)
+            X, y_fit = self._validate_training_data(X, y, reset=not continuing)
+            n_epochs = 1 if incremental else self.max_iter
+            n_before = self._n_tasks_before_epochs()
+            context = begin_fit(self, n_before + 1 if n_before else n_epochs, X, y)
             if continuing:
                 state = self._continued_state(warm_start=not incremental)
             else:
-                state = self._new_state(X, y, check_random_state(self.random_state))
-            self._train(X, y, state, incremental)
-            self._complete_state(X, state, reset=not (continuing and incremental))
+                state = self._new_state(X, y_fit, check_random_state(self.random_state))
+
+            def fitted(params):
+                return self._fitted_state(X, state, params, reset)
+
+            # A callback may have stopped the fit in the tasks before the epochs.
+            if not state.pop("_stopped", False):
+                outer = tasks = subtasks(context, self, X, y)
+                if outer is not None and n_before:
+                    tasks = outer.begin(self._epochs_task, n_tasks=n_epochs)
+                self._train(X, y_fit, state, incremental, tasks, fitted)
+                if outer is not None and n_before:
+                    outer.end(lambda: fitted(state["_params"]))
+            self._complete_state(X, state, reset)
         for name, value in state.items():
             setattr(self, name, value)
+        end_fit(context, self, X, y)
         return self
+
+    def _fitted_state(self, X, state, params, reset):
+        """A copy of the training ``state`` with ``params``, completed as
+        ``_fit`` completes it: the fitted attributes of a callback's
+        ``fitted_estimator``."""
+        fitted = copy_state({**state, "_params": params})
+        self._complete_state(X, fitted, reset)
+        return fitted
 
     def _new_state(self, X, y, rng):
         state = self._initial_state(X, y, rng)
@@ -178,8 +213,9 @@ class BaseNetwork(BaseEstimator, ABC):
             epsilon=self.epsilon,
         )
 
-    def _train(self, X, y, state, incremental):
-        """Run the epochs of one fit or partial_fit call, updating ``state``."""
+    def _train(self, X, y, state, incremental, tasks=None, fitted=None):
+        """Run the epochs of one fit or partial_fit call, updating ``state``;
+        ``tasks`` and ``fitted`` are the callback tasks of ``run_epochs``."""
         data = self._training_data(X, y, state)
         validation_score = None
         if self.early_stopping and not incremental:
@@ -192,7 +228,8 @@ class BaseNetwork(BaseEstimator, ABC):
 
         run_epochs(self, state, self._epoch_runner(data, state), data[0].shape[0],
                    incremental=incremental, validation_score=validation_score,
-                   what=self._epoch_name, callback=self._epoch_callback)
+                   what=self._epoch_name, callback=self._epoch_callback,
+                   tasks=tasks, fitted=fitted)
 
     # -- the fitted network -----------------------------------------------------------
 
@@ -263,14 +300,7 @@ class IncrementalNetwork(BaseNetwork):
         A warm start (``fit``) keeps the parameters and restarts the optimiser,
         as sklearn does; ``partial_fit`` continues both.
         """
-        state = {}
-        for name in self._state_names:
-            value = getattr(self, name)
-            if isinstance(value, np.ndarray | list):
-                value = value.copy()
-            elif isinstance(value, np.random.RandomState):
-                value = copy_random_state(value)
-            state[name] = value
+        state = copy_state({name: getattr(self, name) for name in self._state_names})
         network = self._build_network(self.n_features_in_)
         previous = state["_network"]
         if network.layout != previous.layout:

@@ -1,7 +1,7 @@
 """The epoch driver of the network models: one training epoch per compiled call,
-and around it, in Python, the validation split, the loss curve and verbose
-lines, the divergence error, early stopping that keeps the best parameters, the
-stopping rule, and one place where a training callback attaches.
+and around it, in Python, the loss curve and verbose lines, the divergence
+error, early stopping that keeps the best parameters, the stopping rule, and the
+callbacks of each epoch (a private hook, and sklearn's callback tasks).
 
 It keeps sklearn's MLP conventions (``n_iter_``, ``t_``, ``loss_curve_``,
 ``best_loss_``, ``validation_scores_``, ...), in a state dict whose keys are the
@@ -14,7 +14,6 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 
 from ..exceptions import DivergenceError
 
@@ -41,22 +40,6 @@ def continue_records(state, early_stopping):
         state["best_validation_score_"] = -np.inf
     if not early_stopping and state["best_loss_"] is None:
         state["best_loss_"] = np.inf
-
-
-def validation_split(estimator, arrays, rng, stratify=None):
-    """Split ``arrays`` (X first, then what goes with its rows) into training and
-    validation parts for early stopping, as sklearn's MLP does; returns the two
-    tuples."""
-    parts = train_test_split(*arrays, random_state=rng,
-                             test_size=estimator.validation_fraction,
-                             stratify=stratify)
-    training, validation = tuple(parts[0::2]), tuple(parts[1::2])
-    if validation[0].shape[0] < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
-    return training, validation
 
 
 def record_epoch(estimator, state, loss, n_samples, validation_score=None,
@@ -100,7 +83,8 @@ def record_epoch(estimator, state, loss, n_samples, validation_score=None,
 
 
 def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
-               validation_score=None, what="training pass", callback=None):
+               validation_score=None, what="training pass", callback=None,
+               tasks=None, fitted=None):
     """Train for one epoch (``incremental``) or up to ``estimator.max_iter``.
 
     ``run_epoch(order)`` runs one compiled epoch over the training rows in the
@@ -109,14 +93,24 @@ def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
     current parameters on the validation rows; the parameters of the best score
     are restored at the end. ``callback(estimator, state)``, if given, is called
     after the bookkeeping of every epoch; it stops training by returning True.
-    Draws the order of each epoch from ``state["_rng"]`` when
-    ``estimator.shuffle``.
+    ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), if given, opens a
+    callback task per epoch, whose callbacks can stop training too;
+    ``fitted(params)`` then returns the fitted attributes of a model with
+    ``params``, for their ``fitted_estimator``. Draws the order of each epoch
+    from ``state["_rng"]`` when ``estimator.shuffle``.
     """
     rng = state["_rng"]
     params = state["_params"]
     best_params = params.copy() if validation_score is not None else None
     n_epochs = 1 if incremental else estimator.max_iter
+
+    def fitted_now():
+        # What training would leave if it stopped now: the best parameters.
+        return fitted(params if best_params is None else best_params)
+
     for _ in range(n_epochs):
+        if tasks is not None:
+            tasks.begin("epoch", fitted_now)
         if estimator.shuffle:
             order = rng.permutation(n_samples)
         else:
@@ -127,7 +121,8 @@ def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
         state["_no_improvement_count"] = (
             0 if improved else state["_no_improvement_count"] + 1
         )
-        if callback is not None and callback(estimator, state):
+        stop = tasks is not None and tasks.end(fitted_now)
+        if callback is not None and callback(estimator, state) or stop:
             break
         if incremental:
             break

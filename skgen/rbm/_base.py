@@ -19,12 +19,15 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
-from ..utils._random import copy_random_state, row_streams
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._random import row_streams
+from ..utils._state import copy_state
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
     column_moments,
     validate_support,
+    validation_split,
 )
 from . import _kernels
 from ._partition import default_betas
@@ -37,8 +40,15 @@ EXACT_MAX_UNITS = 20
 #: Enumerating more units than this would take hours.
 _ENUMERABLE_MAX_UNITS = 30
 
+#: ``train_scores_`` scores every ``_SCORED_ROWS_STEP``-th training row (or every
+#: ``ceil(n_samples / _SCORED_MAX_ROWS)``-th, when that is sparser): scoring all
+#: of them would cost up to a sixth of a pass (see benchmarks/RESULTS.md).
+_SCORED_ROWS_STEP = 4
+_SCORED_MAX_ROWS = 5000
 
-class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, ABC):
+
+class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+              BaseEstimator, ABC):
     """Base class of the RBM estimators. Subclasses provide the visible units."""
 
     _parameter_constraints: dict = {
@@ -53,6 +63,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         "shuffle": ["boolean"],
         "n_temperatures": [Interval(Integral, 1, None, closed="left")],
         "temperature_ladder": [StrOptions({"adaptive", "uniform"}), "array-like"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "ais_n_chains": [Interval(Integral, 1, None, closed="left")],
         "ais_n_betas": [Interval(Integral, 2, None, closed="left")],
         "verbose": ["verbose"],
@@ -75,6 +86,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         "swap_rates_",
         "_replica_hidden",
         "_replica_streams",
+        "train_scores_",
+        "validation_scores_",
     )
 
     #: Fitted parameters beyond (components_, intercept_hidden_, intercept_visible_).
@@ -114,7 +127,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
 
     @abstractmethod
     def _progress_score(self, X, state):
-        """(name, value) of the score that ``verbose`` prints after each pass."""
+        """(name, value) of the score that ``train_scores_`` records and
+        ``verbose`` prints after each pass."""
 
     @abstractmethod
     def _random_visible(self, n_samples, dtype, streams):
@@ -171,10 +185,18 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
             The fitted estimator.
         """
         X = self._validate_training_data(X, reset=True)
-        moments = column_moments(X)
-        state = self._initial_state(X, check_random_state(self.random_state), moments)
-        self._train(X, state, self.n_iter, self.verbose, moments)
+        context = begin_fit(self, self.n_iter, X, y)
+        rng = check_random_state(self.random_state)
+        training, held_out = X, None
+        if self.validation_fraction is not None:
+            (training,), (held_out,) = validation_split(self, (X,), rng)
+        moments = column_moments(training)
+        state = self._initial_state(training, rng, moments)
+        state.update(train_scores_=[], validation_scores_=None if held_out is None else [])
+        self._train(training, state, self.n_iter, self.verbose, moments, held_out,
+                    subtasks(context, self, X, y))
         self._commit(state)
+        end_fit(context, self, X, y)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -183,6 +205,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
 
         The first call initialises the model from ``random_state``; later calls
         continue its parameters, momentum, persistent chains and random streams.
+        Each call appends one entry to ``train_scores_``. It holds out no rows:
+        ``validation_fraction`` must be None.
 
         Parameters
         ----------
@@ -196,16 +220,24 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
         self : object
             The updated estimator.
         """
+        if self.validation_fraction is not None:
+            raise ValueError(
+                "partial_fit holds out no validation rows: set validation_fraction "
+                f"to None (now {self.validation_fraction!r})."
+            )
         first_call = not hasattr(self, "components_")
         X = self._validate_training_data(X, reset=first_call)
+        context = begin_fit(self, 1, X, y)
         moments = column_moments(X)
         if first_call:
             state = self._initial_state(X, check_random_state(self.random_state),
                                         moments)
+            state.update(train_scores_=[], validation_scores_=None)
         else:
-            state = self._copy_state()
-        self._train(X, state, 1, 0, moments)
+            state = copy_state({name: getattr(self, name) for name in self._state_names})
+        self._train(X, state, 1, 0, moments, tasks=subtasks(context, self, X, y))
         self._commit(state)
+        end_fit(context, self, X, y)
         return self
 
     def _validate_training_data(self, X, reset):
@@ -256,29 +288,34 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
             "_n_samples_seen": 0,
         }
 
-    def _copy_state(self):
-        state = {name: getattr(self, name) for name in self._state_names}
-        for name, value in state.items():
-            if isinstance(value, np.ndarray):
-                state[name] = value.copy(order="K")
-        state["_velocities"] = tuple(v.copy(order="K") for v in state["_velocities"])
-        state["_rng"] = copy_random_state(state["_rng"])
-        return state
-
     def _commit(self, state):
         for name, value in state.items():
             setattr(self, name, value)
         self._log_partition_cache = {}
 
-    def _train(self, X, state, n_epochs, verbose, moments):
+    def _train(self, X, state, n_epochs, verbose, moments, held_out=None, tasks=None):
         """Run ``n_epochs`` training passes over X, then count X's column
-        ``moments`` (``column_moments(X)``) into the state's data statistics."""
+        ``moments`` (``column_moments(X)``) into the state's data statistics.
+
+        After each pass the scores of ``_progress_score`` are appended to
+        ``train_scores_`` (on a fixed subsample of X, see ``_SCORED_ROWS_STEP``)
+        and, with ``held_out`` rows, to ``validation_scores_``. ``tasks``
+        (``skgen.utils._callbacks``) opens a callback task per pass, if given.
+        """
         n_samples = X.shape[0]
         rng = state["_rng"]
         self._prepare_tempering(state, moments, n_samples)
         sparse = self._sparse_products(X, state["h_samples_"].shape[0])
+        step = max(_SCORED_ROWS_STEP, -(-n_samples // _SCORED_MAX_ROWS))
+        scored = X[::step] if sp.issparse(X) else np.ascontiguousarray(X[::step])
+
+        def fitted():
+            return self._fitted_state(state, moments, n_samples)
+
         begin = time.time()
         for iteration in range(1, n_epochs + 1):
+            if tasks is not None:
+                tasks.begin("epoch", fitted)
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             self._fit_epoch(X, order.astype(np.int64), state, sparse)
             if not all(np.isfinite(p).all() for p in self._parameter_arrays(state)):
@@ -288,18 +325,35 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, 
                     f"(now {self.learning_rate:g}) or momentum (now {self.momentum:g}), "
                     "or check the scale of the data."
                 )
+            end = time.time()
+            scores = self._record_scores(state, scored, held_out)
             if verbose:
-                end = time.time()
-                name, score = self._progress_score(X, state)
-                print(
-                    "[%s] Iteration %d, %s = %.2f, time = %.2fs"
-                    % (type(self).__name__, iteration, name, score, end - begin)
-                )
-                begin = end
-        if n_samples:
-            state["_visible_sum"] += moments[0]
-            state["_visible_square_sum"] += moments[1]
-            state["_n_samples_seen"] += n_samples
+                print(f"[{type(self).__name__}] Iteration {iteration}, {scores}, "
+                      f"time = {end - begin:.2f}s")
+                begin = time.time()
+            if tasks is not None and tasks.end(fitted):
+                break
+        _count_data(state, moments, n_samples)
+
+    def _record_scores(self, state, scored, held_out):
+        """Append the scores of the rows ``scored`` and ``held_out`` (or None)
+        to the history in ``state``; return them as ``verbose`` prints them."""
+        name, score = self._progress_score(scored, state)
+        state["train_scores_"].append(float(score))
+        text = f"{name} = {score:.2f}"
+        if held_out is not None:
+            score = self._progress_score(held_out, state)[1]
+            state["validation_scores_"].append(float(score))
+            text += f", validation {name} = {score:.2f}"
+        return text
+
+    def _fitted_state(self, state, moments, n_samples):
+        """A copy of the training ``state`` as ``_train`` would leave it if it
+        stopped now: a callback's ``fitted_estimator``."""
+        fitted = copy_state(state)
+        _count_data(fitted, moments, n_samples)
+        fitted["_log_partition_cache"] = {}
+        return fitted
 
     def _sparse_products(self, X, batch_size):
         """Whether training products should skip the zeros of X's rows: only for
@@ -765,6 +819,15 @@ default=None
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _count_data(state, moments, n_samples):
+    """Count ``n_samples`` rows of column ``moments`` into the state's data
+    statistics (the AIS base model's)."""
+    if n_samples:
+        state["_visible_sum"] += moments[0]
+        state["_visible_square_sum"] += moments[1]
+        state["_n_samples_seen"] += n_samples
 
 
 def _params(namespace):

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ..utils._random import row_streams
+from ..utils._random import copy_random_state, row_streams
 from ..utils._validation import check_interval
 from . import _kernels, _partition
 from ._base import BaseRBM, _params
@@ -59,6 +59,11 @@ class BernoulliRBM(BaseRBM):
         uniform, and after each mini-batch moves each gap between neighbours
         towards a swap rate of 0.234 (see Notes). An array gives fixed values,
         from at least 0 to 1.
+    validation_fraction : float, default=None
+        Share of the training rows that :meth:`fit` holds out, drawn at random
+        from ``random_state``, to score after each pass into
+        ``validation_scores_``; they are not trained on. None holds out
+        nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -68,7 +73,7 @@ class BernoulliRBM(BaseRBM):
     verbose : int, default=0
         The verbosity level. The default, zero, means silent mode. Otherwise
         :meth:`fit` prints sklearn's line with the pseudo-likelihood after each
-        pass.
+        pass (the entry of ``train_scores_``).
     random_state : int, RandomState instance or None, default=None
         Determines the initial weights, the persistent chains, the order of the
         samples, the flipped units of :meth:`pseudo_likelihood`, the AIS runs,
@@ -93,6 +98,16 @@ class BernoulliRBM(BaseRBM):
     swap_rates_ : ndarray of shape (n_temperatures - 1,)
         The share of accepted swaps between each pair of neighbouring
         temperatures, hottest pair first, over the last training pass.
+    train_scores_ : list of float
+        The mean pseudo-likelihood (see :meth:`pseudo_likelihood`) of the
+        training rows after each pass, as ``verbose`` prints it: one entry per
+        pass of :meth:`fit`, and one more per :meth:`partial_fit` call. It is
+        computed on every fourth training row (every ``ceil(n_samples /
+        5000)``-th, when that is sparser), with the flipped units drawn afresh
+        from ``random_state`` each time (the same ones for an int).
+    validation_scores_ : list of float or None
+        The same score on the rows held out by ``validation_fraction``, all of
+        them, after each pass; None when nothing is held out.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -195,6 +210,7 @@ class BernoulliRBM(BaseRBM):
         shuffle=True,
         n_temperatures=1,
         temperature_ladder="adaptive",
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -211,6 +227,7 @@ class BernoulliRBM(BaseRBM):
         self.shuffle = shuffle
         self.n_temperatures = n_temperatures
         self.temperature_ladder = temperature_ladder
+        self.validation_fraction = validation_fraction
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose
@@ -273,8 +290,11 @@ class BernoulliRBM(BaseRBM):
         )
 
     def _progress_score(self, X, state):
-        # sklearn scores with a new generator seeded from random_state.
-        score = self._pseudo_likelihood(X, _params(state), check_random_state(self.random_state))
+        # sklearn scores with a new generator seeded from random_state; a copy
+        # of a generator (or of numpy's, for None), so that scoring after every
+        # pass leaves the training stream alone.
+        rng = copy_random_state(check_random_state(self.random_state))
+        score = self._pseudo_likelihood(X, _params(state), rng)
         return "pseudo-likelihood", score.mean()
 
     def _pseudo_likelihood(self, X, params, random_state):

@@ -79,6 +79,11 @@ class GaussianBernoulliRBM(BaseRBM):
         uniform, and after each mini-batch moves each gap between neighbours
         towards a swap rate of 0.234 (see Notes). An array gives fixed values,
         from at least 0 to 1.
+    validation_fraction : float, default=None
+        Share of the training rows that :meth:`fit` holds out, drawn at random
+        from ``random_state``, to score after each pass into
+        ``validation_scores_``; they are not trained on. None holds out
+        nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
     ais_n_betas : int, default=10000
@@ -86,7 +91,8 @@ class GaussianBernoulliRBM(BaseRBM):
         log Z. The result is cached.
     verbose : int, default=0
         The verbosity level. Otherwise :meth:`fit` prints the mean squared
-        reconstruction error of the data after each pass.
+        reconstruction error of the data after each pass (the entry of
+        ``train_scores_``).
     random_state : int, RandomState instance or None, default=None
         Determines the initial weights, the persistent chains, the order of the
         samples, the AIS runs and the default stream of :meth:`sample`. Pass an
@@ -111,6 +117,15 @@ class GaussianBernoulliRBM(BaseRBM):
     swap_rates_ : ndarray of shape (n_temperatures - 1,)
         The share of accepted swaps between each pair of neighbouring
         temperatures, hottest pair first, over the last training pass.
+    train_scores_ : list of float
+        The mean squared reconstruction error ``(x - E[v | P(h | x)])**2`` of
+        the training rows after each pass (lower is better), as ``verbose``
+        prints it: one entry per pass of :meth:`fit`, and one more per
+        :meth:`partial_fit` call. It is computed on every fourth training row
+        (every ``ceil(n_samples / 5000)``-th, when that is sparser).
+    validation_scores_ : list of float or None
+        The same error on the rows held out by ``validation_fraction``, all of
+        them, after each pass; None when nothing is held out.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -243,6 +258,7 @@ class GaussianBernoulliRBM(BaseRBM):
         shuffle=True,
         n_temperatures=1,
         temperature_ladder="adaptive",
+        validation_fraction=None,
         ais_n_chains=100,
         ais_n_betas=10000,
         verbose=0,
@@ -261,6 +277,7 @@ class GaussianBernoulliRBM(BaseRBM):
         self.shuffle = shuffle
         self.n_temperatures = n_temperatures
         self.temperature_ladder = temperature_ladder
+        self.validation_fraction = validation_fraction
         self.ais_n_chains = ais_n_chains
         self.ais_n_betas = ais_n_betas
         self.verbose = verbose

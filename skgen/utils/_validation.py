@@ -86,3 +86,23 @@ def check_count(value, name, minimum):
     """Raise a ValueError unless ``value`` is an integer (not a bool) >= ``minimum``."""
     if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+
+
+def validation_split(estimator, arrays, rng, stratify=None):
+    """Split ``arrays`` (X first, then what goes with its rows) into training and
+    validation parts, as sklearn's MLP does for early stopping, with
+    ``estimator.validation_fraction`` of the rows held out; returns the two tuples."""
+    # Imported here: the RBM family, which needs it only for held-out scores,
+    # loads faster without sklearn.model_selection.
+    from sklearn.model_selection import train_test_split
+
+    parts = train_test_split(*arrays, random_state=rng,
+                             test_size=estimator.validation_fraction,
+                             stratify=stratify)
+    training, validation = tuple(parts[0::2]), tuple(parts[1::2])
+    if validation[0].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    return training, validation
