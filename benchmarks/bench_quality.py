@@ -11,6 +11,7 @@ Run ``python benchmarks/bench_quality.py --help`` for the options.
 """
 
 import argparse
+import functools
 import time
 
 import numpy as np
@@ -103,15 +104,16 @@ def history_cost(args):
         step = _scored_step(X.shape[0])
         scored = np.ascontiguousarray(X[::step])
         order = np.arange(X.shape[0], dtype=np.int64)
-        times = {"pass": [], "recorded": [], "all rows": [], "held out": []}
+        steps = {
+            "pass": functools.partial(model._fit_epoch, X, order, state, sparse),
+            "recorded": functools.partial(model._progress_score, scored, state),
+            "all rows": functools.partial(model._progress_score, X, state),
+            "held out": functools.partial(model._progress_score, held_out, state),
+        }
+        times = {key: [] for key in steps}
         with limit_threads(1):
             for _ in range(n_passes):
-                for key, run in (
-                    ("pass", lambda: model._fit_epoch(X, order, state, sparse)),
-                    ("recorded", lambda: model._progress_score(scored, state)),
-                    ("all rows", lambda: model._progress_score(X, state)),
-                    ("held out", lambda: model._progress_score(held_out, state)),
-                ):
+                for key, run in steps.items():
                     start = time.process_time()
                     run()
                     times[key].append(time.process_time() - start)
@@ -120,8 +122,9 @@ def history_cost(args):
                      f"{median['recorded']:.4f} ({median['recorded'] / median['pass']:.1%})",
                      f"{median['all rows']:.4f} ({median['all rows'] / median['pass']:.1%})",
                      f"{median['held out']:.4f} ({median['held out'] / median['pass']:.1%})"))
-    return (f"RBM history cost per pass, {N_TRAIN} training rows, median of {n_passes} "
-            "passes (CPU seconds on one thread, share of a pass)",
+    title = (f"RBM history cost per pass, {N_TRAIN} training rows, median of {n_passes} "
+             "passes (CPU seconds on one thread, share of a pass)")
+    return (title,
             ("model", "rows scored", "pass s", "train_scores_", "all training rows",
              "validation_scores_ (1000 rows)"), rows)
 
