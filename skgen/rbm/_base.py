@@ -40,10 +40,12 @@ EXACT_MAX_UNITS = 20
 #: Enumerating more units than this would take hours.
 _ENUMERABLE_MAX_UNITS = 30
 
-#: ``train_scores_`` scores every ``_SCORED_ROWS_STEP``-th training row (or every
-#: ``ceil(n_samples / _SCORED_MAX_ROWS)``-th, when that is sparser): scoring all
-#: of them would cost up to a sixth of a pass (see benchmarks/RESULTS.md).
-_SCORED_ROWS_STEP = 4
+#: ``train_scores_`` scores every ``_SCORED_ROWS_STEP``-th training row, keeping
+#: at least ``_SCORED_MIN_ROWS`` rows and at most ``_SCORED_MAX_ROWS`` (see
+#: ``_scored_step``): scoring all of them would cost a fifth to a half of a pass
+#: (benchmarks/RESULTS.md).
+_SCORED_ROWS_STEP = 16
+_SCORED_MIN_ROWS = 256
 _SCORED_MAX_ROWS = 5000
 
 
@@ -298,7 +300,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         ``moments`` (``column_moments(X)``) into the state's data statistics.
 
         After each pass the scores of ``_progress_score`` are appended to
-        ``train_scores_`` (on a fixed subsample of X, see ``_SCORED_ROWS_STEP``)
+        ``train_scores_`` (on a fixed subsample of X, see ``_scored_step``)
         and, with ``held_out`` rows, to ``validation_scores_``. ``tasks``
         (``skgen.utils._callbacks``) opens a callback task per pass, if given.
         """
@@ -306,7 +308,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         rng = state["_rng"]
         self._prepare_tempering(state, moments, n_samples)
         sparse = self._sparse_products(X, state["h_samples_"].shape[0])
-        step = max(_SCORED_ROWS_STEP, -(-n_samples // _SCORED_MAX_ROWS))
+        step = _scored_step(n_samples)
         scored = X[::step] if sp.issparse(X) else np.ascontiguousarray(X[::step])
 
         def fitted():
@@ -819,6 +821,14 @@ default=None
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _scored_step(n_samples):
+    """Every how many of ``n_samples`` training rows ``train_scores_`` scores:
+    every 16th, or fewer to keep 256 rows (all of them below that), or more to
+    keep at most 5000."""
+    step = min(_SCORED_ROWS_STEP, max(1, n_samples // _SCORED_MIN_ROWS))
+    return max(step, -(-n_samples // _SCORED_MAX_ROWS))
 
 
 def _count_data(state, moments, n_samples):

@@ -102,9 +102,10 @@ class BernoulliRBM(BaseRBM):
         The mean pseudo-likelihood (see :meth:`pseudo_likelihood`) of the
         training rows after each pass, as ``verbose`` prints it: one entry per
         pass of :meth:`fit`, and one more per :meth:`partial_fit` call. It is
-        computed on every fourth training row (every ``ceil(n_samples /
-        5000)``-th, when that is sparser), with the flipped units drawn afresh
-        from ``random_state`` each time (the same ones for an int).
+        computed on a fixed subsample, every k-th training row: k = 16, or
+        less to keep at least 256 rows (all rows below that), or more to keep
+        at most 5000; with the flipped units drawn afresh from
+        ``random_state`` each time (the same ones for an int).
     validation_scores_ : list of float or None
         The same score on the rows held out by ``validation_fraction``, all of
         them, after each pass; None when nothing is held out.

@@ -121,8 +121,9 @@ class GaussianBernoulliRBM(BaseRBM):
         The mean squared reconstruction error ``(x - E[v | P(h | x)])**2`` of
         the training rows after each pass (lower is better), as ``verbose``
         prints it: one entry per pass of :meth:`fit`, and one more per
-        :meth:`partial_fit` call. It is computed on every fourth training row
-        (every ``ceil(n_samples / 5000)``-th, when that is sparser).
+        :meth:`partial_fit` call. It is computed on a fixed subsample, every
+        k-th training row: k = 16, or less to keep at least 256 rows (all rows
+        below that), or more to keep at most 5000.
     validation_scores_ : list of float or None
         The same error on the rows held out by ``validation_fraction``, all of
         them, after each pass; None when nothing is held out.
