@@ -452,3 +452,22 @@ def test_bad_tempering_is_refused_and_nothing_is_half_fitted(digits):
         model.sample(2, n_temperatures=3, temperature_ladder=[0.5, 1.0])
     with pytest.raises(ValueError, match="n_temperatures"):
         model.sample(2, n_temperatures=0)
+
+
+def test_tempered_training_does_not_depend_on_thread_count(mnist_sized_digits):
+    from threadpoolctl import threadpool_limits
+
+    from skgen import BernoulliRBM
+
+    X = mnist_sized_digits[0][:300]
+    model = BernoulliRBM(n_components=64, batch_size=50, n_iter=2, learning_rate=0.05,
+                         n_temperatures=4, random_state=0)
+    fits = []
+    for n_threads in (1, 2):
+        with threadpool_limits(limits=n_threads):
+            fits.append(clone(model).fit(X))
+    one, two = fits
+    assert_array_equal(one.swap_rates_, two.swap_rates_)
+    assert_array_equal(one.h_samples_, two.h_samples_)
+    assert_allclose(one.components_, two.components_, rtol=1e-10, atol=1e-12)
+    assert_allclose(one.inverse_temperatures_, two.inverse_temperatures_, rtol=1e-12)
