@@ -38,11 +38,11 @@ def units_and_base(kind, dtype, rng):
         mean = rng.standard_normal(N_VISIBLE)
         precision = np.exp(rng.standard_normal(N_VISIBLE))
         base = GaussianBase(mean, precision, 1 / np.sqrt(precision))
-        return units, base, bias, dict(base=(mean, precision), log_variance=log_variance)
+        return units, base, bias, {"base": (mean, precision), "log_variance": log_variance}
     base_bias = rng.standard_normal(N_VISIBLE)
     if kind == "binary":
         return (BernoulliUnits(bias, zeros), BernoulliUnits(base_bias, np.zeros(N_VISIBLE)),
-                bias, dict(base=base_bias))
+                bias, {"base": base_bias})
     n_labels = 3
     n_free = N_VISIBLE - n_labels
     base_bias[n_free:] = 0.0  # the uniform label of the estimators' base model
@@ -50,7 +50,7 @@ def units_and_base(kind, dtype, rng):
                         SoftmaxUnits(bias[n_free:], zeros[n_free:]))
     base = JoinedUnits(BernoulliUnits(base_bias[:n_free], np.zeros(n_free)),
                        SoftmaxUnits(base_bias[n_free:], np.zeros(n_labels)))
-    return units, base, bias, dict(base=base_bias, n_labels=n_labels)
+    return units, base, bias, {"base": base_bias, "n_labels": n_labels}
 
 
 def run_kernel(weights, hidden_bias, units, base, betas, hidden, chain_states,
@@ -106,7 +106,7 @@ def test_tempered_gibbs_matches_the_reference(dtype, kind, n_steps, adaptation):
     assert_array_equal(result_hidden, expected_hidden)
     assert_array_equal(swap_counts[0], accepted)
     assert_array_equal(swap_counts[1], N_CHAINS * n_steps)
-    tolerance = (dict(rtol=1e-5, atol=1e-5) if kind == "gaussian" and dtype == np.float32
+    tolerance = ({"rtol": 1e-5, "atol": 1e-5} if kind == "gaussian" and dtype == np.float32
                  else TOLERANCES[dtype])
     assert_allclose(result_visible, expected_visible, **tolerance)
     assert_allclose(out, expected_out, **tolerance)
@@ -337,7 +337,7 @@ def _digits_models(digits):
 
     X, y = digits
     binary = (X[:200] > 0.5).astype(np.float64)
-    common = dict(n_components=8, n_iter=2, random_state=0, n_temperatures=4)
+    common = {"n_components": 8, "n_iter": 2, "random_state": 0, "n_temperatures": 4}
     return {
         "bernoulli": (BernoulliRBM(**common, learning_rate=0.05, n_gibbs_steps=2),
                       binary),
@@ -430,15 +430,18 @@ def test_bad_tempering_is_refused_and_nothing_is_half_fitted(digits):
     X = (digits[0][:50] > 0.5).astype(np.float64)
     model = BernoulliRBM(n_components=4, n_iter=1, random_state=0).fit(X)
     before = model.components_.copy()
-    bad = [dict(n_temperatures=3, persistent=False),
-           dict(n_temperatures=3, temperature_ladder=[0.0, 1.0]),
-           dict(n_temperatures=3, temperature_ladder=[0.0, 0.5, 0.9]),
-           dict(n_temperatures=3, temperature_ladder=[0.5, 0.2, 1.0])]
-    for params in bad:
-        with pytest.raises(ValueError, match="persistent|temperature_ladder"):
+    ladder = "temperature_ladder must be"
+    bad = [({"n_temperatures": 3, "persistent": False}, "persistent=False"),
+           ({"n_temperatures": 3, "temperature_ladder": [0.0, 1.0]}, ladder),
+           ({"n_temperatures": 3, "temperature_ladder": [0.0, 0.5, 0.9]}, ladder),
+           ({"n_temperatures": 3, "temperature_ladder": [0.5, 0.2, 1.0]}, ladder),
+           ({"n_temperatures": 1, "temperature_ladder": [0.5]}, ladder)]
+    defaults = {"n_temperatures": 1, "persistent": True, "temperature_ladder": "adaptive"}
+    for params, message in bad:
+        with pytest.raises(ValueError, match=message):
             clone(model).set_params(**params).fit(X)
-        with pytest.raises(ValueError, match="persistent|temperature_ladder"):
-            model.set_params(**params).partial_fit(X)
+        with pytest.raises(ValueError, match=message):
+            model.set_params(**{**defaults, **params}).partial_fit(X)
         assert_array_equal(model.components_, before)
     model.set_params(n_temperatures=1, persistent=True, temperature_ladder="adaptive")
     with pytest.raises(ValueError, match="fixed"):
@@ -449,3 +452,22 @@ def test_bad_tempering_is_refused_and_nothing_is_half_fitted(digits):
         model.sample(2, n_temperatures=3, temperature_ladder=[0.5, 1.0])
     with pytest.raises(ValueError, match="n_temperatures"):
         model.sample(2, n_temperatures=0)
+
+
+def test_tempered_training_does_not_depend_on_thread_count(mnist_sized_digits):
+    from threadpoolctl import threadpool_limits
+
+    from skgen import BernoulliRBM
+
+    X = mnist_sized_digits[0][:300]
+    model = BernoulliRBM(n_components=64, batch_size=50, n_iter=2, learning_rate=0.05,
+                         n_temperatures=4, random_state=0)
+    fits = []
+    for n_threads in (1, 2):
+        with threadpool_limits(limits=n_threads):
+            fits.append(clone(model).fit(X))
+    one, two = fits
+    assert_array_equal(one.swap_rates_, two.swap_rates_)
+    assert_array_equal(one.h_samples_, two.h_samples_)
+    assert_allclose(one.components_, two.components_, rtol=1e-10, atol=1e-12)
+    assert_allclose(one.inverse_temperatures_, two.inverse_temperatures_, rtol=1e-12)

@@ -422,6 +422,8 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         n_chains, n_hidden = state["h_samples_"].shape
         n_temperatures = self.n_temperatures
         dtype = state["components_"].dtype
+        betas = _ladder_betas(self.temperature_ladder, n_temperatures,
+                              "temperature_ladder")
         if n_temperatures == 1:
             state["inverse_temperatures_"] = np.ones(1)
             state["swap_rates_"] = np.empty(0)
@@ -433,8 +435,6 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
                 f"n_temperatures={n_temperatures} tempers the persistent chains, but "
                 "persistent=False; set persistent=True, or n_temperatures=1 for CD."
             )
-        betas = _ladder_betas(self.temperature_ladder, n_temperatures,
-                              "temperature_ladder")
         replicas = state.get("_replica_hidden")
         if replicas is None or replicas.shape != (n_temperatures * n_chains, n_hidden):
             state["_replica_hidden"] = np.zeros((n_temperatures * n_chains, n_hidden),

@@ -77,8 +77,8 @@ class GaussianBernoulliRBM(BaseRBM):
         The inverse temperatures of tempering, increasing to 1. "uniform":
         evenly spaced from 0 (the base model) to 1, fixed. "adaptive": starts
         uniform, and after each mini-batch moves each gap between neighbours
-        towards a swap rate of 0.234 (see Notes). An array gives fixed values,
-        from at least 0 to 1.
+        towards a swap rate of 0.234 (see :class:`BernoulliRBM`). An array
+        gives fixed values, from at least 0 to 1.
     validation_fraction : float, default=None
         Share of the training rows that :meth:`fit` holds out, drawn at random
         from ``random_state``, to score after each pass into
@@ -171,27 +171,13 @@ class GaussianBernoulliRBM(BaseRBM):
     the training data's means and variances.
 
     With ``n_temperatures`` > 1 the negative phase is parallel tempering
-    [4]_, [5]_: every persistent chain has a replica at each inverse
-    temperature ``beta`` of the ladder, whose joint distribution is
-    ``f_beta(v, h) = base(v)**(1 - beta) exp(-beta E(v, h))``, between a base
-    model of independent visible units at ``beta = 0`` (the Gaussians of AIS,
-    with the data's means and variances, but no narrower than the model's
-    ``sigma_``) and the RBM at ``beta = 1``. Each of the ``n_gibbs_steps``
-    steps draws v given h in every replica, then proposes to swap the joint
-    states of neighbouring replicas, hottest pair first, with the Metropolis
-    acceptance ``min(1, exp((beta' - beta) (G(s) - G(s'))))``, where
-    ``G = log f_1 - log f_0`` and s is the state of the hotter replica, then
-    draws h given v. The negative statistics come from the replicas at
-    ``beta = 1``, whose hidden states are ``h_samples_``. Interpolating with the
-    base model rather than scaling the energy keeps every tempered
-    distribution proper and close to the data at small beta (a scaled
-    Gaussian energy is flat at ``beta = 0``), makes the hottest replica an
-    exact draw of the base model, and reuses the units' AIS transitions. The
-    adaptive ladder multiplies each gap ``beta' - beta`` by
-    ``exp(0.1 (a - 0.234))`` after each mini-batch, a its swap rate in that
-    mini-batch, keeping ``beta = 1`` at the top and rescaling the gaps when
-    they would pass 0: 0.234 is the swap rate at which states travel fastest
-    along the ladder [6]_. The ladder stays fixed within a mini-batch.
+    [4]_, [5]_, as in :class:`BernoulliRBM`, between the RBM and a base model of
+    independent Gaussians: those of AIS, with the training data's means and
+    variances, but never narrower than the model's ``sigma_`` (a constant
+    feature would otherwise make the base a point mass that no replica near
+    the model swaps with). The base keeps every tempered distribution proper,
+    where the Gaussian energy scaled by a small inverse temperature is nearly
+    flat.
 
     :meth:`sample` starts its chains from those Gaussians (untempered), and
     returns the last sampled visible state, noise included.
@@ -209,9 +195,6 @@ class GaussianBernoulliRBM(BaseRBM):
        restricted Boltzmann machines. AISTATS.
     .. [5] Cho, K., Raiko, T. and Ilin, A. (2010). Parallel tempering is
        efficient for learning restricted Boltzmann machines. IJCNN.
-    .. [6] Atchade, Y. F., Roberts, G. O. and Rosenthal, J. S. (2011). Towards
-       optimal scaling of Metropolis-coupled Markov chain Monte Carlo.
-       Statistics and Computing 21, pp 555-568.
 
     Examples
     --------

@@ -105,7 +105,9 @@ def adapt_ladder(betas, accepted, n_attempts, target, rate):
     """In place: move each gap between neighbouring inverse temperatures by the
     factor ``exp(rate * (accepted / n_attempts - target))``, from the top
     (``betas[-1] = 1`` stays); if the gaps then add up to more than 1, scale
-    them down to end at 0, the base model."""
+    them down to end at 0, the base model. Without attempts nothing moves."""
+    if n_attempts == 0:
+        return
     upper = betas[betas.shape[0] - 1]
     for t in range(betas.shape[0] - 2, -1, -1):
         lower = betas[t]
@@ -194,6 +196,5 @@ def tempered_gibbs(ladder, weights, hidden_bias, units, chains, streams, n_steps
 def _adapt(adaptation, betas, accepted, n_attempts):
     # A kernel of its own, so that Numba drops the branch for a fixed ladder.
     if adaptation is not None:
-        if n_attempts > 0:
-            target, rate = adaptation
-            adapt_ladder(betas, accepted, n_attempts, target, rate)
+        target, rate = adaptation
+        adapt_ladder(betas, accepted, n_attempts, target, rate)
