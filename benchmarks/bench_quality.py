@@ -13,6 +13,7 @@ Run ``python benchmarks/bench_quality.py --help`` for the options.
 import argparse
 import functools
 import time
+import warnings
 
 import numpy as np
 from _common import format_info, format_table, limit_threads, load_mnist, machine_info
@@ -129,9 +130,111 @@ def history_cost(args):
              "validation_scores_ (1000 rows)"), rows)
 
 
+def sparse_kl(args):
+    """SparseAE's mean code activation against its target, and what it costs in
+    reconstruction: 100 sigmoid code units with "kl" towards 0.05, each weight
+    tried, on the grey-level images (default squared error, and the
+    cross-entropy), and the relu default with "l1" beside the unpenalised one.
+    Target: the default weight ("auto") within 0.02 of 0.05 for "kl"."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skgen import SparseAE
+
+    X = load_mnist()[0]
+    train, test = X[:N_TRAIN], X[N_TRAIN:N_TRAIN + N_TEST]
+    max_iter = 5 if args.quick else 200
+    kl = {"sparsity": "kl", "sparsity_target": 0.05, "activation": "sigmoid"}
+    bce = {"loss": "bce", "output_activation": "sigmoid"}
+    settings = [
+        ("kl", "mse", kl, ["auto", 0.01, 0.0, 1.0, 10.0]),
+        ("kl", "bce", {**kl, **bce}, ["auto", 0.01, 10.0]),
+        ("l1, relu", "mse", {"sparsity": "l1"}, ["auto", 0.0]),
+    ]
+    rows = []
+    for penalty, loss, params, weights in settings:
+        for weight in weights:
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model = SparseAE(hidden_layer_sizes=(100,), sparsity_weight=weight,
+                                 max_iter=max_iter, random_state=0, **params).fit(train)
+            seconds = time.perf_counter() - start
+            codes = model.transform(test)
+            unit_means = codes.mean(axis=0)
+            error = np.mean(np.sum((model.reconstruct(test) - test) ** 2, axis=1))
+            rows.append((penalty, loss, f"{weight}", f"{codes.mean():.4f}",
+                         f"{unit_means.min():.3f} to {unit_means.max():.3f}",
+                         f"{np.mean(codes == 0):.2f}", f"{error:.2f}", f"{seconds:.0f}"))
+    return ((f"SparseAE (100,), {max_iter} passes: held-out code activity and "
+             "reconstruction"),
+            ("penalty", "loss", "sparsity_weight", "mean activation",
+             "unit means", "zeros", "squared error / image", "fit s"), rows)
+
+
+def vae(args):
+    """The VAE of ``bench_vae.py`` (784-256-20 relu, Adam 1e-3, batch 128,
+    float32) against the same model trained by a PyTorch loop with PyTorch's
+    default initialisation, and, with ``$SKGEN_BEFORE``, the skgen of that tree:
+    held-out IWAE (K=500) after 30 passes, over seeds. Target: skgen no more
+    than 0.5 nat below PyTorch (mean over the seeds)."""
+    import bench_vae
+    from _common import with_earlier
+    from sklearn.exceptions import ConvergenceWarning
+
+    torch = bench_vae.torch
+
+    train, test, _, _ = binarised_mnist()
+    train, test = train.astype(np.float32), test.astype(np.float32)
+    n_epochs = 2 if args.quick else 30
+    seeds = range(1 if args.quick else 3)
+    n_draws = 20 if args.quick else bench_vae.N_IMPORTANCE_SAMPLES
+
+    def fit_skgen(seed):
+        model = bench_vae.make_skgen(128, n_epochs, seed=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(train)
+        model.set_params(n_importance_samples=n_draws)
+        return (model.score(test, random_state=0),
+                float(np.mean(model.elbo(test, random_state=0))))
+
+    def fit_torch(seed):
+        encoder, decoder = bench_vae.torch_vae_fit(torch.from_numpy(train), 128,
+                                                   n_epochs, seed=seed)
+        scores = [np.mean(bench_vae.torch_iwae(encoder, decoder, torch.from_numpy(test),
+                                               draws)) for draws in (n_draws, 1)]
+        return tuple(float(score) for score in scores)
+
+    contenders = with_earlier({"skgen": fit_skgen}, vars(bench_vae))
+    if torch is not None:
+        contenders["torch"] = fit_torch
+    results = {name: [] for name in contenders}
+    rows = []
+    for seed in seeds:
+        for name, fit in contenders.items():
+            start = time.perf_counter()
+            iwae, elbo = fit(seed)
+            results[name].append(iwae)
+            rows.append((name, str(seed), f"{iwae:.2f}", f"{elbo:.2f}",
+                         f"{time.perf_counter() - start:.0f}"))
+    for name, values in results.items():
+        rows.append((name, "mean", f"{np.mean(values):.2f}", "", ""))
+    if torch is None:
+        rows.append(("torch", "", f"skipped: {bench_vae.TORCH_MISSING}", "", ""))
+    else:
+        gap = np.mean(results["skgen"]) - np.mean(results["torch"])
+        status = "met" if gap >= -0.5 else "not met"
+        rows.append(("skgen - torch", "mean", f"{gap:+.2f} ({status})", "", ""))
+    return ((f"VAE 784-256-20, {n_epochs} passes on {N_TRAIN} binarised images: "
+             f"held-out IWAE (K={n_draws}) and ELBO, nats per image"),
+            ("model", "seed", "IWAE", "ELBO (1 code)", "fit + score s"), rows)
+
+
 SECTIONS = {
     "small-rbm": small_rbm,
     "history-cost": history_cost,
+    "sparse-kl": sparse_kl,
+    "vae": vae,
 }
 
 
