@@ -109,7 +109,8 @@ def torch_vae(n_features, dtype):
     return encoder, decoder
 
 
-def torch_vae_fit(X, batch_size, n_epochs, learning_rate=LEARNING_RATE, seed=0):
+def torch_vae_fit(X, batch_size, n_epochs, learning_rate=LEARNING_RATE, seed=0,
+                  initial=None):
     """Train the VAE with a plain PyTorch loop.
 
     The usual CPU training loop: per mini-batch ``zero_grad``, the encoder,
@@ -123,6 +124,10 @@ def torch_vae_fit(X, batch_size, n_epochs, learning_rate=LEARNING_RATE, seed=0):
     batch_size, n_epochs, learning_rate : int, int, float
     seed : int
         Seed of the initial weights, the codes and the order of the rows.
+    initial : tuple of list of ndarray, optional
+        ``(coefs, intercepts)`` to start from instead of PyTorch's default
+        initialisation: skgen's layout, the encoder's layers then the decoder's,
+        each weight matrix of shape (fan_in, fan_out).
 
     Returns
     -------
@@ -132,6 +137,13 @@ def torch_vae_fit(X, batch_size, n_epochs, learning_rate=LEARNING_RATE, seed=0):
     generator = torch.Generator().manual_seed(seed)
     n_samples, n_features = X.shape
     encoder, decoder = torch_vae(n_features, X.dtype)
+    if initial is not None:
+        linears = [layer for network in (encoder, decoder) for layer in network
+                   if isinstance(layer, torch.nn.Linear)]
+        with torch.no_grad():
+            for layer, coef, intercept in zip(linears, *initial, strict=True):
+                layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(coef.T)))
+                layer.bias.copy_(torch.from_numpy(np.ascontiguousarray(intercept)))
     optimizer = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()],
                                  lr=learning_rate)
     bce = torch.nn.BCEWithLogitsLoss(reduction="sum")

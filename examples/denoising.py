@@ -39,7 +39,7 @@ def main(output="denoising.png"):
     print(f"mean squared error after denoising:          {_mse(denoised, X_test):.4f}")
 
     sparse = SparseAE(hidden_layer_sizes=(64,), sparsity="kl", sparsity_target=0.05,
-                      sparsity_weight=3.0, max_iter=100, **BERNOULLI).fit(X_train)
+                      max_iter=100, **BERNOULLI).fit(X_train)
     print(f"sparse codes' mean activation: {sparse.transform(X_test).mean():.3f} "
           f"(target {sparse.sparsity_target})")
     contractive = ContractiveAE(hidden_layer_sizes=(64,), contraction_weight=0.3,

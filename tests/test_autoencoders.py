@@ -85,6 +85,27 @@ def test_sparse_kl_holds_the_mean_code_activation_at_its_target(digits):
     assert abs(free.transform(X[1200:]).mean() - 0.1) > 0.1
 
 
+def test_sparse_kl_reaches_its_target_at_the_default_weight(digits):
+    """sparsity_weight="auto" is a weight for "kl" of its own: the l1 weight (0.01)
+    leaves the mean activation far above the target."""
+    X = digits[0]
+    params = {"hidden_layer_sizes": (64,), "activation": "sigmoid", "sparsity": "kl",
+              "random_state": 0}
+    model = SparseAE(**params).fit(X[:1200])
+    assert model.get_params()["sparsity_weight"] == "auto"
+    codes = model.transform(X[1200:])
+    assert abs(codes.mean() - model.sparsity_target) < 0.02
+    assert np.abs(codes.mean(axis=0) - model.sparsity_target).max() < 0.05
+    l1_weight = SparseAE(sparsity_weight=0.01, **params).fit(X[:1200])
+    assert l1_weight.transform(X[1200:]).mean() - model.sparsity_target > 0.2
+
+
+def test_sparse_l1_default_weight_is_unchanged(digits):
+    X = digits[0][:200]
+    auto = small(SparseAE, sparsity="l1").fit(X)
+    assert_same_fit(auto, small(SparseAE, sparsity="l1", sparsity_weight=0.01).fit(X))
+
+
 def test_sparse_l1_shrinks_the_code_activity(digits):
     X = digits[0][:600]
     params = {"hidden_layer_sizes": (32,), "activation": "relu", "sparsity": "l1",

@@ -61,3 +61,18 @@ def test_initial_params_are_sklearns_glorot_draws_in_order():
                                                 network.intercepts(params)):
         assert_array_equal(view, weights)
         assert_array_equal(bias_view, bias)
+
+
+def test_fan_in_params_are_pytorchs_bounds_drawn_in_order():
+    network = mirrored(4, [3], tied=True)
+    params = network.fan_in_params(np.random.RandomState(0), np.float64)
+    rng = np.random.RandomState(0)
+    weights = rng.uniform(-1 / 2, 1 / 2, (4, 3))  # 1 / sqrt(fan_in 4)
+    biases = [rng.uniform(-1 / 2, 1 / 2, 3), rng.uniform(-1 / np.sqrt(3), 1 / np.sqrt(3), 4)]
+    # The tied decoder draws no weights of its own.
+    assert_array_equal(network.coefs(params)[0], weights)
+    assert_array_equal(network.coefs(params)[1], weights.T)
+    for bias, bias_view in zip(biases, network.intercepts(params)):
+        assert_array_equal(bias_view, bias)
+    params32 = network.fan_in_params(np.random.RandomState(0), np.float32)
+    assert_array_equal(params32, params.astype(np.float32))

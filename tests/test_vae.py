@@ -45,6 +45,37 @@ def test_gaussian_vae_common_checks(estimator, check):
     check(estimator)
 
 
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+def test_initial_parameters_are_pytorchs_uniform_fan_in_draws(likelihood):
+    """Every weight and bias of layer l is uniform in +-1/sqrt(fan_in_l): within
+    the bound and filling it, with the uniform's mean and spread; the decoder's
+    variances start at 1; float32 draws the float64 values, rounded."""
+    model = VAE(n_components=10, hidden_layer_sizes=(120,), likelihood=likelihood)
+    X = np.zeros((3, 300))
+    states = {dtype: model._initial_state(X.astype(dtype), None,
+                                          np.random.RandomState(0))
+              for dtype in (np.float64, np.float32)}
+    params32, params64 = states[np.float32]["_params"], states[np.float64]["_params"]
+    assert params32.dtype == np.float32
+    assert_array_equal(params32, params64.astype(np.float32))
+    network = states[np.float64]["_network"]
+    layers = network.coefs(params64) + network.intercepts(params64)
+    fan_ins = [300, 120, 10, 120] * 2
+    assert [values.shape[0] for values in layers[:4]] == fan_ins[:4]
+    for values, fan_in in zip(layers, fan_ins):
+        values = values.ravel()
+        n, bound = values.size, 1 / np.sqrt(fan_in)
+        assert np.abs(values).max() <= bound
+        # P(max |x| < bound (1 - 10 / n)) = (1 - 10 / n)**n < e**-10.
+        assert np.abs(values).max() >= bound * (1 - 10 / n)
+        spread = bound / np.sqrt(3)  # standard deviation of U(-bound, bound)
+        assert abs(values.mean()) < 5 * spread / np.sqrt(n)
+        # The sample deviation's standard error is about 0.45 spread / sqrt(n).
+        assert abs(values.std() - spread) < 5 * 0.45 * spread / np.sqrt(n)
+    log_var = network.log_var(params64)
+    assert_array_equal(log_var, np.zeros(300 if likelihood == "gaussian" else 0))
+
+
 def test_fit_lowers_the_loss_and_sets_attributes(fitted):
     model, X = fitted
     assert model.n_iter_ == 15

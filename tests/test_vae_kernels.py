@@ -35,7 +35,7 @@ def make_case(likelihood, hidden, activation, dtype=np.float64, n_rows=5, n_feat
               n_components=3, seed=0):
     rng = np.random.RandomState(seed)
     network = VAENetwork(n_features, n_components, hidden, activation, likelihood)
-    params = network.initial_params(rng, dtype, 6.0)
+    params = network.initial_params(rng, dtype)
     params[network.encoder.n_params + network.decoder.n_params:] = rng.uniform(
         -0.5, 0.5, network.n_log_var)
     if likelihood == "bernoulli":

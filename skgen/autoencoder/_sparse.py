@@ -16,6 +16,12 @@ from ._base import (
 )
 from ._regularizers import SPARSITY, penalized_delta
 
+#: The weight of each sparsity penalty under ``sparsity_weight="auto"``. The KL
+#: divergence is flat near its target (quadratic in the distance), so it needs a
+#: far larger weight than "l1" to hold the mean activation there against the
+#: reconstruction loss, summed over the features.
+AUTO_SPARSITY_WEIGHTS = {"l1": 0.01, "kl": 3.0}
+
 
 class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
     __doc__ = f"""Sparse autoencoder: an autoencoder with a sparsity penalty on its code.
@@ -31,10 +37,15 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
         The penalty: "l1" on the code's activity, or "kl" on the divergence of
         each code unit's mean activation from ``sparsity_target``. "kl" needs
         ``activation="sigmoid"``.
-    sparsity_weight : float, default=0.01
+    sparsity_weight : float or "auto", default="auto"
         The weight of the penalty relative to the reconstruction loss, which is
-        summed over the features. Typical values are 1e-3 to 1e-1 for "l1"
-        and 0.1 to 3 for "kl".
+        summed over the features. "auto" is 0.01 for "l1" and 3 for "kl" (the
+        weight of the exercise that accompanies Ng's notes [1]_, whose objective
+        is scaled as this one), which holds the code units' mean activation
+        near ``sparsity_target`` under the default squared error. The two
+        penalties differ in scale: typical values are 1e-3 to 1e-1 for "l1" and
+        1 to 10 for "kl". With ``loss="bce"``, whose gradients are larger, "kl"
+        may need a larger weight to reach its target.
     sparsity_target : float, default=0.05
         The mean activation that "kl" aims each code unit at, in (0, 1).
 {MIXTURE_PARAMETER_DOC}
@@ -81,8 +92,7 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
     >>> from skgen import SparseAE
     >>> X = load_digits().data / 16
     >>> model = SparseAE(hidden_layer_sizes=(100,), activation="sigmoid",
-    ...                  output_activation="sigmoid", loss="bce", sparsity="kl",
-    ...                  sparsity_weight=1.0, sparsity_target=0.1, max_iter=30,
+    ...                  sparsity="kl", sparsity_target=0.1, max_iter=30,
     ...                  random_state=0).fit(X)
     >>> round(float(model.transform(X).mean()), 1)
     0.1
@@ -91,7 +101,8 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
     _parameter_constraints: ClassVar[dict] = {
         **BaseAutoencoder._parameter_constraints,
         "sparsity": [StrOptions(set(SPARSITY))],
-        "sparsity_weight": [Interval(Real, 0, None, closed="left")],
+        "sparsity_weight": [Interval(Real, 0, None, closed="left"),
+                            StrOptions({"auto"})],
         "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
         "n_mixture_components": [Interval(Integral, 1, None, closed="left")],
     }
@@ -123,7 +134,7 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
         epsilon=1e-8,
         n_iter_no_change=10,
         sparsity="l1",
-        sparsity_weight=0.01,
+        sparsity_weight="auto",
         sparsity_target=0.05,
         n_mixture_components=10,
     ):
@@ -172,6 +183,9 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
         n_layers = network.n_layers
         code_layer = n_layers // 2 - 1
         penalized[code_layer] = True
-        params[code_layer] = (self.sparsity_weight, self.sparsity_target)
+        weight = self.sparsity_weight
+        if weight == "auto":
+            weight = AUTO_SPARSITY_WEIGHTS[self.sparsity]
+        params[code_layer] = (weight, self.sparsity_target)
         penalty = penalized_delta(network.activation, SPARSITY[self.sparsity])
         return penalty, penalized, params

@@ -153,9 +153,25 @@ class Network:
         ``+-sqrt(factor / (fan_in + fan_out))``; sklearn uses factor 2 for
         sigmoid networks and 6 otherwise. Draws are float64, then rounded.
         """
+        fans = self.layers[:, [FAN_IN, FAN_OUT]]
+        bounds = [np.sqrt(factor / (fan_in + fan_out)) for fan_in, fan_out in fans]
+        return self._uniform_params(random_state, dtype, bounds)
+
+    def fan_in_params(self, random_state, dtype):
+        """PyTorch's default initialisation of ``nn.Linear``, in sklearn's order.
+
+        Layer by layer, the weights (unless shared) then the biases are uniform in
+        ``+-1 / sqrt(fan_in)``: PyTorch's ``kaiming_uniform_(a=sqrt(5))`` for the
+        weights and the same bound for the biases. Draws are float64, then rounded.
+        """
+        bounds = [1.0 / np.sqrt(fan_in) for fan_in in self.layers[:, FAN_IN]]
+        return self._uniform_params(random_state, dtype, bounds)
+
+    def _uniform_params(self, random_state, dtype, bounds):
+        """Weights (unless shared) then biases of each layer, uniform in
+        ``+-bounds[layer]``: float64 draws, so that every dtype draws alike."""
         coefs, intercepts = [], []
-        for fan_in, fan_out in self.layers[:, [FAN_IN, FAN_OUT]]:
-            bound = np.sqrt(factor / (fan_in + fan_out))
+        for (fan_in, fan_out), bound in zip(self.layers[:, [FAN_IN, FAN_OUT]], bounds):
             if self.shared[len(coefs)] is None:
                 coefs.append(random_state.uniform(-bound, bound, (fan_in, fan_out)))
             else:

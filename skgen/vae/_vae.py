@@ -161,6 +161,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
     Gaussian one ``1/2 sum(log(2 pi s_j) + (x_j - m_j(z))**2 / s_j)`` with
     learned variances ``s_j``.
 
+    The weights and biases of every layer start uniform in
+    ``+-1 / sqrt(fan_in)``, PyTorch's default for ``nn.Linear``, and the
+    variances ``s_j`` at 1. The autoencoders keep sklearn's Glorot
+    initialisation, from which the VAE learns more slowly (the comparison is
+    in ``benchmarks/RESULTS.md``).
+
     :meth:`elbo` estimates the ELBO (beta = 1) of each sample with the KL term
     in closed form and one code. :meth:`score_samples` estimates log p(x) by
     the IWAE bound with K = ``n_importance_samples`` codes ``z_k ~ q(z|x)``,
@@ -305,10 +311,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
 
     def _initial_state(self, X, y, rng):
         network = self._build_network(X.shape[1])
-        factor = 2.0 if self.activation == "sigmoid" else 6.0
         state = {
             "_network": network,
-            "_params": network.initial_params(rng, X.dtype, factor),
+            "_params": network.initial_params(rng, X.dtype),
             "_streams": row_streams(rng, self.batch_size),
             "n_layers_": network.n_layers + 1,
             "n_outputs_": X.shape[1],
@@ -640,11 +645,13 @@ class VAENetwork:
         return (self.encoder.intercepts(self.encoder_params(params))
                 + self.decoder.intercepts(self.decoder_params(params)))
 
-    def initial_params(self, random_state, dtype, factor):
-        """The networks' Glorot-uniform initialisation; unit output variances."""
+    def initial_params(self, random_state, dtype):
+        """PyTorch's default initialisation of the encoder then the decoder (every
+        weight and bias uniform in ``+-1 / sqrt(fan_in)`` of its layer); unit
+        output variances."""
         return np.concatenate([
-            self.encoder.initial_params(random_state, dtype, factor),
-            self.decoder.initial_params(random_state, dtype, factor),
+            self.encoder.fan_in_params(random_state, dtype),
+            self.decoder.fan_in_params(random_state, dtype),
             np.zeros(self.n_log_var, dtype=dtype),
         ])
 
