@@ -55,8 +55,9 @@ n_features_in_, feature_names_in_
     log Z adds up the K Z_y, each by enumerating the smaller of the layers of v
     and h (when it has at most 20 units). Otherwise AIS estimates log Z as in
     :class:`~skgen.BernoulliRBM`, in one set of runs over (v, y): the base model
-    has the free units' training marginals and a uniform label, and each
-    transition draws the label from its softmax.
+    has the free units' training marginals, a uniform label and the hidden
+    units' mean activations on the training rows, and each transition draws
+    the label from its softmax.
 
     ``p(y | x) = softmax_y(b_y - F_y(x))`` is exact, so its gradient is cheap:
     ``discriminative_weight`` adds it to the contrastive-divergence update, as
@@ -93,7 +94,7 @@ n_features_in_, feature_names_in_
         weight_decay=0.0,
         shuffle=True,
         ais_n_chains=100,
-        ais_n_betas=10000,
+        ais_n_betas=2000,
         verbose=0,
         random_state=None,
     ):
@@ -151,8 +152,8 @@ n_features_in_, feature_names_in_
         visible[:, -self.n_labels:] = labels
         return visible
 
-    def _log_partition_ais(self, n_chains, betas, random_state):
-        return self._ais_log_weights(n_chains, betas, random_state, self.n_labels)
+    def _log_partition_ais(self, betas, streams, trace):
+        return self._ais_log_weights(betas, streams, trace, self.n_labels)
 
     # -- exact log Z: one RBM over the free units per label --------------------------
 
