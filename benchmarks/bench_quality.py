@@ -323,12 +323,93 @@ def vae(args):
             ("passes", "model", "seed", "IWAE", "ELBO (1 code)", "fit + score s"), rows)
 
 
+#: The trained model of the ``ais`` section, reused between runs (about two
+#: minutes of training).
+AIS_MODEL_PICKLE = "/tmp/skgen_quality_ais_rbm784x500.pkl"
+
+#: Salakhutdinov & Murray's schedule, skgen's before issue 14: 500 inverse
+#: temperatures in [0, 0.5), 4,000 in [0.5, 0.9) and 10,000 in [0.9, 1], this
+#: shape for any length.
+_SM_FRACTIONS = np.array([0.0, 500 / 14500, 4500 / 14500, 1.0])
+_SM_BETAS = np.array([0.0, 0.5, 0.9, 1.0])
+
+
+def ais_model(quick):
+    """The 784 x 500 BernoulliRBM of the ``ais`` section: PCD, learning rate 0.01,
+    batch 20, momentum 0.5, weight decay 2e-4, 50 passes (2 with ``quick``)."""
+    import pickle
+
+    from skgen import BernoulliRBM
+
+    train, _, _, _ = binarised_mnist()
+    params = {"n_components": 500, "learning_rate": 0.01, "batch_size": 20,
+              "momentum": 0.5, "weight_decay": 2e-4, "n_iter": 2 if quick else 50,
+              "persistent": True, "random_state": 0}
+    if not quick:
+        try:
+            with open(AIS_MODEL_PICKLE, "rb") as file:
+                model = pickle.load(file)
+            if model.get_params() == BernoulliRBM(**params).get_params() and hasattr(
+                    model, "_hidden_mean"):
+                return model
+        except (OSError, pickle.UnpicklingError, AttributeError, EOFError):
+            pass
+    model = BernoulliRBM(**params).fit(train)
+    if not quick:
+        with open(AIS_MODEL_PICKLE, "wb") as file:
+            pickle.dump(model, file)
+    return model
+
+
+def ais(args):
+    """log Z of a 784 x 500 RBM fitted to the binarised images (``ais_model``) by
+    AIS: at the defaults before issue 14 (100 runs over Salakhutdinov & Murray's
+    10,000 inverse temperatures, a base model with uniform hidden units), at
+    today's defaults, and with a long reference run; each with its standard
+    error, its time and the held-out log-likelihood it implies. Target: the
+    defaults within 1 nat of the reference, in at most 15 s."""
+    import copy
+
+    train, test, _, _ = binarised_mnist()
+    model = ais_model(args.quick)
+    old_base = copy.deepcopy(model)
+    old_base._hidden_mean = np.full(model.n_components, 0.5)  # logits 0: uniform
+    n_old, n_reference, n_chains_reference = ((300, 2000, 200) if args.quick
+                                              else (10000, 20000, 200))
+    old_betas = np.interp(np.linspace(0.0, 1.0, n_old), _SM_FRACTIONS, _SM_BETAS)
+    runs = [
+        ("before: S&M schedule, uniform hidden base, 100 runs", old_base,
+         {"betas": old_betas, "n_chains": 100}),
+        (f"today's defaults ({model.ais_n_betas} betas, {model.ais_n_chains} runs)",
+         model, {}),
+        (f"reference: {n_reference} betas, {n_chains_reference} runs", model,
+         {"n_betas": n_reference, "n_chains": n_chains_reference, "random_state": 1}),
+    ]
+    free_energy = model.free_energy(test).mean()
+    rows, estimates = [], []
+    for name, estimator, options in runs:
+        start = time.perf_counter()
+        value, std = estimator.log_partition("ais", return_std=True, **options)
+        seconds = time.perf_counter() - start
+        estimates.append(value)
+        rows.append([name, f"{value:.2f}", f"{std:.2f}", f"{seconds:.1f}",
+                     f"{-free_energy - value:.2f}"])
+    for row, value in zip(rows, estimates, strict=True):
+        row.append(f"{value - estimates[-1]:+.2f}")
+    rows.append(("independent pixels (base rate)", "", "", "",
+                 f"{base_rate_log_likelihood(train, test):.2f}", ""))
+    title = ("AIS on a 784 x 500 RBM (PCD, 50 passes): log Z and the held-out "
+             "log-likelihood it implies")
+    return title, ("estimate", "log Z", "std", "s", "held-out LL", "minus reference"), rows
+
+
 SECTIONS = {
     "small-rbm": small_rbm,
     "history-cost": history_cost,
     "tempering": tempering,
     "sparse-kl": sparse_kl,
     "vae": vae,
+    "ais": ais,
 }
 
 

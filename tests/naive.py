@@ -345,27 +345,33 @@ def log_partition_bruteforce(weights, hidden_bias, visible_bias):
 
 
 def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas,
-                    streams, n_labels=0):
-    """AIS log importance weights, one run per stream, from the base-rate model.
+                    streams, n_labels=0, base_hidden_bias=None):
+    """AIS log importance weights, one run per stream, from a base model of
+    independent units (visible biases ``base``, hidden biases ``c0``, 0 by
+    default).
 
-    ``f_k(v) = exp((1 - b_k) base.v + b_k vb.v) prod_j (1 + exp(b_k (W_j.v + c_j)))``;
-    run i starts from v ~ base model (stream i), and for k = 1..K adds
-    ``log f_k(v) - log f_{k-1}(v)``, then (except after the last beta) moves
-    with the Gibbs transition at b_k: h ~ sigmoid(b_k a(v)), then
-    v ~ sigmoid((1 - b_k) base + b_k (vb + h W)). With ``n_labels``, the last
-    units are one softmax group drawn after the others, from one uniform.
+    ``f_k(v) = exp((1 - b_k) base.v + b_k vb.v) prod_j (1 + exp(x_j(v)))`` with
+    ``x(v) = (1 - b_k) c0 + b_k (W v + c)``; run i starts from v ~ base model
+    (stream i), and for k = 1..K adds ``log f_k(v) - log f_{k-1}(v)``, then
+    (except after the last beta) moves with the Gibbs transition at b_k:
+    h ~ sigmoid(x(v)), then v ~ sigmoid((1 - b_k) base + b_k (vb + h W)). With
+    ``n_labels``, the last units are one softmax group drawn after the others,
+    from one uniform.
     """
     W = np.asarray(weights, dtype=np.float64)
     c = np.asarray(hidden_bias, dtype=np.float64)
+    c0 = np.zeros_like(c) if base_hidden_bias is None else base_hidden_bias
     vb = np.asarray(visible_bias, dtype=np.float64)
     base = np.asarray(base_visible_bias, dtype=np.float64)
     n_chains = len(streams.states)
     n_free = W.shape[1] - n_labels
 
+    def hidden_input(v, beta):
+        return (1.0 - beta) * c0 + beta * (v @ W.T + c)
+
     def log_f(v, beta):
-        activation = v @ W.T + c
         return ((1.0 - beta) * (v @ base) + beta * (v @ vb)
-                + softplus(beta * activation).sum(axis=1))
+                + softplus(hidden_input(v, beta)).sum(axis=1))
 
     def draw(activation):
         free = streams.bernoulli(sigmoid(activation[:, :n_free]))
@@ -378,7 +384,7 @@ def ais_log_weights(weights, hidden_bias, visible_bias, base_visible_bias, betas
     for k in range(1, len(betas)):
         beta_before, beta = float(betas[k - 1]), float(betas[k])
         log_w += log_f(v, beta) - log_f(v, beta_before)
-        h = streams.bernoulli(sigmoid(beta * (v @ W.T + c)))
+        h = streams.bernoulli(sigmoid(hidden_input(v, beta)))
         if k == len(betas) - 1:
             break
         v = draw((1.0 - beta) * base + beta * (vb + h @ W))
@@ -435,31 +441,36 @@ def gaussian_log_partition_quadrature(weights, hidden_bias, visible_bias, sigma)
 
 
 def gaussian_ais_log_weights(weights, hidden_bias, visible_bias, sigma, base_mean,
-                             base_std, betas, streams):
-    """AIS log weights from independent Gaussians N(base_mean, base_std**2).
+                             base_std, betas, streams, base_hidden_bias=None):
+    """AIS log weights from independent Gaussians N(base_mean, base_std**2) and
+    independent hidden units of biases ``c0`` (0 by default).
 
     ``log f_k(v) = -(1 - b_k) |(v - m) / s|**2 / 2 - b_k |(v - vb) / sigma|**2 / 2
-    + sum_j softplus(b_k a_j(v))`` with ``a(v) = W (v / sigma) + c``. Run i starts
-    from v = m + s z (z from stream i) and, between temperatures, samples
-    h ~ sigmoid(b_k a(v)) and then v from the product of the two Gaussian factors
-    and exp(b_k (v / sigma).(W.T h)).
+    + sum_j softplus(x_j(v))`` with ``x(v) = (1 - b_k) c0 + b_k (W (v / sigma) + c)``.
+    Run i starts from v = m + s z (z from stream i) and, between temperatures,
+    samples h ~ sigmoid(x(v)) and then v from the product of the two Gaussian
+    factors and exp(b_k (v / sigma).(W.T h)).
     """
     W, c, vb, sigma, m, s = (np.asarray(a, dtype=np.float64) for a in (
         weights, hidden_bias, visible_bias, sigma, base_mean, base_std))
+    c0 = np.zeros_like(c) if base_hidden_bias is None else base_hidden_bias
     n_chains = len(streams.states)
     n_visible = W.shape[1]
+
+    def hidden_input(v, beta):
+        return (1.0 - beta) * c0 + beta * ((v / sigma) @ W.T + c)
 
     def log_f(v, beta):
         return (-(1.0 - beta) * (((v - m) / s) ** 2).sum(axis=1) / 2
                 - beta * (((v - vb) / sigma) ** 2).sum(axis=1) / 2
-                + softplus(beta * ((v / sigma) @ W.T + c)).sum(axis=1))
+                + softplus(hidden_input(v, beta)).sum(axis=1))
 
     v = m + s * streams.normal(n_chains, n_visible)
     log_w = np.zeros(n_chains)
     for k in range(1, len(betas)):
         beta_before, beta = float(betas[k - 1]), float(betas[k])
         log_w += log_f(v, beta) - log_f(v, beta_before)
-        h = streams.bernoulli(sigmoid(beta * ((v / sigma) @ W.T + c)))
+        h = streams.bernoulli(sigmoid(hidden_input(v, beta)))
         if k == len(betas) - 1:
             break
         precision = (1.0 - beta) / s**2 + beta / sigma**2

@@ -1,5 +1,5 @@
-"""The scalar functions kernels share: the float32 exp, the sigmoid, and the
-polynomial log, cosine and sine behind the Gaussian draws."""
+"""The scalar functions kernels share: the float32 and float64 exp, the sigmoid,
+and the polynomial log, cosine and sine behind the Gaussian draws."""
 
 import numpy as np
 import pytest
@@ -9,6 +9,7 @@ from skgen.utils._numba import (
     cos_sin_turns,
     cos_sin_turns_float32,
     exp_float32,
+    exp_float64,
     kernel,
     log_float32,
     log_float64,
@@ -20,6 +21,12 @@ from skgen.utils._numba import (
 def _apply_exp(x, out):
     for i in range(x.shape[0]):
         out[i] = exp_float32(x[i])
+
+
+@kernel
+def _apply_exp_float64(x, out):
+    for i in range(x.shape[0]):
+        out[i] = exp_float64(x[i])
 
 
 @kernel
@@ -43,6 +50,22 @@ def test_exp_float32_keeps_nan_and_saturates():
     assert np.isnan(out[0])
     assert out[1] > 1e38 and out[3] > 1e38
     assert 0 <= out[2] < 2e-38 and 0 <= out[4] < 2e-38
+
+
+def test_exp_float64_is_within_an_ulp_in_range():
+    x = np.concatenate([np.linspace(-708, 709, 1_000_001), [0.0, 1e-300, -1e-300]])
+    out = np.empty_like(x)
+    _apply_exp_float64(x, out)
+    assert np.max(np.abs(out - np.exp(x)) / np.exp(x)) < 2.5e-16
+
+
+def test_exp_float64_keeps_nan_and_saturates():
+    x = np.array([np.nan, np.inf, -np.inf, 1000, -1000])
+    out = np.empty_like(x)
+    _apply_exp_float64(x, out)
+    assert np.isnan(out[0])
+    assert out[1] > 8e307 and out[3] > 8e307
+    assert 0 < out[2] < 4e-308 and 0 < out[4] < 4e-308
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -114,7 +114,7 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
     ais_n_chains : int, default=100
         Number of AIS runs that estimate the top RBM's log Z for
         :meth:`score_samples`.
-    ais_n_betas : int, default=10000
+    ais_n_betas : int, default=2000
         Number of AIS inverse temperatures, as in the RBMs.
     verbose : int, default=0
         Verbosity of the RBMs' training.
@@ -277,7 +277,7 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         fine_tune_iter=0,
         fine_tune_learning_rate=0.001,
         ais_n_chains=100,
-        ais_n_betas=10000,
+        ais_n_betas=2000,
         verbose=0,
         random_state=None,
     ):

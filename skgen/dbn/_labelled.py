@@ -59,8 +59,9 @@ n_features_in_, feature_names_in_
     log Z adds up the K Z_y, each by enumerating the smaller of the layers of v
     and h (when it has at most 20 units). Otherwise AIS estimates log Z as in
     :class:`~skgen.BernoulliRBM`, in one set of runs over (v, y): the base model
-    has the free units' training marginals and a uniform label, and each
-    transition draws the label from its softmax. Parallel tempering
+    has the free units' training marginals, a uniform label and the hidden
+    units' mean activations on the training rows, and each transition draws
+    the label from its softmax. Parallel tempering
     (``n_temperatures`` > 1) interpolates with the same base model.
 
     ``p(y | x) = softmax_y(b_y - F_y(x))`` is exact, so its gradient is cheap:
@@ -101,7 +102,7 @@ n_features_in_, feature_names_in_
         temperature_ladder="adaptive",
         validation_fraction=None,
         ais_n_chains=100,
-        ais_n_betas=10000,
+        ais_n_betas=2000,
         verbose=0,
         random_state=None,
     ):
@@ -178,8 +179,8 @@ n_features_in_, feature_names_in_
                              n_gibbs_steps, hidden, np.empty_like(visible))
         return visible, hidden
 
-    def _log_partition_ais(self, n_chains, betas, random_state):
-        return self._ais_log_weights(n_chains, betas, random_state, self.n_labels)
+    def _log_partition_ais(self, betas, streams, trace):
+        return self._ais_log_weights(betas, streams, trace, self.n_labels)
 
     def _base_units(self, namespace):
         """The free units' base rates and a uniform label, as for AIS."""

@@ -30,7 +30,7 @@ from ..utils._validation import (
     validation_split,
 )
 from . import _kernels
-from ._partition import default_betas
+from ._partition import adapted_betas, default_betas
 from ._tempering import ADAPTATION_RATE, TARGET_SWAP_RATE, tempered_gibbs
 
 #: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
@@ -47,6 +47,10 @@ _ENUMERABLE_MAX_UNITS = 30
 _SCORED_ROWS_STEP = 16
 _SCORED_MIN_ROWS = 256
 _SCORED_MAX_ROWS = 5000
+
+#: Rows of the training data whose hidden activations set the hidden units of
+#: the AIS base model: a mean, which needs no more.
+_HIDDEN_MEAN_ROWS = 1000
 
 
 class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
@@ -90,6 +94,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         "_replica_streams",
         "train_scores_",
         "validation_scores_",
+        "_hidden_mean",
     )
 
     #: Fitted parameters beyond (components_, intercept_hidden_, intercept_visible_).
@@ -116,8 +121,9 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         kernels: views of the state's arrays, which training updates in place."""
 
     @abstractmethod
-    def _hidden_means(self, X):
-        """P(h=1|v) for the rows of X."""
+    def _hidden_means(self, X, namespace=None):
+        """P(h=1|v) for the rows of X, with the parameters of ``namespace`` (a
+        state dict; None: the estimator's)."""
 
     @abstractmethod
     def _visible_means(self, hidden):
@@ -159,8 +165,9 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         """log Z by enumeration."""
 
     @abstractmethod
-    def _log_partition_ais(self, n_chains, betas, random_state):
-        """AIS log weights and the base model's log Z."""
+    def _log_partition_ais(self, betas, streams, trace):
+        """AIS log weights, one run per stream, and the base model's log Z
+        (``_partition.ais_log_weights``, which fills ``trace``)."""
 
     @abstractmethod
     def _base_units(self, namespace):
@@ -288,6 +295,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
             "_visible_sum": np.zeros(n_features),
             "_visible_square_sum": np.zeros(n_features),
             "_n_samples_seen": 0,
+            "_hidden_mean": np.full(self.n_components, 0.5),
         }
 
     def _commit(self, state):
@@ -297,7 +305,8 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
 
     def _train(self, X, state, n_epochs, verbose, moments, held_out=None, tasks=None):
         """Run ``n_epochs`` training passes over X, then count X's column
-        ``moments`` (``column_moments(X)``) into the state's data statistics.
+        ``moments`` (``column_moments(X)``) into the state's data statistics
+        (see ``_count_data``).
 
         After each pass the scores of ``_progress_score`` are appended to
         ``train_scores_`` (on a fixed subsample of X, see ``_scored_step``)
@@ -312,7 +321,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         scored = X[::step] if sp.issparse(X) else np.ascontiguousarray(X[::step])
 
         def fitted():
-            return self._fitted_state(state, moments, n_samples)
+            return self._fitted_state(state, moments, X)
 
         begin = time.time()
         for iteration in range(1, n_epochs + 1):
@@ -335,7 +344,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
                 begin = time.time()
             if tasks is not None and tasks.end(fitted):
                 break
-        _count_data(state, moments, n_samples)
+        self._count_data(state, moments, X)
 
     def _record_scores(self, state, scored, held_out):
         """Append the scores of the rows ``scored`` and ``held_out`` (or None)
@@ -349,13 +358,29 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
             text += f", validation {name} = {score:.2f}"
         return text
 
-    def _fitted_state(self, state, moments, n_samples):
+    def _fitted_state(self, state, moments, X):
         """A copy of the training ``state`` as ``_train`` would leave it if it
         stopped now: a callback's ``fitted_estimator``."""
         fitted = copy_state(state)
-        _count_data(fitted, moments, n_samples)
+        self._count_data(fitted, moments, X)
         fitted["_log_partition_cache"] = {}
         return fitted
+
+    def _count_data(self, state, moments, X):
+        """Count the column ``moments`` of X's rows into the state's data
+        statistics, and set its ``_hidden_mean``: the mean of P(h=1|v) under the
+        state's parameters over (at most ``_HIDDEN_MEAN_ROWS`` evenly spaced) rows
+        of X, smoothed away from 0 and 1. Both make the base model of AIS."""
+        n_samples = X.shape[0]
+        if not n_samples:
+            return
+        state["_visible_sum"] += moments[0]
+        state["_visible_square_sum"] += moments[1]
+        state["_n_samples_seen"] += n_samples
+        rows = np.linspace(0, n_samples - 1, min(n_samples, _HIDDEN_MEAN_ROWS))
+        hidden = self._hidden_means(X[rows.astype(np.int64)], state)
+        state["_hidden_mean"] = (hidden.sum(axis=0, dtype=np.float64) + 0.5) / (
+            hidden.shape[0] + 1.0)
 
     def _sparse_products(self, X, batch_size):
         """Whether training products should skip the zeros of X's rows: only for
@@ -727,16 +752,21 @@ default=None
             one for Bernoulli visible units, the hidden one for Gaussian
             visible units. "ais" estimates log Z by annealed importance
             sampling (Salakhutdinov & Murray 2008) from a base model of
-            independent visible units with the training data's marginals.
+            independent units: visible ones with the training data's
+            marginals, hidden ones with the data's mean activations.
             "auto" is exact when the enumerated layer has at most 20 units,
             AIS otherwise.
         n_chains : int, default=None
             Number of AIS runs; None uses ``ais_n_chains``.
         n_betas : int, default=None
-            Number of inverse temperatures from 0 to 1, spaced as in
-            Salakhutdinov & Murray (dense near 1); None uses ``ais_n_betas``.
+            Number of inverse temperatures from 0 to 1; None uses
+            ``ais_n_betas``. A pilot run (a quarter as many evenly spaced
+            inverse temperatures, half as many runs) measures where along the
+            way the importance weights spread, and they are placed densest
+            there.
         betas : array-like of shape (n_betas,), default=None
-            An explicit increasing schedule from 0 to 1, instead of ``n_betas``.
+            An explicit increasing schedule from 0 to 1, instead of ``n_betas``
+            (and of the pilot run).
         random_state : int, RandomState instance or None, default=None
             The random stream of AIS. None uses the estimator's ``random_state``.
         return_std : bool, default=False
@@ -770,13 +800,16 @@ default=None
             if random_state is None:
                 random_state = self.random_state
             if betas is None:
-                betas = _default_betas(n_betas if n_betas is not None else self.ais_n_betas)
+                n_betas = self.ais_n_betas if n_betas is None else n_betas
+                check_count(n_betas, "n_betas", 2)
+                schedule = n_betas
             else:
-                betas = _check_betas(betas)
+                schedule = _check_betas(betas)
             n_chains = self.ais_n_chains if n_chains is None else n_chains
             check_count(n_chains, "n_chains", 1)
             seeded = random_state is None or isinstance(random_state, Integral)
-            key = ("ais", n_chains, betas.tobytes(), random_state) if seeded else None
+            schedule_key = schedule.tobytes() if betas is not None else schedule
+            key = ("ais", n_chains, schedule_key, random_state) if seeded else None
 
         cache = self.__dict__.setdefault("_log_partition_cache", {})
         fingerprint = self._fingerprint()
@@ -786,15 +819,28 @@ default=None
             if method == "exact":
                 value, std = self._log_partition_exact(), 0.0
             else:
-                value, std = self._estimate_log_partition(n_chains, betas, random_state)
+                value, std = self._estimate_log_partition(n_chains, schedule,
+                                                          random_state)
             if key is not None:
                 cache[key] = (fingerprint, (value, std))
         return (value, std) if return_std else value
 
-    def _estimate_log_partition(self, n_chains, betas, random_state):
+    def _estimate_log_partition(self, n_chains, schedule, random_state):
+        """AIS estimate of log Z and its standard error. ``schedule`` is an
+        array of inverse temperatures, or their number: then a pilot run,
+        of a quarter as many evenly spaced ones and half as many runs, places
+        them (``_partition.adapted_betas``)."""
+        rng = check_random_state(random_state)
+        streams = row_streams(rng, n_chains)
+        if isinstance(schedule, np.ndarray):
+            betas = schedule
+        else:
+            pilot_betas = default_betas(max(schedule // 4, 2))
+            trace = np.empty((pilot_betas.shape[0], max(n_chains // 2, 2)))
+            self._log_partition_ais(pilot_betas, row_streams(rng, trace.shape[1]), trace)
+            betas = adapted_betas(pilot_betas, trace, schedule)
         log_weights, base_log_partition = self._log_partition_ais(
-            n_chains, betas, check_random_state(random_state)
-        )
+            betas, streams, np.empty((betas.shape[0], 0)))
         largest = log_weights.max()
         weights = np.exp(log_weights - largest)
         mean = weights.mean()
@@ -803,10 +849,17 @@ default=None
         std = float(weights.std() / (np.sqrt(len(weights)) * mean))
         return value, std
 
+    def _ais_hidden_biases(self):
+        """(2, n_components) float64: the hidden biases, and those of the AIS base
+        model (``_partition.ais_log_weights``): the logits of the training
+        data's mean hidden activations (``_train``)."""
+        base_bias = np.log(self._hidden_mean) - np.log1p(-self._hidden_mean)
+        return np.stack([self.intercept_hidden_.astype(np.float64), base_bias])
+
     def _fingerprint(self):
         digest = hashlib.blake2b(digest_size=16)
         for array in (*self._parameter_arrays(self.__dict__), self._visible_sum,
-                      self._visible_square_sum):
+                      self._visible_square_sum, self._hidden_mean):
             digest.update(np.ascontiguousarray(array).view(np.uint8))
         return digest.hexdigest()
 
@@ -831,15 +884,6 @@ def _scored_step(n_samples):
     return max(step, -(-n_samples // _SCORED_MAX_ROWS))
 
 
-def _count_data(state, moments, n_samples):
-    """Count ``n_samples`` rows of column ``moments`` into the state's data
-    statistics (the AIS base model's)."""
-    if n_samples:
-        state["_visible_sum"] += moments[0]
-        state["_visible_square_sum"] += moments[1]
-        state["_n_samples_seen"] += n_samples
-
-
 def _params(namespace):
     """(W, hidden bias, visible bias) from a state dict or an estimator's __dict__."""
     return (
@@ -847,11 +891,6 @@ def _params(namespace):
         namespace["intercept_hidden_"],
         namespace["intercept_visible_"],
     )
-
-
-def _default_betas(n_betas):
-    check_count(n_betas, "n_betas", 2)
-    return default_betas(n_betas)
 
 
 def _check_betas(betas):

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ..utils._random import copy_random_state, row_streams
+from ..utils._random import copy_random_state
 from ..utils._validation import check_interval
 from . import _kernels, _partition
 from ._base import BaseRBM, _params
@@ -66,10 +66,10 @@ class BernoulliRBM(BaseRBM):
         nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
-    ais_n_betas : int, default=10000
+    ais_n_betas : int, default=2000
         Number of AIS inverse temperatures when :meth:`score_samples` estimates
-        log Z. The defaults are accurate to about 1 nat on MNIST-sized models
-        and take tens of seconds there; the result is cached.
+        log Z (their accuracy and cost on MNIST-sized models are in
+        benchmarks/RESULTS.md); the result is cached.
     verbose : int, default=0
         The verbosity level. The default, zero, means silent mode. Otherwise
         :meth:`fit` prints sklearn's line with the pseudo-likelihood after each
@@ -136,10 +136,14 @@ class BernoulliRBM(BaseRBM):
 
     log Z is computed by enumerating the smaller layer when it has at most 20
     units. Otherwise it is estimated by annealed importance sampling (AIS) [3]_
-    from a base-rate model whose visible units have the training data's
-    marginals. AIS is unbiased for Z, so its log Z tends to be slightly low
-    and the log-likelihood slightly high; ``log_partition(return_std=True)``
-    gives the standard error.
+    from a base model of independent units: visible ones with the training
+    data's marginals (the base-rate model of [3]_) and hidden ones with the
+    mean activations of the training data, so that the runs start near the
+    data at both layers. A pilot run places the inverse temperatures where
+    the importance weights spread. AIS is unbiased for Z, so its log Z tends
+    to be low and the log-likelihood high, most of all when the runs miss
+    modes of the model; ``log_partition(return_std=True)`` gives the standard
+    error.
 
     With ``n_temperatures`` > 1 the negative phase is parallel tempering
     [4]_, [5]_: every persistent chain has a replica at each inverse
@@ -212,8 +216,12 @@ class BernoulliRBM(BaseRBM):
         n_temperatures=1,
         temperature_ladder="adaptive",
         validation_fraction=None,
+        # With a base model fitted to the data at both layers and the schedule
+        # placed by a pilot run, 2000 inverse temperatures keep the estimate of
+        # an MNIST-sized RBM within a fraction of a nat of long runs, at a fifth
+        # of the former 10,000's cost (benchmarks/RESULTS.md, issue 14).
         ais_n_chains=100,
-        ais_n_betas=10000,
+        ais_n_betas=2000,
         verbose=0,
         random_state=None,
     ):
@@ -273,9 +281,10 @@ class BernoulliRBM(BaseRBM):
         """The visible units of this model's type, with this bias and velocity."""
         return BernoulliUnits(bias, velocity)
 
-    def _hidden_means(self, X):
-        hidden = np.ascontiguousarray(safe_sparse_dot(X, self.components_.T, dense_output=True))
-        _kernels.sigmoid_rows(hidden, self.intercept_hidden_)
+    def _hidden_means(self, X, namespace=None):
+        weights, hidden_bias, _ = _params(self.__dict__ if namespace is None else namespace)
+        hidden = np.ascontiguousarray(safe_sparse_dot(X, weights.T, dense_output=True))
+        _kernels.sigmoid_rows(hidden, hidden_bias)
         return hidden
 
     def _visible_means(self, hidden):
@@ -335,26 +344,28 @@ class BernoulliRBM(BaseRBM):
                                      self.intercept_hidden_.astype(np.float64),
                                      self.intercept_visible_.astype(np.float64))
 
-    def _log_partition_ais(self, n_chains, betas, random_state):
-        return self._ais_log_weights(n_chains, betas, random_state, 0)
+    def _log_partition_ais(self, betas, streams, trace):
+        return self._ais_log_weights(betas, streams, trace, 0)
 
-    def _ais_log_weights(self, n_chains, betas, random_state, n_labels):
+    def _ais_log_weights(self, betas, streams, trace, n_labels):
         """AIS log weights and the base model's log Z, with the last ``n_labels``
         visible units one softmax group (see ``skgen.dbn._labelled``), which
         the base model draws uniformly (base bias 0)."""
         base_bias = self._base_rate_logits()
         base_bias[base_bias.shape[0] - n_labels:] = 0.0
         no_velocity = np.zeros_like(base_bias)
+        hidden_biases = self._ais_hidden_biases()
         log_weights = _partition.ais_log_weights(
-            self.components_.astype(np.float64),
-            self.intercept_hidden_.astype(np.float64),
+            np.ascontiguousarray(self.components_),
+            hidden_biases,
             self._units_over(self.intercept_visible_.astype(np.float64), no_velocity),
             self._units_over(base_bias, no_velocity),
             betas,
-            row_streams(random_state, n_chains),
+            streams,
+            trace,
         )
         n_free = base_bias.shape[0] - n_labels
-        base_log_partition = (self.n_components * np.log(2.0)
+        base_log_partition = (np.logaddexp(0.0, hidden_biases[1]).sum()
                               + np.logaddexp(0.0, base_bias[:n_free]).sum()
                               + (np.log(n_labels) if n_labels else 0.0))
         return log_weights, base_log_partition

@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ..utils._random import row_streams
 from . import _kernels, _partition
 from ._base import BaseRBM
 from ._units import GaussianBase, GaussianUnits
@@ -86,7 +85,7 @@ class GaussianBernoulliRBM(BaseRBM):
         nothing. :meth:`partial_fit` needs None.
     ais_n_chains : int, default=100
         Number of AIS runs when :meth:`score_samples` estimates log Z.
-    ais_n_betas : int, default=10000
+    ais_n_betas : int, default=2000
         Number of AIS inverse temperatures when :meth:`score_samples` estimates
         log Z. The result is cached.
     verbose : int, default=0
@@ -168,7 +167,8 @@ class GaussianBernoulliRBM(BaseRBM):
     ``log Z = sum_i log(sqrt(2 pi) sigma_i)
     + log sum_h exp(c.h + sum_i (b_i u_i / sigma_i + u_i**2 / 2))`` with
     ``u = W.T h``. Otherwise AIS [2]_ anneals from independent Gaussians with
-    the training data's means and variances.
+    the training data's means and variances, beside independent hidden units
+    with the data's mean activations, as for :class:`~skgen.BernoulliRBM`.
 
     With ``n_temperatures`` > 1 the negative phase is parallel tempering
     [4]_, [5]_, as in :class:`BernoulliRBM`, between the RBM and a base model of
@@ -244,7 +244,7 @@ class GaussianBernoulliRBM(BaseRBM):
         temperature_ladder="adaptive",
         validation_fraction=None,
         ais_n_chains=100,
-        ais_n_betas=10000,
+        ais_n_betas=2000,
         verbose=0,
         random_state=None,
     ):
@@ -330,9 +330,12 @@ class GaussianBernoulliRBM(BaseRBM):
         error = np.square(_dense(X) - reconstruction).mean()
         return "reconstruction error", error
 
-    def _hidden_means(self, X):
-        hidden = _hidden_input(X, self.components_, self.intercept_hidden_, self.sigma_)
-        _kernels.sigmoid_rows(hidden, np.zeros_like(self.intercept_hidden_))
+    def _hidden_means(self, X, namespace=None):
+        namespace = self.__dict__ if namespace is None else namespace
+        hidden_bias = namespace["intercept_hidden_"]
+        hidden = _hidden_input(X, namespace["components_"], hidden_bias,
+                               namespace["sigma_"])
+        _kernels.sigmoid_rows(hidden, np.zeros_like(hidden_bias))
         return hidden
 
     def _visible_means(self, hidden):
@@ -397,18 +400,20 @@ class GaussianBernoulliRBM(BaseRBM):
                              self._min_log_variance.astype(np.float64), 0.0, 1.0 / sigma,
                              bias / sigma, np.empty((0, bias.shape[0])))
 
-    def _log_partition_ais(self, n_chains, betas, random_state):
+    def _log_partition_ais(self, betas, streams, trace):
         base_mean, base_log_variance = self._base_moments()
+        hidden_biases = self._ais_hidden_biases()
         log_weights = _partition.ais_log_weights(
-            self.components_.astype(np.float64),
-            self.intercept_hidden_.astype(np.float64),
+            np.ascontiguousarray(self.components_),
+            hidden_biases,
             self._float64_units(),
             GaussianBase(base_mean, np.exp(-base_log_variance),
                          np.exp(0.5 * base_log_variance)),
             betas,
-            row_streams(random_state, n_chains),
+            streams,
+            trace,
         )
-        base_log_partition = self.n_components * np.log(2.0) + np.sum(
+        base_log_partition = np.logaddexp(0.0, hidden_biases[1]).sum() + np.sum(
             0.5 * np.log(2.0 * np.pi) + 0.5 * base_log_variance
         )
         return log_weights, base_log_partition

@@ -1,31 +1,65 @@
-"""Numba kernels for the log partition function log Z of an RBM.
+"""Numba kernels for the log partition function log Z of an RBM, and the schedule
+of its estimate.
 
 Exact: enumerate a binary layer, the other one summed (binary) or integrated
-(Gaussian) out in closed form. Estimated: annealed importance sampling (AIS) from
-a base model of independent visible units, following
+(Gaussian) out in closed form, in float64. Estimated: annealed importance
+sampling (AIS) from a base model of independent units, following
 Salakhutdinov & Murray (2008), "On the quantitative analysis of deep belief
-networks", ICML. Both work in float64 whatever the model's dtype, since they add
-up many terms of very different sizes.
+networks", ICML, with inverse temperatures placed by a pilot run
+(``adapted_betas``). AIS computes its products in the model's dtype and adds up
+its log weights, terms of very different sizes, in float64.
 """
 
 import numpy as np
 
 from ..utils._blas import gemm
-from ..utils._numba import inline_kernel, kernel
+from ..utils._numba import exp_float64, inline_kernel, kernel, log_float64
 from ..utils._random import advance, uniform
-from ._sampling import _softplus
+from ..utils._reductions import sum_in_lanes
 from ._units import ais_change, ais_rows, ais_start, ais_transition, prepare, summed_out
 
-#: Salakhutdinov & Murray's schedule: 500 inverse temperatures in [0, 0.5),
-#: 4,000 in [0.5, 0.9) and 10,000 in [0.9, 1]; we keep its shape for any length.
-_SCHEDULE_FRACTIONS = np.array([0.0, 500 / 14500, 4500 / 14500, 1.0])
-_SCHEDULE_BETAS = np.array([0.0, 0.5, 0.9, 1.0])
+#: Bins of [0, 1] over which ``adapted_betas`` measures a pilot run's spread.
+_ADAPTATION_BINS = 50
+
+#: The share of the adapted schedule spread evenly over [0, 1], whatever the
+#: pilot saw: a pilot of few chains can miss where the weights spread.
+_EVEN_SHARE = 0.1
 
 
 def default_betas(n_betas):
-    """Inverse temperatures from 0 to 1, dense near 1 as in Salakhutdinov & Murray."""
-    grid = np.linspace(0.0, 1.0, n_betas)
-    return np.interp(grid, _SCHEDULE_FRACTIONS, _SCHEDULE_BETAS)
+    """``n_betas`` evenly spaced inverse temperatures from 0 to 1: the schedule
+    of a pilot run (see ``adapted_betas``)."""
+    return np.linspace(0.0, 1.0, n_betas)
+
+
+def adapted_betas(pilot_betas, trace, n_betas):
+    """``n_betas`` inverse temperatures from 0 to 1, dense where the log weights
+    of a pilot run spread.
+
+    ``trace`` holds the pilot's log weights after each of its inverse
+    temperatures ``pilot_betas`` (``ais_log_weights``), one column per run.
+    Where along [0, 1] the spread of the log weights grows depends on the
+    model (for an RBM fitted to images, mostly where the runs settle into the
+    modes of the data), and the variance of the final log weights, which sets
+    the error of log Z, is the sum of the growths. If a stretch of [0, 1] that
+    gained variance g over the pilot's n steps gets m steps, it gains about
+    g n / m, and the sum is least for m proportional to sqrt(g n). That rule
+    places the schedule over ``_ADAPTATION_BINS`` bins, mixed with an even
+    share ``_EVEN_SHARE``.
+    """
+    grid = np.linspace(0.0, 1.0, _ADAPTATION_BINS + 1)
+    variance = np.interp(grid, pilot_betas, trace.var(axis=1))
+    gained = np.maximum(np.diff(variance), 0.0)
+    pilot_steps = np.diff(np.interp(grid, pilot_betas, np.arange(pilot_betas.shape[0])))
+    share = np.sqrt(gained * pilot_steps)
+    total = share.sum()
+    share = share / total if total > 0 else np.full(_ADAPTATION_BINS, 1.0 / _ADAPTATION_BINS)
+    share = (1.0 - _EVEN_SHARE) * share + _EVEN_SHARE / _ADAPTATION_BINS
+    cumulative = np.concatenate([[0.0], np.cumsum(share)])
+    cumulative /= cumulative[-1]
+    betas = np.interp(np.linspace(0.0, 1.0, n_betas), cumulative, grid)
+    betas[0], betas[-1] = 0.0, 1.0
+    return betas
 
 
 @kernel
@@ -69,65 +103,91 @@ def log_partition_exact(weights, row_bias, columns):
 
 
 @inline_kernel
-def _hidden_step(hidden_input, hidden_bias, beta_before, beta, hidden, streams, row):
+def _hidden_step(hidden_input, hidden_biases, beta_before, beta, hidden, counter, terms):
     """One chain's hidden units in an AIS step: their part of the log weight.
 
-    Adds up ``softplus(beta a_j) - softplus(beta_before a_j)`` over the hidden
-    units, ``a = hidden_input + hidden_bias``, and samples ``hidden`` from the
-    transition at ``beta`` (h_j ~ sigmoid(beta a_j)) with stream ``row``.
+    With ``a = hidden_input + hidden_biases[0]`` (the RBM's hidden input) and
+    the base biases ``a0 = hidden_biases[1]``, the hidden units at inverse
+    temperature b see ``x(b) = (1 - b) a0 + b a``. Returns the sum over the
+    hidden units of ``softplus(x(beta)) - softplus(x(beta_before))`` and samples
+    ``hidden`` from the transition at ``beta`` (h_j ~ sigmoid(x_j(beta))) with
+    draws ``j`` of the stream at ``counter``. The terms go through ``terms``
+    (float64 scratch) so that this loop has no running sum and vectorises.
     """
-    counter = streams[row]
-    total = 0.0
-    for j in range(hidden.shape[0]):
-        activation = hidden_input[j] + hidden_bias[j]
-        scaled = beta * activation
-        tail = np.exp(-abs(scaled))
-        total += max(scaled, 0.0) + np.log1p(tail)
-        total -= _softplus(beta_before * activation)
-        # sigmoid(scaled), from `tail` without a second exp.
-        probability = 1.0 / (1.0 + tail) if scaled >= 0 else tail / (1.0 + tail)
-        hidden[j] = 1.0 if uniform(counter, j) < probability else 0.0
-    streams[row] = advance(counter, hidden.shape[0])
-    return total
+    one = hidden.dtype.type(1.0)
+    zero = hidden.dtype.type(0.0)
+    n_hidden = hidden.shape[0]
+    bias = hidden_biases[0]
+    base_bias = hidden_biases[1]
+    for j in range(n_hidden):
+        activation = hidden_input[j] + bias[j]
+        scaled = base_bias[j] + beta * (activation - base_bias[j])
+        scaled_before = base_bias[j] + beta_before * (activation - base_bias[j])
+        # softplus(x) = max(x, 0) + log(1 + tail), tail = exp(-|x|).
+        tail = exp_float64(-abs(scaled))
+        tail_before = exp_float64(-abs(scaled_before))
+        terms[j] = max(scaled, 0.0) - max(scaled_before, 0.0) + log_float64(
+            (1.0 + tail) / (1.0 + tail_before))
+        # u < sigmoid(x) = (1 or tail) / (1 + tail), without the division.
+        numerator = 1.0 if scaled >= 0 else tail
+        hidden[j] = one if uniform(counter, j) * (1.0 + tail) < numerator else zero
+    return sum_in_lanes(terms[:n_hidden], None)
 
 
 @kernel
-def ais_log_weights(weights, hidden_bias, units, base, betas, streams):
+def ais_log_weights(weights, hidden_biases, units, base, betas, streams, trace):
     """Log importance weights of AIS runs, one per stream, from base model to RBM.
 
-    ``units`` are the RBM's visible units and ``base`` the base model, a layer
-    of independent units of the same type (``_units``), all in float64. The
-    intermediate distributions are
-    ``f_k(v) = base(v)**(1 - b_k) units(v)**b_k prod_j (1 + exp(b_k a_j(v)))``
-    with ``a(v) = W x(v) + hidden_bias`` (x in the units' working scale). f_0 is
-    the base model times 2**n_hidden and f_K the RBM's unnormalised marginal,
-    so ``log Z = log Z_0 + log mean(w)``. Each run starts from an exact draw of
+    The base model has independent visible units ``base``, of the type of the
+    RBM's visible units ``units`` (``_units``), and independent hidden units of
+    biases ``hidden_biases[1]``; ``hidden_biases[0]`` are the RBM's. The unit
+    parameters are float64; the products with ``weights`` are computed in its
+    dtype. The intermediate distributions are
+    ``f_k(v) = base(v)**(1 - b_k) units(v)**b_k prod_j (1 + exp(x_j))``, with
+    ``x = (1 - b_k) hidden_biases[1] + b_k (W x(v) + hidden_biases[0])`` (x(v)
+    the visible states in the units' working scale): f_0 is the base model's
+    unnormalised marginal of v and f_K the RBM's, so
+    ``log Z = log Z_0 + log mean(w)``. Each run starts from an exact draw of
     the base model and moves with the Gibbs transition that leaves f_k
-    invariant: h ~ sigmoid(b_k a(v)), then v from the units' ``ais_transition``.
+    invariant: h ~ sigmoid(x), then v from the units' ``ais_transition``.
+    One step is two products over all chains; the hidden input of the first
+    serves both the log weight and the hidden draw. ``trace``, of shape
+    (n_betas, n_traced), receives the log weights of the first n_traced runs
+    after each inverse temperature (row 0: zeros); n_traced may be 0.
     """
     n_chains = streams.shape[0]
     n_hidden, n_visible = weights.shape
-    visible = np.zeros((n_chains, n_visible))
-    scratch = np.empty((n_chains, n_visible))
-    hidden = np.empty((n_chains, n_hidden))
-    hidden_input = np.empty((n_chains, n_hidden))
-    visible_input = np.empty((n_chains, n_visible))
+    dtype = weights.dtype
+    one = dtype.type(1.0)
+    visible = np.zeros((n_chains, n_visible), dtype)
+    scratch = np.empty((n_chains, n_visible), dtype)
+    hidden = np.empty((n_chains, n_hidden), dtype)
+    hidden_input = np.empty((n_chains, n_hidden), dtype)
+    visible_input = np.empty((n_chains, n_visible), dtype)
+    terms = np.empty(n_hidden)
     prepare(units)
     ais_start(base, visible, streams)
     log_weights = np.zeros(n_chains)
     n_betas = betas.shape[0]
+    n_traced = trace.shape[1]
+    for i in range(n_traced):
+        trace[0, i] = 0.0
     for k in range(1, n_betas):
         beta_before = betas[k - 1]
         beta = betas[k]
         rows = ais_rows(units, visible, scratch)
-        gemm(1.0, rows, False, weights, True, 0.0, hidden_input)
+        gemm(one, rows, False, weights, True, 0 * one, hidden_input)
         for i in range(n_chains):
             change = ais_change(units, base, visible[i], rows[i], 0.0)
+            counter = streams[i]
             log_weights[i] += (beta - beta_before) * change + _hidden_step(
-                hidden_input[i], hidden_bias, beta_before, beta, hidden[i], streams, i
-            )
+                hidden_input[i], hidden_biases, beta_before, beta, hidden[i], counter,
+                terms)
+            streams[i] = advance(counter, n_hidden)
+            if i < n_traced:
+                trace[k, i] = log_weights[i]
         if k == n_betas - 1:
             break
-        gemm(1.0, hidden, False, weights, False, 0.0, visible_input)
+        gemm(one, hidden, False, weights, False, 0 * one, visible_input)
         ais_transition(units, base, beta, visible_input, visible, streams)
     return log_weights

@@ -27,8 +27,9 @@ import numpy as np
 from numba.extending import overload
 
 from ..utils._blas import product_rows
-from ..utils._numba import kernel
+from ..utils._numba import exp_float64, kernel
 from ..utils._random import advance, normal_row, uniform
+from ..utils._reductions import sum_in_lanes
 from ._sampling import _softplus, sample_normal_rows, sample_rows, sample_softmax_rows
 
 
@@ -244,21 +245,26 @@ def _ais_rows_unscaled(units, visible, scratch):
 @kernel
 def _ais_change_bias(units, base, visible, rows, total):
     """``v . (bias - base bias)``."""
-    for j in range(visible.shape[0]):
-        total += visible[j] * (units.bias[j] - base.bias[j])
-    return total
+    return total + (sum_in_lanes(visible, units.bias)
+                    - sum_in_lanes(visible, base.bias))
 
 
 @kernel
 def _ais_transition_bernoulli(units, base, beta, visible_input, visible, streams):
-    """v ~ sigmoid((1 - beta) base bias + beta (bias + input))."""
+    """v ~ sigmoid((1 - beta) base bias + beta (bias + input)), compared as
+    ``u (1 + exp(-|a|)) < (1 or exp(-|a|))``: no division, and an exp that
+    vectorises."""
+    one = visible.dtype.type(1.0)
+    zero = visible.dtype.type(0.0)
     for i in range(visible.shape[0]):
         counter = streams[i]
         for j in range(visible.shape[1]):
             activation = (1.0 - beta) * base.bias[j] + beta * (
                 units.bias[j] + visible_input[i, j])
-            probability = 1.0 / (1.0 + np.exp(-activation))
-            visible[i, j] = 1.0 if uniform(counter, j) < probability else 0.0
+            tail = exp_float64(-abs(activation))
+            numerator = 1.0 if activation >= 0 else tail
+            bit = uniform(counter, j) * (1.0 + tail) < numerator
+            visible[i, j] = one if bit else zero
         streams[i] = advance(counter, visible.shape[1])
 
 

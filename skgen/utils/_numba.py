@@ -80,6 +80,36 @@ def exp_float32(x):
     return result if x == x else x
 
 
+# exp(x) = 2**n * exp(r), |r| <= ln(2) / 2, with exp(r) = 1 + r + r**2 q(r) and q a
+# degree-9 Chebyshev fit of (exp(r) - 1 - r) / r**2 (truncation error below 2e-17):
+# a polynomial, no division. The argument is clamped to [-708, 709], where 2**n
+# stays a normal number: exp(-708) is about 3e-308 in place of smaller values or
+# 0, all that a sigmoid or a softplus needs.
+_EXP_POLY_F64 = (2.5100375832561234e-08, 2.7620075879983367e-07,
+                 2.7557268480310024e-06, 2.4801521322368692e-05,
+                 1.9841269863040545e-04, 1.3888888917196719e-03,
+                 8.333333333330065e-03, 4.1666666666624164e-02,
+                 1.6666666666666669e-01, 5.000000000000001e-01)
+_LN2_HIGH_F64 = 6.93145751953125e-1
+_LN2_LOW_F64 = 1.42860682030941723212e-6
+_LOG2E_F64 = 1.4426950408889634073599
+
+
+@inline_kernel
+def exp_float64(x):
+    """exp(x) for float64 x, in plain arithmetic that LLVM can vectorise (Numba's
+    ``np.exp`` calls libm, one value at a time)."""
+    y = min(max(x, -708.0), 709.0)
+    n = np.floor(y * _LOG2E_F64 + 0.5)
+    r = (y - n * _LN2_HIGH_F64) - n * _LN2_LOW_F64
+    c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 = _EXP_POLY_F64
+    q = ((((((((c0 * r + c1) * r + c2) * r + c3) * r + c4) * r + c5) * r + c6) * r
+          + c7) * r + c8) * r + c9
+    scale = uint64_bits_as_float64(np.uint64(np.int64(n) + np.int64(1023)) << _S52)
+    result = (1.0 + (r + r * r * q)) * scale
+    return x if np.isnan(x) else result
+
+
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), for use in kernels."""
     return 1.0 / (1.0 + np.exp(-x))
