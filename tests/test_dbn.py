@@ -6,6 +6,7 @@ with Bernoulli visible units)."""
 import contextlib
 import itertools
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -118,6 +119,28 @@ def test_labels_join_the_top_rbm(binary_data):
     # The features are those of the data alone: the label units are off.
     assert_allclose(dbn.transform(binary_data),
                     top.transform(np.hstack([below, np.zeros((120, 3))])), rtol=1e-6)
+
+
+def test_start_and_centering_reach_every_layer(binary_data):
+    """The DBNs pass visible_bias_init and centering to every RBM; with labels,
+    the label units start at the log of the classes' smoothed frequencies."""
+    y = np.minimum(np.arange(120) % 5, 3)  # class 3 twice as frequent as the others
+    start = DBN((6, 4), n_iter=0, random_state=0).fit(binary_data, y)
+    bottom, top = start.rbms_
+    below = bottom.transform(binary_data)
+    mean = (below.sum(axis=0) + 0.5) / 121
+    assert_allclose(top.intercept_visible_[:6], np.log(mean / (1 - mean)), rtol=1e-12)
+    assert_allclose(top.intercept_visible_[6:], np.log((np.bincount(y) + 0.5) / 121),
+                    rtol=1e-12)
+    for Estimator, extra in ((DBN, {}), (DBNClassifier, {"max_iter": 1})):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            plain = Estimator((6, 4), n_iter=0, visible_bias_init="zeros",
+                              centering=False, random_state=0, **extra)
+            plain.fit(binary_data, y)
+        for rbm in plain.rbms_:
+            assert rbm.centering is False
+            assert_array_equal(rbm.intercept_visible_, 0.0)
 
 
 def test_labelled_rbm_log_partition_sums_over_one_hot_labels():
