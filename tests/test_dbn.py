@@ -173,7 +173,10 @@ def _log_conditional(rbm, visible, hidden):
 
 def test_bound_is_below_the_exact_likelihood_and_matches_the_exact_elbo(binary_data):
     data = binary_data[:, :6]
-    dbn = DBN((5, 4), n_iter=20, learning_rate=0.1, random_state=0).fit(data)
+    # sklearn's start and training: on this tiny problem its weights grow far
+    # larger than from the data start, where the biases hold the marginals.
+    dbn = DBN((5, 4), n_iter=20, learning_rate=0.1, visible_bias_init="zeros",
+              centering=False, random_state=0).fit(data)
     bottom, top = dbn.rbms_
     # Stronger weights make the true posterior far from factorial: a wide gap.
     bottom.components_ *= 4
@@ -331,7 +334,9 @@ def test_dbn_features_are_as_good_as_an_rbms(digits, random_state, use_labels):
     0.942); without, it ignores y, as the RBM does (0.942 and 0.949)."""
     X_train, X_test, y_train, y_test = digits
     X_train, X_test = (X_train > 0.5).astype(float), (X_test > 0.5).astype(float)
-    settings = {"learning_rate": 0.05, "n_iter": 30}
+    # Uncentered: centering models the data better, but its features classify
+    # slightly worse (benchmarks/RESULTS.md).
+    settings = {"learning_rate": 0.05, "n_iter": 30, "centering": False}
     (first_seed,) = layer_seeds(random_state, 1)
     rbm = Pipeline([("rbm", BernoulliRBM(200, random_state=first_seed, **settings)),
                     ("logistic", LogisticRegression(C=100, max_iter=1000))])

@@ -57,9 +57,11 @@ class DBNClassifier(ClassifierMixin, BaseNetwork):
         Pretraining: the start of every RBM's visible biases, those of
         independent units with the means of its training data, or sklearn's
         zeros.
-    centering : bool, default=True
+    centering : bool, default=False
         Pretraining: whether every RBM is trained centered (see
-        :class:`~skgen.BernoulliRBM`).
+        :class:`~skgen.BernoulliRBM`). Centered RBMs model the data better,
+        but in our measurements on digits their pretraining led to slightly
+        less accurate classifiers (benchmarks/RESULTS.md).
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass, in
         pretraining and fine-tuning.
@@ -188,7 +190,7 @@ class DBNClassifier(ClassifierMixin, BaseNetwork):
         momentum=0.0,
         weight_decay=0.0,
         visible_bias_init="data",
-        centering=True,
+        centering=False,
         shuffle=True,
         solver="adam",
         alpha=1e-4,
