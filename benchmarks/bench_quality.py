@@ -11,6 +11,7 @@ Run ``python benchmarks/bench_quality.py --help`` for the options.
 """
 
 import argparse
+import ast
 import functools
 import time
 import warnings
@@ -403,6 +404,142 @@ def ais(args):
     return title, ("estimate", "log Z", "std", "s", "held-out LL", "minus reference"), rows
 
 
+#: sklearn's settings for the 500-unit RBM (its MNIST example's), and the
+#: documented recipe (BernoulliRBM's Notes).
+SKLEARN_LARGE_RBM = {"learning_rate": 0.05, "batch_size": 10, "n_iter": 20}
+RECIPE_LARGE_RBM = {"learning_rate": 0.01, "batch_size": 20, "n_iter": 50,
+                    "momentum": 0.5, "weight_decay": 2e-4}
+SKLEARN_TRAINING = {"visible_bias_init": "zeros", "centering": False}
+
+
+def large_rbm(args):
+    """500 hidden units (MNIST-sized), held-out log-likelihood by AIS (``score``
+    with its defaults: 100 runs, 10000 temperatures), with sklearn's settings,
+    the documented recipe with and without centering, and the settings of
+    ``--large-rbm-settings``. Target: the recipe at or above -130."""
+    from skgen import BernoulliRBM
+
+    train, test, _, _ = binarised_mnist()
+    quick = {"n_iter": 1, "ais_n_betas": 500} if args.quick else {}
+    settings = {
+        "sklearn's settings, sklearn's training": {**SKLEARN_LARGE_RBM,
+                                                   **SKLEARN_TRAINING},
+        "sklearn's settings": SKLEARN_LARGE_RBM,
+        "recipe, not centered": {**RECIPE_LARGE_RBM, "centering": False},
+        "recipe": RECIPE_LARGE_RBM,
+        **{f"recipe + {text}": {**RECIPE_LARGE_RBM, **extra}
+           for text, extra in args.large_rbm_settings},
+    }
+    rows = []
+    for name, params in settings.items():
+        start = time.perf_counter()
+        model = BernoulliRBM(500, random_state=0, **{**params, **quick}).fit(train)
+        seconds = time.perf_counter() - start
+        _, std = model.log_partition(return_std=True)
+        rows.append((name, f"{model.score(test):.1f}", f"{model.score(train):.1f}",
+                     f"{std:.2f}", f"{seconds:.0f}"))
+    rows.append(("independent pixels (base rate)",
+                 f"{base_rate_log_likelihood(train, test):.1f}",
+                 f"{base_rate_log_likelihood(train, train):.1f}", "", ""))
+    return ("500-unit RBM: held-out log-likelihood by AIS (nats)",
+            ("setting", "held-out LL", "train LL", "log Z std", "fit s"), rows)
+
+
+def dbn_generation(args):
+    """Class-conditional samples of ``DBN(hidden_layer_sizes=(500, 500, 2000))``
+    fitted with labels on the binarised training images, at its defaults and
+    with the settings of ``--dbn-settings``: for each class, 100 samples of
+    ``sample(100, y=c)``, and the share that a LogisticRegression trained on
+    the real training images assigns to c. Targets: the default fit under 3
+    minutes, and every class at least 0.80."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    from skgen import DBN
+
+    train, test, y_train, y_test = binarised_mnist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        judge = LogisticRegression(max_iter=200).fit(train, y_train)
+    sizes = (50, 50, 100) if args.quick else (500, 500, 2000)
+    quick = {"n_iter": 1} if args.quick else {}
+    settings = {"defaults": {}, **dict(args.dbn_settings)}
+    rows = []
+    for name, params in settings.items():
+        start = time.perf_counter()
+        model = DBN(hidden_layer_sizes=sizes, random_state=0,
+                    **{**params, **quick}).fit(train, y_train)
+        seconds = time.perf_counter() - start
+        shares = []
+        for label in range(10):
+            samples = model.sample(100, y=label, random_state=label)
+            shares.append(float(np.mean(judge.predict(samples) == label)))
+        rows.append((name, f"{seconds:.0f}", *(f"{share:.2f}" for share in shares),
+                     f"{min(shares):.2f}",
+                     f"{np.mean(model.predict(test) == y_test):.3f}"))
+    return (f"DBN{sizes} with labels: share of class-conditional samples the judge "
+            f"recognises (judge's held-out accuracy {judge.score(test, y_test):.3f})",
+            ("setting", "fit s", *map(str, range(10)), "min", "accuracy"), rows)
+
+
+def dbn_features(args):
+    """Features for a LogisticRegression(C=100) on sklearn's digits (X / 16),
+    3-fold cross-validated accuracy: ``Pipeline(DBN((100, 100)), LR)`` against
+    ``Pipeline(BernoulliRBM(100), LR)``, both at their defaults, and the DBN
+    with the settings of ``--dbn-features-settings``; seeds 0 to 2. Target: the
+    DBN at least as accurate as the RBM."""
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.pipeline import Pipeline
+
+    from skgen import DBN, BernoulliRBM
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    quick = {"n_iter": 1} if args.quick else {}
+    contenders = {
+        "BernoulliRBM(100), defaults": lambda seed: BernoulliRBM(
+            100, random_state=seed, **quick),
+        "DBN((100, 100)), defaults": lambda seed: DBN(
+            (100, 100), random_state=seed, **quick),
+        **{f"DBN((100, 100)), {text}": (lambda seed, extra=extra: DBN(
+            (100, 100), random_state=seed, **{**extra, **quick}))
+           for text, extra in args.dbn_features_settings},
+    }
+    rows = []
+    folds = KFold(3, shuffle=True, random_state=0)
+    for name, make in contenders.items():
+        scores = []
+        for seed in range(1 if args.quick else 3):
+            pipeline = Pipeline([("features", make(seed)),
+                                 ("logistic", LogisticRegression(C=100, max_iter=1000))])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                scores.append(cross_val_score(pipeline, X, y, cv=folds).mean())
+        rows.append((name, *(f"{score:.3f}" for score in scores),
+                     f"{np.mean(scores):.3f}"))
+    n_seeds = 1 if args.quick else 3
+    return ("Digits, 3-fold accuracy of LogisticRegression(C=100) on the features",
+            ("features", *(f"seed {seed}" for seed in range(n_seeds)), "mean"), rows)
+
+
+def parse_settings(texts):
+    """``("momentum=0.5,centering=False", ...)`` as (text, parameters) pairs."""
+    settings = []
+    for text in texts:
+        params = {}
+        for item in filter(None, text.split(",")):
+            name, value = item.split("=", 1)
+            try:
+                params[name.strip()] = ast.literal_eval(value.strip())
+            except (ValueError, SyntaxError):
+                params[name.strip()] = value.strip()  # a bare string option
+        settings.append((text, params))
+    return tuple(settings)
+
+
 SECTIONS = {
     "small-rbm": small_rbm,
     "history-cost": history_cost,
@@ -410,6 +547,9 @@ SECTIONS = {
     "sparse-kl": sparse_kl,
     "vae": vae,
     "ais": ais,
+    "large-rbm": large_rbm,
+    "dbn-generation": dbn_generation,
+    "dbn-features": dbn_features,
 }
 
 
@@ -424,9 +564,24 @@ def main():
                         help="training passes of the vae section (default 30)")
     parser.add_argument("--vae-seeds", type=int, default=3,
                         help="seeds 0, 1, ... of the vae section (default 3)")
+    parser.add_argument("--small-rbm-settings", nargs="*", default=[], metavar="SETTING",
+                        help="settings tried beside the defaults in small-rbm, each "
+                             "'name=value,...' (for example 'centering=False')")
+    parser.add_argument("--large-rbm-settings", nargs="*", default=[], metavar="SETTING",
+                        help="changes to the recipe tried in large-rbm, as "
+                             "--small-rbm-settings")
+    parser.add_argument("--dbn-settings", nargs="*", default=[], metavar="SETTING",
+                        help="DBN settings tried beside the defaults in dbn-generation, "
+                             "as --small-rbm-settings")
+    parser.add_argument("--dbn-features-settings", nargs="*", default=[],
+                        metavar="SETTING", help="DBN settings tried beside the "
+                        "defaults in dbn-features, as --small-rbm-settings")
     args = parser.parse_args()
     # Further settings tried beside the defaults, as (label, extra parameters).
-    args.small_rbm_settings = ()
+    args.small_rbm_settings = parse_settings(args.small_rbm_settings)
+    args.large_rbm_settings = parse_settings(args.large_rbm_settings)
+    args.dbn_settings = parse_settings(args.dbn_settings)
+    args.dbn_features_settings = parse_settings(args.dbn_features_settings)
     print(format_info(machine_info(), markdown=args.markdown))
     for name in args.sections:
         title, headers, rows = SECTIONS[name](args)

@@ -175,13 +175,14 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
                   weights_velocity, hidden_velocity, visible_velocity, chain_hidden,
                   streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
                   persistent, log_variance=None, log_variance_velocity=None,
-                  min_log_variance=None, learn_sigma=False, negative_phase=None):
+                  min_log_variance=None, learn_sigma=False, negative_phase=None,
+                  centering=None):
     """One CD-k / PCD-k pass over the rows ``order`` of the dense array X.
 
     Returns new arrays (inputs are not modified, except ``streams``, which is
     advanced):  weights, hidden_bias, visible_bias, weights_velocity,
     hidden_velocity, visible_velocity, chain_hidden, log_variance,
-    log_variance_velocity.
+    log_variance_velocity, centered (see below).
 
     Without ``log_variance`` the visible units are binary. With it they are
     Gaussian with ``sigma = exp(log_variance / 2)``, written here in the
@@ -203,6 +204,22 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
     Parameters move along ``<.>_data - <.>_model`` (means over each phase's rows)
     with momentum; weight decay ``-weight_decay * W`` applies to the weights only.
     With momentum 0 this is ``W = (1 - lr*wd) W + lr * grad``.
+
+    ``centering`` is None or ``(visible_offset, hidden_offset, rate)``: then the
+    parameters are those of the centered energy of Melchior et al. (2016),
+    ``-(h - lam) W (x - mu) - c'.(h - lam)`` plus ``-b'.(x - mu)`` (binary
+    units, x = v) or ``|v - b'|**2 / (2 sigma**2)`` (Gaussian, x = v / sigma),
+    held here as (W, b', c') with the offsets, and converted to the ordinary
+    ``b = b' - lam @ W`` (Gaussian: ``b' - sigma * (lam @ W)``) and
+    ``c = c' - W @ mu`` to sample. Per mini-batch, after both phases, the
+    offsets move by ``rate`` towards the batch's data means of x and P(h|v)
+    with (W, b', c') reparametrised so that the model stays the same; then
+    (W, b', c') take the step of the centered gradient, ``<(h - lam)(x -
+    mu)>`` for W and the ordinary mean differences for b' and c', with
+    momentum and weight decay. The log-variance takes the ordinary step, at
+    fixed ordinary biases. ``centered`` is then a dict of the final centered
+    parameters and offsets (else None), and the velocities are the centered
+    ones.
     """
     dtype = weights.dtype.type
     lr, mom, wd = dtype(learning_rate), dtype(momentum), dtype(weight_decay)
@@ -215,11 +232,24 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         z, vz = log_variance.copy(), log_variance_velocity.copy()
     else:
         z = vz = None
+
+    def sigma_of(z):
+        return np.exp(z / dtype(2)) if gaussian else np.ones_like(b)
+
+    if centering is not None:
+        mu, lam = centering[0].copy(), centering[1].copy()
+        rate = dtype(centering[2])
+        # The centered biases of the starting model.
+        b_centered = b + sigma_of(z) * (lam @ W)
+        c_centered = c + W @ mu
     n_samples = len(order)
     for start in range(0, n_samples, batch_size):
+        sigma = sigma_of(z)
+        if centering is not None:
+            b = b_centered - sigma * (lam @ W)
+            c = c_centered - W @ mu
         v_pos = gather_rows_dense(X, order, start, batch_size)
         n_pos = v_pos.shape[0]
-        sigma = np.exp(z / dtype(2)) if gaussian else np.ones_like(b)
         h_pos = _hidden_given(v_pos, W, c, sigma)
 
         if persistent:
@@ -242,24 +272,47 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
             return a.sum(0) / dtype(n)
 
         x_pos, x_neg = v_pos / sigma, v_neg / sigma
-        grad_W = h_pos.T @ x_pos / dtype(n_pos) - h_neg.T @ x_neg / dtype(n_neg)
-        grad_c = mean(h_pos, n_pos) - mean(h_neg, n_neg)
         precision = dtype(1) / sigma**2
         grad_b = (mean((v_pos - b) * precision, n_pos)
                   - mean((v_neg - b) * precision, n_neg))
+        grad_c = mean(h_pos, n_pos) - mean(h_neg, n_neg)
         if gaussian and learn_sigma:
             grad_z = (mean(_log_variance_gradient(v_pos, h_pos, W, b, sigma), n_pos)
                       - mean(_log_variance_gradient(v_neg, h_neg, W, b, sigma), n_neg))
             vz = mom * vz + lr * grad_z
             z = np.maximum(z + vz, min_log_variance)
-
+        if centering is None:
+            grad_W = h_pos.T @ x_pos / dtype(n_pos) - h_neg.T @ x_neg / dtype(n_neg)
+            vc = mom * vc + lr * grad_c
+            c = c + vc
+            vb = mom * vb + lr * grad_b
+            b = b + vb
+            vW = mom * vW - lr * wd * W + lr * grad_W
+            W = W + vW
+            continue
+        new_mu = (1 - rate) * mu + rate * mean(x_pos, n_pos)
+        new_lam = (1 - rate) * lam + rate * mean(h_pos, n_pos)
+        b_centered = b_centered + sigma * ((new_lam - lam) @ W)
+        c_centered = c_centered + W @ (new_mu - mu)
+        mu, lam = new_mu, new_lam
+        grad_W = ((h_pos - lam).T @ (x_pos - mu) / dtype(n_pos)
+                  - (h_neg - lam).T @ (x_neg - mu) / dtype(n_neg))
         vc = mom * vc + lr * grad_c
-        c = c + vc
+        c_centered = c_centered + vc
         vb = mom * vb + lr * grad_b
-        b = b + vb
+        b_centered = b_centered + vb
         vW = mom * vW - lr * wd * W + lr * grad_W
         W = W + vW
-    return W, c, b, vW, vc, vb, chains, z, vz
+        # The log-variance's step keeps the ordinary visible bias.
+        b_centered = b_centered + (sigma_of(z) - sigma) * (lam @ W)
+    centered = None
+    if centering is not None:
+        sigma = sigma_of(z)
+        b = b_centered - sigma * (lam @ W)
+        c = c_centered - W @ mu
+        centered = dict(weights=W, hidden_bias=c_centered, visible_bias=b_centered,
+                        visible_offset=mu, hidden_offset=lam)
+    return W, c, b, vW, vc, vb, chains, z, vz, centered
 
 
 def _hidden_given(v, W, c, sigma):

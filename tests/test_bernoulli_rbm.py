@@ -17,8 +17,13 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
 from skgen import BernoulliRBM, DivergenceError
+from skgen.rbm._base import OFFSET_RATE
 
-FITTED = ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_")
+import naive  # isort: skip
+from kernel_checks import check_unambiguous  # isort: skip
+
+FITTED = ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_",
+          "visible_offset_", "hidden_offset_")
 
 
 def small_rbm(**params):
@@ -26,8 +31,8 @@ def small_rbm(**params):
     return BernoulliRBM(**{**defaults, **params})
 
 
-def assert_same_fit(a, b, **tolerance):
-    for name in FITTED:
+def assert_same_fit(a, b, names=FITTED, **tolerance):
+    for name in names:
         if tolerance:
             assert_allclose(getattr(a, name), getattr(b, name), **tolerance)
         else:
@@ -274,11 +279,108 @@ def test_partial_fit_continues_one_random_stream(digits):
 def test_partial_fit_uses_mini_batches(digits):
     """One partial_fit call over 100 rows makes 10 updates, not one."""
     X = digits[0][:100]
-    per_batch = small_rbm(shuffle=False)
+    # The data start and the offsets' start come from the first call's block.
+    params = dict(shuffle=False, visible_bias_init="zeros", centering=False)
+    per_batch = small_rbm(**params)
     for start in range(0, 100, 10):
         per_batch.partial_fit(X[start:start + 10])
-    whole = small_rbm(shuffle=False).partial_fit(X)
-    assert_same_fit(per_batch, whole, rtol=1e-10, atol=1e-12)
+    whole = small_rbm(**params).partial_fit(X)
+    # Not the offsets: uncentered training keeps their start, the first block's means.
+    assert_same_fit(per_batch, whole, FITTED[:4], rtol=1e-10, atol=1e-12)
+    assert_allclose(per_batch.visible_offset_, X[:10].mean(axis=0))
+
+
+def smoothed_logits(X):
+    mean = (X.sum(axis=0) + 0.5) / (X.shape[0] + 1.0)
+    return np.log(mean / (1.0 - mean))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_data_start(digits, dtype):
+    X = digits[0][:90].astype(dtype)
+    start = small_rbm(n_iter=0).fit(X)
+    assert_allclose(start.intercept_visible_, smoothed_logits(X.astype(np.float64)),
+                    rtol=1e-6 if dtype == np.float32 else 1e-12)
+    assert_allclose(start.visible_offset_, X.astype(np.float64).mean(axis=0), rtol=1e-6)
+    assert_array_equal(start.hidden_offset_, 0.5)
+    assert_array_equal(start.intercept_hidden_, 0.0)
+    # The first partial_fit call starts from its own block, as fit does.
+    assert_same_fit(small_rbm().partial_fit(X[:30]), small_rbm(n_iter=1).fit(X[:30]))
+    zeros = small_rbm(n_iter=0, visible_bias_init="zeros").fit(X)
+    assert_array_equal(zeros.intercept_visible_, 0.0)
+    assert_array_equal(zeros.components_, start.components_)
+
+
+def fit_by_reference(X, batch_size, model_start, centering=None, **training):
+    """One pass in order over X by ``naive.rbm_fit_epoch``, from the state of the
+    unfitted model ``model_start`` (fitted with n_iter=0)."""
+    streams = naive.Streams(model_start._streams)
+    W, c, b = (model_start.components_, model_start.intercept_hidden_,
+               model_start.intercept_visible_)
+    velocities = (np.zeros_like(W), np.zeros_like(c), np.zeros_like(b))
+    result = naive.rbm_fit_epoch(X, np.arange(len(X)), batch_size, W, c, b, *velocities,
+                                 model_start.h_samples_, streams,
+                                 n_gibbs_steps=1, persistent=True,
+                                 centering=centering, **training)
+    check_unambiguous(streams, np.float64)
+    return result
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_zeros_start_without_centering_trains_sklearns_rbm(digits, momentum):
+    """The previous (and sklearn's) algorithm: zero visible biases, then ordinary
+    PCD-1, as the NumPy reference from the same start and streams."""
+    X = (digits[0][:70] > 0.5).astype(np.float64)
+    params = dict(shuffle=False, visible_bias_init="zeros", centering=False,
+                  momentum=momentum, learning_rate=0.05)
+    start = small_rbm(n_iter=0, **params).fit(X)
+    assert_array_equal(start.intercept_visible_, 0.0)
+    model = small_rbm(n_iter=1, **params).fit(X)
+    expected = fit_by_reference(X, 10, start, learning_rate=0.05, momentum=momentum,
+                                weight_decay=0.0)
+    for name, value in zip(FITTED[:3], expected[:3], strict=True):
+        assert_allclose(getattr(model, name), value, rtol=1e-10, atol=1e-12, err_msg=name)
+    assert_array_equal(model.visible_offset_, start.visible_offset_)
+
+
+def test_centered_training_is_the_references(digits):
+    """The estimator's centering: offsets from the data start, sliding at
+    OFFSET_RATE, as the NumPy reference; partial_fit continues them."""
+    X = (digits[0][:70] > 0.5).astype(np.float64)
+    params = dict(shuffle=False, momentum=0.5, learning_rate=0.05, weight_decay=1e-3)
+    start = small_rbm(n_iter=0, **params).fit(X)
+    model = small_rbm(n_iter=1, **params).fit(X)
+    expected = fit_by_reference(
+        X, 10, start, (start.visible_offset_, start.hidden_offset_, OFFSET_RATE),
+        learning_rate=0.05, momentum=0.5, weight_decay=1e-3)
+    centered = expected[-1]
+    for name, value in [*zip(FITTED[:3], expected[:3], strict=True),
+                        ("visible_offset_", centered["visible_offset"]),
+                        ("hidden_offset_", centered["hidden_offset"])]:
+        assert_allclose(getattr(model, name), value, rtol=1e-10, atol=1e-12, err_msg=name)
+    assert not np.allclose(model.hidden_offset_, 0.5)
+    twice = small_rbm(n_iter=2, **params).fit(X)
+    assert_same_fit(twice, model.partial_fit(X))
+
+
+def test_centering_makes_training_invariant_to_flipping(digits):
+    """Melchior et al.: in expectation a centered RBM learns the same model of
+    1 - X as of X (the flip maps the centered parameters W, b to -W, -b); an
+    ordinary one does not. The held-out log-likelihoods (exact, 12 hidden
+    units) agree within sampling noise."""
+    X = (digits[0] > 0.5).astype(np.float64)
+    train, test = X[:1200], X[1200:]
+
+    def gap(centering, seed):
+        params = dict(n_components=12, learning_rate=0.05, n_iter=10, batch_size=20,
+                      centering=centering, random_state=seed)
+        direct = BernoulliRBM(**params).fit(train).score(test)
+        return direct - BernoulliRBM(**params).fit(1 - train).score(1 - test)
+
+    centered = [gap(True, seed) for seed in range(3)]
+    assert max(np.abs(centered)) < 0.15
+    # The ordinary RBM models the flipped data worse, by more than that noise.
+    assert gap(False, 0) > 0.25
 
 
 @pytest.mark.parametrize("persistent", [True, False])
@@ -318,12 +420,15 @@ def test_sparse_equals_dense(digits, container):
 
 
 @pytest.mark.parametrize("persistent", [True, False])
-def test_training_raises_the_likelihood(digits, persistent):
+@pytest.mark.parametrize("visible_bias_init, gain", [("zeros", 5.0), ("data", 0.5)])
+def test_training_raises_the_likelihood(digits, persistent, visible_bias_init, gain):
+    # The data start already has the data's marginals: less is left to gain.
     X = digits[0][:500]
-    before = small_rbm(n_components=16, n_iter=0).fit(X).score(X)
-    after = small_rbm(n_components=16, n_iter=10, learning_rate=0.05,
-                      persistent=persistent, momentum=0.5).fit(X).score(X)
-    assert after > before + 5
+    params = dict(n_components=16, visible_bias_init=visible_bias_init)
+    before = small_rbm(n_iter=0, **params).fit(X).score(X)
+    after = small_rbm(n_iter=10, learning_rate=0.05, persistent=persistent,
+                      momentum=0.5, **params).fit(X).score(X)
+    assert after > before + gain
 
 
 def test_verbose_prints_sklearns_line(digits, capsys):

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from skgen import DivergenceError, GaussianBernoulliRBM
 
 FITTED = ("components_", "intercept_hidden_", "intercept_visible_", "sigma_",
-          "h_samples_")
+          "h_samples_", "visible_offset_", "hidden_offset_")
 
 
 def small_rbm(**params):
@@ -228,6 +228,26 @@ def test_sparse_equals_dense(real_data, container):
     for method in ("transform", "free_energy", "score_samples"):
         assert_allclose(getattr(sparse, method)(container(X)),
                         getattr(dense, method)(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize("learn_sigma", [False, True])
+def test_the_data_start(real_data, learn_sigma):
+    """The visible means start at the data's; the visible offsets at the data's
+    means of v / sigma, where sigma starts below the data's spread when
+    learned."""
+    start = small_rbm(n_iter=0, learn_sigma=learn_sigma).fit(real_data)
+    mean = real_data.mean(axis=0)
+    assert_allclose(start.intercept_visible_, mean, rtol=1e-12)
+    assert_allclose(start.visible_offset_, mean / start.sigma_, rtol=1e-12)
+    assert learn_sigma == (not np.allclose(start.sigma_, 1.0))
+    assert_array_equal(start.hidden_offset_, 0.5)
+    zeros = small_rbm(n_iter=0, visible_bias_init="zeros").fit(real_data)
+    assert_array_equal(zeros.intercept_visible_, 0.0)
+    # Centering changes the training, not the start.
+    centered, ordinary = (small_rbm(centering=c, learn_sigma=learn_sigma).fit(real_data)
+                          for c in (True, False))
+    assert not np.allclose(centered.components_, ordinary.components_)
+    assert_array_equal(ordinary.visible_offset_, start.visible_offset_)
 
 
 def test_partial_fit_continues_one_random_stream(real_data):

@@ -230,7 +230,9 @@ def _fitted_models(binary_digits):
     X, y = binary_digits
     fit = {"n_components": 20, "n_iter": 30, "batch_size": 10, "random_state": 0}
     bernoulli = BernoulliRBM(learning_rate=0.05, **fit).fit(X)
-    gaussian = GaussianBernoulliRBM(learning_rate=0.02, **fit).fit(
+    # Uncentered: centered training ends nearer the base model of AIS (log Z
+    # about 3 nats from the base model's, against 6), a weaker check.
+    gaussian = GaussianBernoulliRBM(learning_rate=0.02, centering=False, **fit).fit(
         StandardScaler().fit_transform(X + 0.1 * np.random.RandomState(0).rand(*X.shape)))
     labelled = LabelledRBM(n_labels=3, learning_rate=0.05, **fit).fit(
         np.hstack([X, np.eye(3)[y]]))

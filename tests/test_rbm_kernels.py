@@ -38,13 +38,16 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
                          learning_rate, momentum, weight_decay, n_gibbs_steps,
                          persistent, log_variance=None, log_variance_velocity=None,
                          min_log_variance=None, learn_sigma=False, sparse_density=0.0,
-                         weights_order="C", n_labels=0, discriminative_weight=0.0):
+                         weights_order="C", n_labels=0, discriminative_weight=0.0,
+                         centering=None):
     """Run the kernel on copies; return the updated arrays and streams.
 
     Passing ``log_variance`` makes the visible units Gaussian; the updated
     log-variance and its velocity are then returned after the chains.
     ``weights_order`` is the memory layout of the weights and their velocity.
     ``n_labels`` makes the last visible units one softmax group.
+    ``centering`` is ``(visible_offset, hidden_offset, rate)``, or None; the
+    updated offsets are then returned last.
     """
     dtype = params[0].dtype.type
     W, c, b = (p.copy() for p in params)
@@ -80,20 +83,26 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
                           np.empty((n_chains, n_hidden), dtype=dtype),
                           np.empty((n_hidden, n_labels), dtype=dtype),
                           np.empty((2, n_labels)), np.empty((n_labels, n_hidden)))
+    offsets = None
+    if centering is not None:
+        offsets = (centering[0].copy(), centering[1].copy(), dtype(centering[2]))
     _kernels.fit_epoch(
         kernel_args(X), order, batch_size, W, c, units, (vW, vc), chains, states,
         (dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
          persistent),
-        sparse, discriminative,
+        sparse, discriminative, offsets,
         (np.empty((2 * n_chains, n_visible), dtype=dtype),
          np.empty((2 * n_chains, n_hidden), dtype=dtype),
          np.empty((2, n_hidden), dtype=dtype),
          np.empty((2, n_visible), dtype=dtype)),
         None,
     )
+    result = (W, c, b, vW, vc, vb, chains)
     if gaussian:
-        return (W, c, b, vW, vc, vb, chains, z, vz), states
-    return (W, c, b, vW, vc, vb, chains), states
+        result += (z, vz)
+    if centering is not None:
+        result += offsets[:2]
+    return result, states
 
 
 def _naive_labelled_epoch(X, batch_size, n_labels, weights, hidden_bias, visible_bias,
@@ -157,6 +166,18 @@ def test_fit_epoch_with_a_softmax_group_of_labels(persistent, sparse_density):
 
 FIT_NAMES = ("weights", "hidden_bias", "visible_bias", "weights_velocity",
              "hidden_velocity", "visible_velocity", "chain_hidden")
+OFFSET_NAMES = ("visible_offset", "hidden_offset")
+
+
+def random_offsets(rng, n_visible, n_hidden, dtype, rate=0.3):
+    """(visible offset, hidden offset, rate) for centered training: offsets in
+    (0, 1), and a rate large enough for their slide to matter in one epoch."""
+    return (rng.uniform(0.1, 0.9, n_visible).astype(dtype),
+            rng.uniform(0.1, 0.9, n_hidden).astype(dtype), rate)
+
+
+def offsets_of(centered):
+    return centered["visible_offset"], centered["hidden_offset"]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -168,9 +189,10 @@ FIT_NAMES = ("weights", "hidden_bias", "visible_bias", "weights_velocity",
                          [(13, 5, 6, 4), (8, 4, 3, 5)])
 @pytest.mark.parametrize("sparse_density, weights_order",
                          [(0.0, "C"), (0.0, "F"), (1.0, "F"), (1.0, "C")])
+@pytest.mark.parametrize("centered", [False, True])
 def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
                    n_samples, batch_size, n_visible, n_hidden, sparse_density,
-                   weights_order):
+                   weights_order, centered):
     # sparse_density 1 always takes the products that skip zeros; 0 never does.
     # 13 rows in batches of 5: the last mini-batch has 3 rows (and, with PCD,
     # fewer positive than negative rows).
@@ -183,28 +205,36 @@ def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
     chains = (rng.random((batch_size, n_hidden)) < 0.5).astype(dtype)
     states = row_streams(np.random.RandomState(5), batch_size)
     learning_rate = 0.1
+    # Offsets away from the data's means, so that their slide shows.
+    centering = random_offsets(rng, n_visible, n_hidden, dtype) if centered else None
 
     reference = naive.Streams(states)
-    expected = naive.fit_epoch(X, order, batch_size, *params, *velocities, chains,
-                               reference, learning_rate, momentum, weight_decay,
-                               n_gibbs_steps, persistent)
+    expected = naive.rbm_fit_epoch(X, order, batch_size, *params, *velocities, chains,
+                                   reference, learning_rate, momentum, weight_decay,
+                                   n_gibbs_steps, persistent, centering=centering)
+    centering_result = expected[-1]
     check_unambiguous(reference, dtype)
+    names, expected = FIT_NAMES, expected[:7]
+    if centered:
+        names += OFFSET_NAMES
+        expected += offsets_of(centering_result)
 
     arguments = (order, batch_size, params, velocities, chains, states,
                  learning_rate, momentum, weight_decay, n_gibbs_steps, persistent)
-    layout = dict(sparse_density=sparse_density, weights_order=weights_order)
+    layout = dict(sparse_density=sparse_density, weights_order=weights_order,
+                  centering=centering)
     result, result_states = run_kernel_fit_epoch(X, *arguments, **layout)
     result_csr, result_csr_states = run_kernel_fit_epoch(sp.csr_matrix(X),
                                                          *arguments, **layout)
 
     # Dense and CSR input run the same arithmetic on the same gathered rows.
-    for name, dense_value, csr_value in zip(FIT_NAMES, result, result_csr):
+    for name, dense_value, csr_value in zip(names, result, result_csr, strict=True):
         assert_array_equal(dense_value, csr_value, err_msg=name)
     assert_array_equal(result_states, result_csr_states)
 
     # Every stream consumed exactly the draws of the reference, in its order.
     assert_array_equal(result_states, reference.as_array())
-    for name, value, expected_value in zip(FIT_NAMES, result, expected):
+    for name, value, expected_value in zip(names, result, expected, strict=True):
         assert value.dtype == dtype, name
         if name == "weights_velocity" and momentum == 0:
             continue  # without momentum the kernel does not keep this velocity
@@ -221,8 +251,9 @@ def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
 @pytest.mark.parametrize("learn_sigma", [False, True])
 @pytest.mark.parametrize("n_samples, batch_size, n_visible, n_hidden",
                          [(13, 5, 5, 4), (8, 4, 3, 6)])
+@pytest.mark.parametrize("centered", [False, True])
 def test_fit_epoch_gaussian(dtype, persistent, n_gibbs_steps, momentum, learn_sigma,
-                            n_samples, batch_size, n_visible, n_hidden):
+                            n_samples, batch_size, n_visible, n_hidden, centered):
     rng = np.random.default_rng(16)
     X = (2.0 * rng.standard_normal((n_samples, n_visible)) + 1.0).astype(dtype)
     order = rng.permutation(n_samples).astype(np.int64)
@@ -238,29 +269,38 @@ def test_fit_epoch_gaussian(dtype, persistent, n_gibbs_steps, momentum, learn_si
     states = row_streams(np.random.RandomState(17), batch_size)
     learning_rate, weight_decay = 0.05, 0.01
     gaussian = (log_variance, log_variance_velocity, min_log_variance, learn_sigma)
+    centering = None
+    if centered:  # offsets of x = v / sigma, around the data's
+        centering = (rng.uniform(-1.0, 3.0, n_visible).astype(dtype),
+                     *random_offsets(rng, n_visible, n_hidden, dtype)[1:])
 
     reference = naive.Streams(states)
     expected = naive.rbm_fit_epoch(X, order, batch_size, *params, *velocities,
                                    chains, reference, learning_rate, momentum,
                                    weight_decay, n_gibbs_steps, persistent,
-                                   *gaussian)
+                                   *gaussian, centering=centering)
     check_unambiguous(reference, dtype)
+    names = (*FIT_NAMES, "log_variance", "log_variance_velocity")
+    centering_result, expected = expected[-1], expected[:9]
+    if centered:
+        names += OFFSET_NAMES
+        expected += offsets_of(centering_result)
 
     arguments = (order, batch_size, params, velocities, chains, states,
                  learning_rate, momentum, weight_decay, n_gibbs_steps, persistent,
                  *gaussian)
-    result, result_states = run_kernel_fit_epoch(X, *arguments)
-    result_csr, _ = run_kernel_fit_epoch(sp.csr_matrix(X), *arguments)
+    result, result_states = run_kernel_fit_epoch(X, *arguments, centering=centering)
+    result_csr, _ = run_kernel_fit_epoch(sp.csr_matrix(X), *arguments,
+                                         centering=centering)
 
-    names = (*FIT_NAMES, "log_variance", "log_variance_velocity")
-    for name, dense_value, csr_value in zip(names, result, result_csr):
+    for name, dense_value, csr_value in zip(names, result, result_csr, strict=True):
         assert_array_equal(dense_value, csr_value, err_msg=name)
     assert_array_equal(result_states, reference.as_array())
     # The kernel works in units of v / sigma, the reference in v: the same
     # arithmetic in another order, so float32 needs a looser tolerance.
     tolerance = dict(rtol=2e-4, atol=2e-5) if dtype == np.float32 else \
         dict(rtol=1e-10, atol=1e-11)
-    for name, value, expected_value in zip(names, result, expected):
+    for name, value, expected_value in zip(names, result, expected, strict=True):
         assert value.dtype == dtype, name
         if name == "weights_velocity" and momentum == 0:
             continue
@@ -271,6 +311,68 @@ def test_fit_epoch_gaussian(dtype, persistent, n_gibbs_steps, momentum, learn_si
     if not learn_sigma:
         assert_array_equal(result[7], log_variance)
     assert (result[7] >= min_log_variance).all()
+
+
+def centered_free_energy(X, centered, sigma=None):
+    """F(v) of the centered energy of ``naive.rbm_fit_epoch``'s centered
+    parameters: with x = v (or v / sigma) and ``a = c' + W (x - mu)``,
+    ``-b'.(x - mu)`` (or ``|v - b'|**2 / (2 sigma**2)``) ``+ lam.a - sum_j
+    softplus(a_j)``, summing ``exp((h - lam).a)`` over h."""
+    W, b, c = centered["weights"], centered["visible_bias"], centered["hidden_bias"]
+    mu, lam = centered["visible_offset"], centered["hidden_offset"]
+    x = X if sigma is None else X / sigma
+    activation = (x - mu) @ W.T + c
+    if sigma is None:
+        visible_term = -(x - mu) @ b
+    else:
+        visible_term = (((X - b) / sigma) ** 2).sum(axis=1) / 2
+    return visible_term + activation @ lam - naive.softplus(activation).sum(axis=1)
+
+
+@pytest.mark.parametrize("gaussian", [False, True])
+@pytest.mark.parametrize("persistent", [False, True])
+def test_centered_training_keeps_the_ordinary_energy(gaussian, persistent):
+    """The ordinary parameters that centered training stores describe the model
+    of the reference's centered parameters and offsets: their free energies
+    differ by one constant over all visible states."""
+    rng = np.random.default_rng(31)
+    n_samples, batch_size, n_visible, n_hidden = 30, 6, 5, 4
+    if gaussian:
+        X = rng.standard_normal((n_samples, n_visible)) + 1.0
+    else:
+        X = random_data(rng, n_samples, n_visible, np.float64, fractional=False)
+    params = random_model(rng, n_hidden, n_visible, np.float64, scale=0.5)
+    velocities = tuple(np.zeros_like(p) for p in params)
+    chains = (rng.random((batch_size, n_hidden)) < 0.5) * 1.0
+    centering = random_offsets(rng, n_visible, n_hidden, np.float64, rate=0.2)
+    extra = {}
+    if gaussian:
+        log_variance = 0.4 * rng.standard_normal(n_visible)
+        extra = dict(log_variance=log_variance,
+                     log_variance_velocity=np.zeros(n_visible),
+                     min_log_variance=np.full(n_visible, -3.0), learn_sigma=True)
+    states = row_streams(np.random.RandomState(32), batch_size)
+    reference = naive.Streams(states)
+    expected = naive.rbm_fit_epoch(X, np.arange(n_samples), batch_size, *params,
+                                   *velocities, chains, reference, 0.1, 0.5, 0.01, 1,
+                                   persistent, centering=centering, **extra)
+    check_unambiguous(reference, np.float64)
+    result, _ = run_kernel_fit_epoch(X, np.arange(n_samples), batch_size, params,
+                                     velocities, chains, states, 0.1, 0.5, 0.01, 1,
+                                     persistent, centering=centering, **extra)
+    W, c, b = result[:3]
+    if gaussian:
+        V = rng.standard_normal((50, n_visible))
+        sigma = np.exp(result[7] / 2)
+        ordinary = naive.gaussian_free_energy(V, W, c, b, sigma)
+    else:
+        V = naive.all_binary_states(n_visible)
+        sigma = None
+        ordinary = naive.free_energy(V, W, c, b)
+    difference = ordinary - centered_free_energy(V, expected[-1], sigma)
+    assert_allclose(difference, difference[0], rtol=0, atol=1e-10)
+    # Not trivially: the centered parameters are not the ordinary ones.
+    assert np.abs(expected[-1]["hidden_bias"] - c).min() > 1e-3
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

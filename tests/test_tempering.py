@@ -216,7 +216,7 @@ def test_fit_epoch_with_tempering_matches_the_reference(dtype, adaptation):
     _kernels.fit_epoch(
         (X, np.empty(0, dtype=dtype), empty, empty), order, batch_size, W, c, units,
         (np.zeros_like(W), np.zeros_like(c)), chains, chain_states,
-        (dtype(learning_rate), dtype(0), dtype(0), n_steps, True), None, None,
+        (dtype(learning_rate), dtype(0), dtype(0), n_steps, True), None, None, None,
         (np.empty((2 * N_CHAINS, N_VISIBLE), dtype=dtype),
          np.empty((2 * N_CHAINS, N_HIDDEN), dtype=dtype),
          np.empty((2, N_HIDDEN), dtype=dtype), np.empty((2, N_VISIBLE), dtype=dtype)),
@@ -407,7 +407,7 @@ def test_tempering_off_is_plain_pcd(digits, temperature_ladder):
 
     X = (digits[0][:23] > 0.5).astype(np.float64)
     model = BernoulliRBM(n_components=5, batch_size=5, n_iter=1, n_gibbs_steps=2,
-                         learning_rate=0.1, random_state=0,
+                         learning_rate=0.1, centering=False, random_state=0,
                          temperature_ladder=temperature_ladder)
     model.fit(X)
     rng = check_random_state(0)

@@ -32,6 +32,8 @@ PRETRAINING_CONSTRAINTS = {
     "visible_units": [StrOptions({"bernoulli", "gaussian"})],
     **{name: [constraint, "array-like"]
        for name, constraint in PER_LAYER_CONSTRAINTS.items()},
+    "visible_bias_init": [StrOptions({"data", "zeros"})],
+    "centering": ["boolean"],
     "shuffle": ["boolean"],
     "verbose": ["verbose"],
     "random_state": ["random_state"],
@@ -139,6 +141,8 @@ def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_para
         rbm = model(
             size,
             **{name: values[name][layer] for name in PER_LAYER_CONSTRAINTS},
+            visible_bias_init=estimator.visible_bias_init,
+            centering=estimator.centering,
             shuffle=estimator.shuffle,
             verbose=estimator.verbose,
             random_state=seeds[layer],

@@ -60,6 +60,15 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         Pretraining: momentum of each RBM's updates.
     weight_decay : float or array-like of shape (n_layers,), default=0.0
         Pretraining: L2 penalty on each RBM's weights.
+    visible_bias_init : {"data", "zeros"}, default="data"
+        Pretraining: the start of every RBM's visible biases, those of
+        independent units with the means of its training data, or sklearn's
+        zeros.
+    centering : bool, default=False
+        Pretraining: whether every RBM is trained centered (see
+        :class:`~skgen.BernoulliRBM`). Centered RBMs model the data better,
+        but in our measurements on digits their pretraining led to slightly
+        less accurate classifiers (benchmarks/RESULTS.md).
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass, in
         pretraining and fine-tuning.
@@ -192,6 +201,8 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         persistent=True,
         momentum=0.0,
         weight_decay=0.0,
+        visible_bias_init="data",
+        centering=False,
         shuffle=True,
         solver="adam",
         alpha=1e-4,
@@ -219,6 +230,8 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         self.persistent = persistent
         self.momentum = momentum
         self.weight_decay = weight_decay
+        self.visible_bias_init = visible_bias_init
+        self.centering = centering
         self.shuffle = shuffle
         self.solver = solver
         self.alpha = alpha

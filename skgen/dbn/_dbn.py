@@ -85,6 +85,13 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         Momentum of each RBM's updates, in [0, 1).
     weight_decay : float or array-like of shape (n_layers,), default=0.0
         L2 penalty on each RBM's weights.
+    visible_bias_init : {"data", "zeros"}, default="data"
+        The start of every RBM's visible biases: those of independent
+        units with the means of its training data (with labels, the label
+        units' at the log class frequencies), or sklearn's zeros.
+    centering : bool, default=True
+        Whether every RBM is trained centered (see
+        :class:`~skgen.BernoulliRBM`).
     shuffle : bool, default=True
         Whether the RBMs visit the samples in a new random order on each pass.
     output_layers : {"top", "all"}, default="top"
@@ -270,6 +277,8 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         persistent=True,
         momentum=0.0,
         weight_decay=0.0,
+        visible_bias_init="data",
+        centering=True,
         shuffle=True,
         output_layers="top",
         use_labels=True,
@@ -290,6 +299,8 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         self.persistent = persistent
         self.momentum = momentum
         self.weight_decay = weight_decay
+        self.visible_bias_init = visible_bias_init
+        self.centering = centering
         self.shuffle = shuffle
         self.output_layers = output_layers
         self.use_labels = use_labels

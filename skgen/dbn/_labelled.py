@@ -9,7 +9,7 @@ from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval
 
 from ..rbm import BernoulliRBM, _sampling
-from ..rbm._bernoulli import _log_partition_binary
+from ..rbm._bernoulli import _log_partition_binary, _smoothed_means
 from ..rbm._units import BernoulliUnits, JoinedUnits, SoftmaxUnits
 from ..utils._random import row_streams
 from ._kernels import clamped_gibbs_chains
@@ -38,15 +38,19 @@ class LabelledRBM(BernoulliRBM):
         generative): each mini-batch also ascends the gradient of its rows'
         ``log p(y | x)``, at ``learning_rate * discriminative_weight``.
     learning_rate, batch_size, n_iter, n_gibbs_steps, persistent, momentum, \
-weight_decay, shuffle, n_temperatures, temperature_ladder, validation_fraction, \
-ais_n_chains, ais_n_betas, verbose, random_state
-        As in :class:`~skgen.BernoulliRBM`.
+weight_decay, visible_bias_init, centering, shuffle, n_temperatures, \
+temperature_ladder, validation_fraction, ais_n_chains, ais_n_betas, verbose, \
+random_state
+        As in :class:`~skgen.BernoulliRBM`. ``visible_bias_init="data"`` starts
+        the label units' biases at the logarithms of the classes' (smoothed)
+        frequencies, so that the new model draws labels as often as the data
+        has them.
 
     Attributes
     ----------
     components_, intercept_hidden_, intercept_visible_, h_samples_, \
 inverse_temperatures_, swap_rates_, train_scores_, validation_scores_, \
-n_features_in_, feature_names_in_
+visible_offset_, hidden_offset_, n_features_in_, feature_names_in_
         As in :class:`~skgen.BernoulliRBM`, over the visible units and the
         label units.
 
@@ -97,6 +101,8 @@ n_features_in_, feature_names_in_
         persistent=True,
         momentum=0.0,
         weight_decay=0.0,
+        visible_bias_init="data",
+        centering=True,
         shuffle=True,
         n_temperatures=1,
         temperature_ladder="adaptive",
@@ -115,6 +121,8 @@ n_features_in_, feature_names_in_
             persistent=persistent,
             momentum=momentum,
             weight_decay=weight_decay,
+            visible_bias_init=visible_bias_init,
+            centering=centering,
             shuffle=shuffle,
             n_temperatures=n_temperatures,
             temperature_ladder=temperature_ladder,
@@ -140,6 +148,14 @@ n_features_in_, feature_names_in_
         n_free = bias.shape[0] - self.n_labels
         return JoinedUnits(BernoulliUnits(bias[:n_free], velocity[:n_free]),
                            SoftmaxUnits(bias[n_free:], velocity[n_free:]))
+
+    def _data_visible_bias(self, visible_sum, n_samples):
+        """The free units' smoothed logits; the labels' log smoothed frequencies
+        (a softmax group's biases matter up to a constant)."""
+        bias = super()._data_visible_bias(visible_sum, n_samples)
+        n_free = bias.shape[0] - self.n_labels
+        bias[n_free:] = np.log(_smoothed_means(visible_sum[n_free:], n_samples))
+        return bias
 
     def _discriminative(self, state, n_chains):
         if self.discriminative_weight == 0:

@@ -48,6 +48,15 @@ _SCORED_ROWS_STEP = 16
 _SCORED_MIN_ROWS = 256
 _SCORED_MAX_ROWS = 5000
 
+#: With ``centering``, the offsets move this fraction of the way towards each
+#: mini-batch's data means: Melchior et al.'s sliding average, which keeps
+#: training stable where the mini-batch means themselves are noisy.
+OFFSET_RATE = 0.01
+
+#: The hidden offsets' start, as in Melchior et al.: P(h=1|v) of a new model,
+#: whose hidden biases are 0 and weights small.
+INITIAL_HIDDEN_OFFSET = 0.5
+
 #: Rows of the training data whose hidden activations set the hidden units of
 #: the AIS base model: a mean, which needs no more.
 _HIDDEN_MEAN_ROWS = 1000
@@ -66,6 +75,8 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         "persistent": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "visible_bias_init": [StrOptions({"data", "zeros"})],
+        "centering": ["boolean"],
         "shuffle": ["boolean"],
         "n_temperatures": [Interval(Integral, 1, None, closed="left")],
         "temperature_ladder": [StrOptions({"adaptive", "uniform"}), "array-like"],
@@ -82,6 +93,8 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         "intercept_hidden_",
         "intercept_visible_",
         "h_samples_",
+        "visible_offset_",
+        "hidden_offset_",
         "_velocities",
         "_streams",
         "_rng",
@@ -119,6 +132,11 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
     def _visible_units(self, state):
         """The visible units of ``state`` as a unit type of ``_units``, for the
         kernels: views of the state's arrays, which training updates in place."""
+
+    @abstractmethod
+    def _data_visible_bias(self, visible_sum, n_samples):
+        """The visible biases of ``visible_bias_init="data"``: those of independent
+        units with the means of data whose column sums are ``visible_sum``."""
 
     @abstractmethod
     def _hidden_means(self, X, namespace=None):
@@ -265,8 +283,10 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         return X
 
     def _initial_state(self, X, rng, moments):
-        """New parameters: N(0, 0.01**2) weights, as sklearn's, and zero biases
-        (``moments``, the column sums of X and X**2, are for subclasses).
+        """New parameters: N(0, 0.01**2) weights, as sklearn's, zero hidden biases,
+        and visible biases by ``visible_bias_init``, from ``moments``, the column
+        sums of X and X**2. The offsets of centering start at the data's means
+        and 0.5.
 
         The weights are drawn by a kernel from per-unit streams of ``rng``, so
         float32 and float64 models start alike; sklearn draws the same
@@ -277,14 +297,22 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
         """
         n_features, dtype = X.shape[1], X.dtype
         shape = (self.n_components, n_features)
+        mean = moments[0] / X.shape[0]
+        if self.visible_bias_init == "data":
+            visible_bias = self._data_visible_bias(moments[0], X.shape[0]).astype(dtype)
+        else:
+            visible_bias = np.zeros(n_features, dtype=dtype)
         return {
             # Drawn in float64 for both dtypes (one compiled kernel), then rounded.
             "components_": _kernels.initial_weights(
                 row_streams(rng, n_features), 0.01, np.empty(shape, order="F"),
             ).astype(dtype, order="F", copy=False),
             "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
-            "intercept_visible_": np.zeros(n_features, dtype=dtype),
+            "intercept_visible_": visible_bias,
             "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),
+            "visible_offset_": mean.astype(dtype),
+            "hidden_offset_": np.full(self.n_components, INITIAL_HIDDEN_OFFSET,
+                                      dtype=dtype),
             "_velocities": (
                 np.zeros(shape, dtype=dtype, order="F"),
                 np.zeros(self.n_components, dtype=dtype),
@@ -430,6 +458,7 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
              self.n_gibbs_steps, self.persistent),
             sparse,
             self._discriminative(state, n_chains),
+            self._centering(state),
             (np.empty((2 * n_chains, n_visible), dtype=dtype),
              np.empty((2 * n_chains, n_hidden), dtype=dtype),
              np.empty((2, n_hidden), dtype=dtype),
@@ -492,6 +521,13 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
                  np.empty((n_rows, n_visible), dtype=dtype),
                  np.empty(n_rows),
                  np.empty(betas.shape[0] - 1)))
+
+    def _centering(self, state):
+        """``fit_epoch``'s offsets, or None without ``centering``."""
+        if not self.centering:
+            return None
+        dtype = state["components_"].dtype.type
+        return state["visible_offset_"], state["hidden_offset_"], dtype(OFFSET_RATE)
 
     def _discriminative(self, state, n_chains):
         """``fit_epoch``'s discriminative term: here none (see

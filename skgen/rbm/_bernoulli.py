@@ -17,11 +17,14 @@ class BernoulliRBM(BaseRBM):
     An RBM with binary visible and binary hidden units, trained by contrastive
     divergence: persistent (PCD, also called stochastic maximum likelihood, as in
     sklearn) or not (CD-k). With the extra parameters at their defaults the
-    training algorithm is sklearn's PCD-1, compiled with Numba; the only
-    differences are the order of the samples (``shuffle=True``) and, in a last
-    mini-batch smaller than ``batch_size``, averaging the negative phase over the
-    chains rather than over the batch. Beyond sklearn it can draw samples and
-    report the true log-likelihood of data.
+    training algorithm is sklearn's PCD-1, compiled with Numba, from a better
+    start (``visible_bias_init="data"``) and centered (``centering=True``);
+    with ``visible_bias_init="zeros", centering=False`` it is sklearn's
+    algorithm itself, the only differences being the order of the samples
+    (``shuffle=True``) and, in a last mini-batch smaller than ``batch_size``,
+    averaging the negative phase over the chains rather than over the batch.
+    Beyond sklearn it can draw samples and report the true log-likelihood of
+    data.
 
     Parameters
     ----------
@@ -45,6 +48,19 @@ class BernoulliRBM(BaseRBM):
         Momentum of the parameter updates, in [0, 1).
     weight_decay : float, default=0.0
         L2 penalty on the weights (not the biases).
+    visible_bias_init : {"data", "zeros"}, default="data"
+        The visible biases' start. "data": the logits of the training data's
+        column means (of the first block of :meth:`partial_fit`), smoothed as
+        ``(sum + 0.5) / (n_samples + 1)``, so that the new model already has the
+        data's marginals [7]_. "zeros": sklearn's start.
+    centering : bool, default=True
+        Whether to train the centered RBM of Melchior et al. [8]_: the same
+        model, with the visible and hidden units' offsets subtracted in the
+        energy, which conditions the gradient better and makes training
+        invariant to flipping the data (``1 - X``). The offsets are sliding
+        averages of the data's means (``visible_offset_``, ``hidden_offset_``);
+        the fitted parameters are those of the ordinary energy either way.
+        False trains the ordinary RBM, as sklearn.
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass.
         sklearn always visits them in order.
@@ -109,6 +125,14 @@ class BernoulliRBM(BaseRBM):
     validation_scores_ : list of float or None
         The same score on the rows held out by ``validation_fraction``, all of
         them, after each pass; None when nothing is held out.
+    visible_offset_ : ndarray of shape (n_features,)
+        The visible units' offsets of centered training: a sliding average of
+        the mini-batches' data means, started at the training data's means. It
+        does not change the model, and keeps its start with
+        ``centering=False``.
+    hidden_offset_ : ndarray of shape (n_components,)
+        The hidden units' offsets: a sliding average of the mini-batches' mean
+        P(h=1|v) on the data, started at 0.5.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -167,6 +191,14 @@ class BernoulliRBM(BaseRBM):
     they would pass 0: 0.234 is the swap rate at which states travel fastest
     along the ladder [6]_. The ladder stays fixed within a mini-batch.
 
+    With ``centering``, training follows the gradient of the centered energy
+    ``-(h - lambda).W.(v - mu) - b_c.(v - mu) - c_c.(h - lambda)`` [8]_, whose
+    offsets mu and lambda slide by 0.01 towards each mini-batch's data means
+    of v and P(h|v) before its step, with momentum on the centered
+    parameters. Up to a constant it is the energy above with
+    ``b = b_c - lambda.W`` and ``c = c_c - W.mu``, and those ordinary parameters
+    are what training stores and updates.
+
     Training and sampling use one random stream per chain, so results do not
     depend on the number of threads.
 
@@ -186,6 +218,10 @@ class BernoulliRBM(BaseRBM):
     .. [6] Atchade, Y. F., Roberts, G. O. and Rosenthal, J. S. (2011). Towards
        optimal scaling of Metropolis-coupled Markov chain Monte Carlo.
        Statistics and Computing 21, pp 555-568.
+    .. [7] Hinton, G. E. (2010). A practical guide to training restricted
+       Boltzmann machines. UTML TR 2010-003, section 8.
+    .. [8] Melchior, J., Fischer, A. and Wiskott, L. (2016). How to center deep
+       Boltzmann machines. JMLR 17(99), pp 1-61.
 
     Examples
     --------
@@ -212,6 +248,8 @@ class BernoulliRBM(BaseRBM):
         persistent=True,
         momentum=0.0,
         weight_decay=0.0,
+        visible_bias_init="data",
+        centering=True,
         shuffle=True,
         n_temperatures=1,
         temperature_ladder="adaptive",
@@ -233,6 +271,8 @@ class BernoulliRBM(BaseRBM):
         self.persistent = persistent
         self.momentum = momentum
         self.weight_decay = weight_decay
+        self.visible_bias_init = visible_bias_init
+        self.centering = centering
         self.shuffle = shuffle
         self.n_temperatures = n_temperatures
         self.temperature_ladder = temperature_ladder
@@ -280,6 +320,9 @@ class BernoulliRBM(BaseRBM):
     def _units_over(self, bias, velocity):
         """The visible units of this model's type, with this bias and velocity."""
         return BernoulliUnits(bias, velocity)
+
+    def _data_visible_bias(self, visible_sum, n_samples):
+        return _smoothed_logits(visible_sum, n_samples)
 
     def _hidden_means(self, X, namespace=None):
         weights, hidden_bias, _ = _params(self.__dict__ if namespace is None else namespace)
@@ -375,8 +418,7 @@ class BernoulliRBM(BaseRBM):
         1, from the data statistics of ``namespace`` (a state dict; None: the
         estimator's)."""
         namespace = self.__dict__ if namespace is None else namespace
-        mean = (namespace["_visible_sum"] + 0.5) / (namespace["_n_samples_seen"] + 1.0)
-        return np.log(mean) - np.log1p(-mean)
+        return _smoothed_logits(namespace["_visible_sum"], namespace["_n_samples_seen"])
 
     def _base_units(self, namespace):
         bias = self._base_rate_logits(namespace)
@@ -386,6 +428,17 @@ class BernoulliRBM(BaseRBM):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True
         return tags
+
+
+def _smoothed_means(visible_sum, n_samples):
+    """Column means ``(sum + 0.5) / (n_samples + 1)``, away from 0 and 1, in float64."""
+    return (visible_sum + 0.5) / (n_samples + 1.0)
+
+
+def _smoothed_logits(visible_sum, n_samples):
+    """The logits of ``_smoothed_means``."""
+    mean = _smoothed_means(visible_sum, n_samples)
+    return np.log(mean) - np.log1p(-mean)
 
 
 def _log_partition_binary(weights, hidden_bias, visible_bias):

@@ -25,7 +25,16 @@ from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used f
     sigmoid_rows,
 )
 from ._tempering import tempered_gibbs
-from ._units import prepare, sample, scale_data, scale_rows, update, update_bias
+from ._units import (
+    column_sums,
+    prepare,
+    sample,
+    scale_data,
+    scale_rows,
+    shift_bias,
+    update,
+    update_bias,
+)
 
 
 @kernel
@@ -242,6 +251,111 @@ def update_weights(weights, velocity, hidden, visible, learning_rate, momentum,
         _add_into(weights, velocity)
 
 
+@helper
+def velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                  weight_decay, sparse, nonzero_only):
+    """In place: ``velocity = momentum * velocity - learning_rate * weight_decay *
+    weights + learning_rate * hidden.T @ visible``, the product reading only the
+    nonzero entries of ``visible`` with ``nonzero_only`` (see ``update_weights``)."""
+    one = weights.dtype.type(1.0)
+    keep = momentum
+    if weight_decay != 0:
+        _decay_velocity(velocity, weights, momentum, learning_rate * weight_decay)
+        keep = one
+    if sparse is not None and nonzero_only:
+        _, indices, counts = sparse
+        if keep != one:
+            scale_rows(velocity, keep)
+        sparse_weight_update(visible, indices, counts, hidden, learning_rate, velocity)
+    else:
+        gemm(learning_rate, hidden, True, visible, False, keep, velocity)
+
+
+@kernel
+def _slide_offset(sums, n_positive, n_negative, offset, rate):
+    """In place, from the column ``sums`` of both phases' rows: the offset moves
+    by ``rate`` towards the positive phase's mean, and ``sums[0]`` becomes the
+    difference of the phases' means."""
+    for j in range(offset.shape[0]):
+        positive = sums[0, j] / n_positive
+        offset[j] += rate * (positive - offset[j])
+        sums[0, j] = positive - sums[1, j] / n_negative
+
+
+@kernel
+def _centered_weight_step(weights, velocity, hidden_step, visible_step, hidden_offset,
+                          visible_offset, learning_rate, hidden_shift, visible_shift):
+    """In place, over every weight once: the ordinary step in ``velocity`` becomes
+    the centered one, ``velocity -= learning_rate * (outer(hidden_step,
+    visible_offset) + outer(hidden_offset, visible_step))``, the weights take it,
+    and ``hidden_shift = velocity @ visible_offset``, ``visible_shift =
+    hidden_offset @ velocity``. Column by column, contiguous for
+    Fortran-ordered weights."""
+    n_hidden, n_visible = weights.shape
+    columns = weights.T
+    velocity_columns = velocity.T
+    for j in range(n_hidden):
+        hidden_shift[j] = 0
+    for i in range(n_visible):
+        column = columns[i]
+        velocity_column = velocity_columns[i]
+        offset = visible_offset[i]
+        change = learning_rate * visible_step[i]
+        total = 0 * offset
+        for j in range(n_hidden):
+            step = velocity_column[j] - (learning_rate * hidden_step[j] * offset
+                                         + hidden_offset[j] * change)
+            velocity_column[j] = step
+            column[j] += step
+            total += hidden_offset[j] * step
+            hidden_shift[j] += step * offset
+        visible_shift[i] = total
+
+
+@kernel
+def update_centered(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
+                    training, sparse, nonzero_only, centering, sums):
+    """The weight step of centered training (Melchior, Fischer & Wiskott 2016),
+    applied to the ordinary parameters, after the biases' own steps.
+
+    With offsets mu (visible, in the units' working scale) and lambda
+    (hidden), the centered energy ``-(x - mu) W' (h - lambda) - b'(x - mu) -
+    c'(h - lambda)`` is the ordinary one with biases ``b - lambda @ W`` and
+    ``c - W @ mu``. Its gradient in W is the ordinary one minus
+    ``outer(dh, mu) + outer(lambda, dx)``, with dh and dx the differences of the
+    phases' means of h and x; in b and c it is the ordinary one, which the
+    biases have already taken, with their momentum. So the ordinary biases
+    finally move by ``-lambda @ dW`` and ``-dW @ mu``, dW being the weights'
+    step. The offsets themselves slide first, by ``offset_rate`` towards this
+    mini-batch's data means of x and P(h|x) (the paper's recommended variant);
+    moving them changes the centered parameters, not the ordinary ones.
+
+    ``hidden`` and ``visible`` are the stacked rows of both phases (the first
+    ``n_positive`` positive, hidden rows scaled as ``update_weights`` takes
+    them), ``training`` is ``(learning_rate, momentum, weight_decay)``,
+    ``centering`` is ``(visible_offset, hidden_offset, offset_rate)``, updated
+    in place, and ``sums`` is ``(hidden_sums, visible_sums)``: the column sums
+    of both phases' P(h|x) on entry, and scratch. Momentum and weight decay act
+    on the centered parameters: the velocity is the centered step of W.
+    """
+    learning_rate, momentum, weight_decay = training
+    visible_offset, hidden_offset, offset_rate = centering
+    hidden_sums, visible_sums = sums
+    n_negative = visible.shape[0] - n_positive
+    column_sums(visible[:n_positive], visible_sums[0])
+    column_sums(visible[n_positive:], visible_sums[1])
+    _slide_offset(hidden_sums, n_positive, n_negative, hidden_offset, offset_rate)
+    _slide_offset(visible_sums, n_positive, n_negative, visible_offset, offset_rate)
+    velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                  weight_decay, sparse, nonzero_only)
+    _centered_weight_step(weights, velocity, hidden_sums[0], visible_sums[0],
+                          hidden_offset, visible_offset, learning_rate, hidden_sums[1],
+                          visible_sums[1])
+    for j in range(hidden_bias.shape[0]):
+        hidden_bias[j] -= hidden_sums[1, j]
+    shift_bias(units, visible_sums[1])
+
+
 #: Factors in (1, 2] multiplied before one logarithm: 2**512 is finite in float64.
 _PRODUCT_LENGTH = 512
 
@@ -332,7 +446,7 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
 
 @kernel
 def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, chains,
-              streams, training, sparse, discriminative, scratch, tempering):
+              streams, training, sparse, discriminative, centering, scratch, tempering):
     """One pass of CD-k or PCD-k over the rows ``order`` of X.
 
     ``X`` is ``(dense, data, indices, indptr)``: the dense rows, or, when
@@ -362,6 +476,11 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
     also takes a step of ``learning_rate * weight / n_rows`` along the gradient
     of its rows' ``log p(y | x)`` (``label_likelihood_step``), the hybrid
     training of Larochelle & Bengio (2008).
+
+    ``centering`` is None, or ``(visible_offset, hidden_offset, offset_rate)``:
+    the weights then take the step of centered training instead
+    (``update_centered``), and the offsets slide towards each mini-batch's
+    data means.
 
     ``scratch`` is ``(visible_stack, hidden_stack, hidden_sums, visible_sums)``:
     (2 * batch_size, n_visible) and (2 * batch_size, n_hidden) for the positive
@@ -447,8 +566,14 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
         visible_rows = visible_stack[:n_stacked]
         update(units, visible_rows, hidden_rows, n_positive, positive_scale,
                negative_scale, weights, learning_rate, momentum, visible_sums, products)
-        update_weights(weights, weights_velocity, hidden_rows, visible_rows,
-                       learning_rate, momentum, weight_decay, sparse, went_sparse)
+        if centering is None:
+            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
+                           learning_rate, momentum, weight_decay, sparse, went_sparse)
+        else:
+            update_centered(weights, weights_velocity, hidden_bias, units, hidden_rows,
+                            visible_rows, n_positive,
+                            (learning_rate, momentum, weight_decay), sparse,
+                            went_sparse, centering, (hidden_sums, visible_sums))
         if discriminative is not None:
             (weight, visible_bias, n_labels, hidden_scratch, row_gradients,
              label_gradients, scores, sigmoids) = discriminative

@@ -2,7 +2,7 @@
 
 A unit type is a named tuple of the arrays it owns: a distinct Numba type, so
 that a kernel given one compiles only that type's code. The kernels use a unit
-type through four operations, which dispatch on it:
+type through five operations, which dispatch on it:
 
 - ``prepare(units)``: derived arrays, once per mini-batch (Gaussian units'
   ``1 / sigma``);
@@ -13,7 +13,10 @@ type through four operations, which dispatch on it:
   weights, learning_rate, momentum, sums, scratch)``: one step of the units'
   own parameters from the positive rows ``visible[:n_positive]`` and the
   negative rest, whose hidden rows are ``hidden`` (scaled as the weight update
-  takes them).
+  takes them);
+- ``shift_bias(units, shift)``: in place, subtract ``shift``, given in the
+  working scale, from the units' biases (centered training, see
+  ``_kernels.update_centered``).
 
 Adding a unit type means adding its named tuple and one function for each
 operation here. Gaussian units work in scaled units ``x = v / sigma``: the
@@ -110,6 +113,11 @@ def update(units, visible, hidden, n_positive, positive_scale, negative_scale, w
     raise NotImplementedError("only callable from Numba-compiled code")
 
 
+def shift_bias(units, shift):
+    """In place: the biases minus ``shift``, which is in the working scale."""
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
 def summed_out(units, column_input):
     """The units' term in exact enumeration: for one configuration of the other
     layer, whose input to these units is ``column_input``, the log of the sum
@@ -144,8 +152,8 @@ _JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 #: For each operation, the kernel of each unit type (see ``implement``).
 _IMPLEMENTATIONS = {operation: {} for operation in (
-    prepare, scale_data, sample, update, summed_out, ais_start, ais_rows, ais_change,
-    ais_transition)}
+    prepare, scale_data, sample, update, shift_bias, summed_out, ais_start, ais_rows,
+    ais_change, ais_transition)}
 
 
 def implement(unit_type, **kernels):
@@ -221,6 +229,12 @@ def _update_bias_units(units, visible, hidden, n_positive, positive_scale,
     column_sums(visible[n_positive:], sums[1])
     update_bias(units.bias, units.velocity, sums[0], sums[1], n_positive, n_negative,
                 learning_rate, momentum)
+
+
+@kernel
+def _shift_bias_unscaled(units, shift):
+    for j in range(shift.shape[0]):
+        units.bias[j] -= shift[j]
 
 
 @kernel
@@ -371,6 +385,13 @@ def _update_gaussian(units, visible, hidden, n_positive, positive_scale, negativ
 
 
 @kernel
+def _shift_bias_gaussian(units, shift):
+    """The bias is in the units of v: ``bias -= sigma * shift`` (``scale`` set)."""
+    for i in range(shift.shape[0]):
+        units.bias[i] -= shift[i] / units.scale[i]
+
+
+@kernel
 def _summed_out_gaussian(units, column_input):
     """In scaled units the integral over x of exp(x (b/sigma + u) - x**2 / 2),
     without its constant: ``(b / sigma) u + u**2 / 2`` (``scaled_bias`` set)."""
@@ -461,6 +482,13 @@ def _update_joined(units, visible, hidden, n_positive, positive_scale, negative_
 
 
 @kernel
+def _shift_bias_joined(units, shift):
+    split = units.first.bias.shape[0]
+    shift_bias(units.first, shift[:split])
+    shift_bias(units.second, shift[split:])
+
+
+@kernel
 def _ais_start_joined(base, visible, streams):
     split = base.first.bias.shape[0]
     ais_start(base.first, visible[:, :split], streams)
@@ -507,3 +535,8 @@ implement(JoinedUnits, prepare=_prepare_joined, scale_data=_scale_joined,
           sample=_sample_joined, update=_update_joined, ais_start=_ais_start_joined,
           ais_rows=_ais_rows_joined, ais_change=_ais_change_joined,
           ais_transition=_ais_transition_joined)
+# The bias shift of centered training (``_kernels.update_centered``).
+implement(BernoulliUnits, shift_bias=_shift_bias_unscaled)
+implement(SoftmaxUnits, shift_bias=_shift_bias_unscaled)
+implement(GaussianUnits, shift_bias=_shift_bias_gaussian)
+implement(JoinedUnits, shift_bias=_shift_bias_joined)
