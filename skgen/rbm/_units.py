@@ -316,10 +316,16 @@ def scale_columns(rows, scale):
 
 @kernel
 def scale_rows(rows, factor):
-    """In place: ``rows *= factor`` for a scalar ``factor``."""
-    for i in range(rows.shape[0]):
+    """In place: ``rows *= factor`` for a scalar ``factor``, in the array's memory
+    order (also for the Fortran-ordered weights)."""
+    if rows.flags.f_contiguous:
         for j in range(rows.shape[1]):
-            rows[i, j] *= factor
+            for i in range(rows.shape[0]):
+                rows[i, j] *= factor
+    else:
+        for i in range(rows.shape[0]):
+            for j in range(rows.shape[1]):
+                rows[i, j] *= factor
 
 
 @kernel
