@@ -463,6 +463,20 @@ SPEED_TABLE_HEADERS = (
 #: Columns added when an earlier skgen ran beside this one (see ``with_earlier``).
 BEFORE_TABLE_HEADERS = ("before", "skgen/before", "before % bound")
 
+#: Contenders with columns of their own in the table above.
+_TABLE_CONTENDERS = ("skgen", "sklearn", "torch", "before")
+
+
+def _variants(results):
+    """Further skgen variants that ran (such as "centered", skgen at its
+    defaults where the "skgen" contender runs the peers' algorithm): rates named
+    beyond ``_TABLE_CONTENDERS``, in order of first appearance."""
+    names = []
+    for result in results:
+        names += [name for name, rate in result["rates"].items()
+                  if rate and name not in _TABLE_CONTENDERS and name not in names]
+    return names
+
 
 def speed_table_rows(results):
     """Rows of a speed table, as strings.
@@ -471,9 +485,11 @@ def speed_table_rows(results):
     ``rates`` of the contenders (None when skipped), ``skgen_vs_sklearn``,
     ``skgen_vs_torch``, ``gemm_flops``, ``gemm_bound`` and ``skgen_of_bound``.
     When any result has a rate "before", each row ends with the
-    ``BEFORE_TABLE_HEADERS`` columns.
+    ``BEFORE_TABLE_HEADERS`` columns; then, for each variant (``_variants``),
+    its rate and its ratio to torch's.
     """
     with_before = any(result["rates"].get("before") for result in results)
+    variants = _variants(results)
     rows = []
     for result in results:
         config, rates = result["config"], result["rates"]
@@ -494,6 +510,9 @@ def speed_table_rows(results):
             format_number(result["gemm_bound"]),
             format_percent(result["skgen_of_bound"]),
             *before,
+            *(text for name in variants for text in (
+                format_number(rates.get(name)),
+                format_ratio(ratio(rates.get(name), rates["torch"])))),
         ])
     return rows
 
@@ -502,8 +521,10 @@ def format_speed_report(title, info, results, explanation, markdown=False):
     """The full report: title, run description, speed table and explanation lines."""
     rows = speed_table_rows(results)
     headers = SPEED_TABLE_HEADERS
-    if rows and len(rows[0]) > len(headers):
+    if any(result["rates"].get("before") for result in results):
         headers = (*headers, *BEFORE_TABLE_HEADERS)
+    headers = (*headers, *(text for name in _variants(results)
+                           for text in (name, f"{name}/torch")))
     table = format_table(headers, rows, markdown=markdown, left_columns=2)
     if markdown:
         return "\n\n".join([

@@ -73,7 +73,11 @@ class Config:
 # -- the contenders -------------------------------------------------------------------
 
 
-def _fit_rbm(Estimator, X, config, learning_rate):
+#: skgen's options for the peers' algorithm: sklearn's start, no centering.
+PEERS_TRAINING = {"visible_bias_init": "zeros", "centering": False}
+
+
+def _fit_rbm(Estimator, X, config, learning_rate, **extra):
     """One pass of a BernoulliRBM class with sklearn's API (skgen's is a drop-in)."""
     return Estimator(
         n_components=config.n_components,
@@ -81,14 +85,28 @@ def _fit_rbm(Estimator, X, config, learning_rate):
         n_iter=1,
         learning_rate=learning_rate,
         random_state=0,
+        **extra,
     ).fit(X)
 
 
+def _skgen_class(config):
+    return skgen.GaussianBernoulliRBM if config.visible == "gaussian" else skgen.BernoulliRBM
+
+
 def fit_skgen(X, config, learning_rate=LEARNING_RATE):
-    """One pass of skgen's BernoulliRBM or GaussianBernoulliRBM (PCD-1, shuffled)."""
-    if config.visible == "gaussian":
-        return _fit_rbm(skgen.GaussianBernoulliRBM, X, config, learning_rate)
-    return _fit_rbm(skgen.BernoulliRBM, X, config, learning_rate)
+    """One pass of skgen's BernoulliRBM or GaussianBernoulliRBM (PCD-1, shuffled),
+    trained as the peers train (``PEERS_TRAINING``, where the skgen in use has
+    those options)."""
+    Estimator = _skgen_class(config)
+    options = Estimator().get_params()
+    extra = {name: value for name, value in PEERS_TRAINING.items() if name in options}
+    return _fit_rbm(Estimator, X, config, learning_rate, **extra)
+
+
+def fit_centered(X, config, learning_rate=LEARNING_RATE):
+    """As :func:`fit_skgen`, with skgen's centered training, the BernoulliRBM's
+    default (the data start is free)."""
+    return _fit_rbm(_skgen_class(config), X, config, learning_rate, centering=True)
 
 
 def fit_sklearn(X, config, learning_rate=LEARNING_RATE):
@@ -200,10 +218,12 @@ def benchmark_config(config, X, n_samples, learning_rate, repeats, gemm_trials,
     ``n_samples`` rows of X; return ``_common.time_contenders``'s result with the
     config, the GEMM bound and skgen's share of it."""
     fits = with_earlier({"skgen": fit_skgen}, globals())
+    fits["centered"] = fit_centered
     if config.visible == "bernoulli":  # sklearn has no Gaussian RBM
         fits["sklearn"] = fit_sklearn
     if torch is not None:
         fits["torch"] = fit_torch
+    n_samples = {**n_samples, "centered": n_samples["skgen"]}
     subsets = {name: X[:n_samples[name]] for name in fits}
     if "torch" in subsets:
         subsets["torch"] = torch.from_numpy(subsets["torch"])
@@ -241,6 +261,9 @@ def notes(n_samples, repeats, learning_rate, pause):
         "into a Fortran-ordered output as skgen's kernels compute it, "
         "/ (10 * 784 * H) flops per sample."),
         f"Each timed call follows {pause:g} s of idle time.",
+        ("skgen trains as the peers do (visible_bias_init='zeros', centering=False); "
+         "'centered' is skgen with centering=True, the BernoulliRBM's default, whose "
+         "step costs one more pass over the weights per mini-batch."),
     ]
     if torch is None:
         lines.append(f"torch: skipped, {TORCH_MISSING}.")
