@@ -72,7 +72,8 @@ def test_layerwise_training_equals_rbms_fitted_by_hand(binary_data, visible_unit
     params = {"learning_rate": [0.05, 0.1, 0.02], "n_iter": [2, 3, 4],
                   "batch_size": [10, 5, 7], "persistent": [True, False, True],
                   "n_gibbs_steps": [1, 2, 1], "momentum": 0.5, "weight_decay": [0.0, 1e-3, 0.0]}
-    dbn = DBN((7, 5, 4), visible_units=visible_units, random_state=3, **params)
+    dbn = DBN((7, 5, 4), visible_units=visible_units, output_layers="top", random_state=3,
+              **params)
     dbn.fit(binary_data)
     seeds = layer_seeds(3, 3)
     data = binary_data
@@ -93,6 +94,23 @@ def test_layerwise_training_equals_rbms_fitted_by_hand(binary_data, visible_unit
     assert all_layers.transform(binary_data).shape == (120, 16)
     assert_array_equal(all_layers.transform(binary_data)[:, -4:], data)
     assert list(all_layers.get_feature_names_out()) == [f"dbn{i}" for i in range(16)]
+
+
+def test_inverse_transform_takes_the_top_layer_or_all_layers(binary_data):
+    """With output_layers="all" (the default), inverse_transform takes
+    transform's output, whose last columns are the top layer's, or the top
+    layer alone; other widths are refused."""
+    dbn = DBN((6, 4), n_iter=2, random_state=0).fit(binary_data)
+    features = dbn.transform(binary_data)
+    assert features.shape == (120, 10)
+    restored = dbn.inverse_transform(features)
+    top = dbn.set_params(output_layers="top").transform(binary_data)
+    assert_array_equal(features[:, 6:], top)
+    assert_array_equal(dbn.inverse_transform(top), restored)
+    dbn.set_params(output_layers="all")
+    assert_array_equal(dbn.inverse_transform(top), restored)
+    with pytest.raises(ValueError, match="expecting 4 features .* or 10"):
+        dbn.inverse_transform(features[:, :7])
 
 
 def test_labels_join_the_top_rbm(binary_data):
@@ -117,7 +135,7 @@ def test_labels_join_the_top_rbm(binary_data):
     assert_allclose(proba, expected, rtol=1e-10)
     assert_array_equal(dbn.predict(binary_data), np.argmax(expected, axis=1))
     # The features are those of the data alone: the label units are off.
-    assert_allclose(dbn.transform(binary_data),
+    assert_allclose(dbn.transform(binary_data)[:, -4:],
                     top.transform(np.hstack([below, np.zeros((120, 3))])), rtol=1e-6)
 
 

@@ -326,6 +326,90 @@ def _centered_weight_step(weights, velocity, hidden_step, visible_step, hidden_o
 
 
 @kernel
+def _decay_and_correct(weights, decay, hidden_step, visible_step, hidden_offset,
+                       visible_offset, learning_rate, old_hidden, old_visible):
+    """In place, column by column: ``weights = decay * weights - learning_rate *
+    (outer(hidden_step, visible_offset) + outer(hidden_offset, visible_step))``,
+    the part of the centered step that is not the ordinary product. With
+    ``decay`` below 1 it also sets ``old_hidden = weights @ visible_offset`` and
+    ``old_visible = hidden_offset @ weights`` of the weights on entry."""
+    n_hidden, n_visible = weights.shape
+    columns = weights.T
+    track = decay != 1
+    if track:
+        for j in range(n_hidden):
+            old_hidden[j] = 0
+    for i in range(n_visible):
+        column = columns[i]
+        offset = visible_offset[i]
+        scaled_offset = learning_rate * offset
+        change = learning_rate * visible_step[i]
+        if track:
+            old_visible[i] = sum_in_lanes(column, hidden_offset)
+            for j in range(n_hidden):
+                old_hidden[j] += column[j] * offset
+        for j in range(n_hidden):
+            column[j] = decay * column[j] - (hidden_step[j] * scaled_offset
+                                             + hidden_offset[j] * change)
+
+
+@kernel
+def _centered_step_in_place(weights, hidden, visible, learning_rate, weight_decay, sparse,
+                            nonzero_only, hidden_offset, visible_offset, hidden_sums,
+                            visible_sums):
+    """The centered weight step without momentum, taken by the weights directly:
+    one pass over them for the decay and the low-rank correction
+    (``_decay_and_correct``), then the ordinary product as ``update_weights``
+    adds it (dense, or over the nonzero entries). ``hidden_sums[0]`` and
+    ``visible_sums[0]`` hold the phases' differences of means on entry; the
+    step's ``dW @ visible_offset`` and ``hidden_offset @ dW`` are left in
+    ``hidden_sums[1]`` and ``visible_sums[1]``, from the low-rank structure of
+    dW rather than another pass over the weights:
+    ``dW = (decay - 1) W + learning_rate * (hidden.T @ visible - outer(dh, mu) -
+    outer(lambda, dx))``."""
+    one = weights.dtype.type(1.0)
+    decay = one - learning_rate * weight_decay
+    hidden_step, visible_step = hidden_sums[0], visible_sums[0]
+    hidden_shift, visible_shift = hidden_sums[1], visible_sums[1]
+    _decay_and_correct(weights, decay, hidden_step, visible_step, hidden_offset,
+                       visible_offset, learning_rate, hidden_shift, visible_shift)
+    if sparse is not None and nonzero_only:
+        _, indices, counts = sparse
+        sparse_weight_update(visible, indices, counts, hidden, learning_rate, weights)
+    else:
+        gemm(learning_rate, hidden, True, visible, False, one, weights)
+    # The shifts: first the decay's part (the weights on entry times decay - 1).
+    kept = decay - one
+    if decay == one:
+        hidden_shift[:] = 0
+        visible_shift[:] = 0
+    else:
+        for j in range(hidden_shift.shape[0]):
+            hidden_shift[j] *= kept
+        for i in range(visible_shift.shape[0]):
+            visible_shift[i] *= kept
+    # The product's: hidden.T @ (visible @ mu) and (hidden @ lambda) @ visible.
+    for r in range(visible.shape[0]):
+        along_visible = learning_rate * sum_in_lanes(visible[r], visible_offset)
+        along_hidden = learning_rate * sum_in_lanes(hidden[r], hidden_offset)
+        for j in range(hidden_shift.shape[0]):
+            hidden_shift[j] += along_visible * hidden[r, j]
+        for i in range(visible_shift.shape[0]):
+            visible_shift[i] += along_hidden * visible[r, i]
+    # The low-rank correction's.
+    mu_mu = sum_in_lanes(visible_offset, visible_offset)
+    dx_mu = sum_in_lanes(visible_step, visible_offset)
+    lambda_dh = sum_in_lanes(hidden_offset, hidden_step)
+    lambda_lambda = sum_in_lanes(hidden_offset, hidden_offset)
+    for j in range(hidden_shift.shape[0]):
+        hidden_shift[j] -= learning_rate * (hidden_step[j] * mu_mu
+                                            + hidden_offset[j] * dx_mu)
+    for i in range(visible_shift.shape[0]):
+        visible_shift[i] -= learning_rate * (visible_offset[i] * lambda_dh
+                                             + visible_step[i] * lambda_lambda)
+
+
+@kernel
 def update_centered(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
                     training, sparse, nonzero_only, centering, sums):
     """The weight step of centered training (Melchior, Fischer & Wiskott 2016),
@@ -359,11 +443,16 @@ def update_centered(weights, velocity, hidden_bias, units, hidden, visible, n_po
     column_sums(visible[n_positive:], visible_sums[1])
     _slide_offset(hidden_sums, n_positive, n_negative, hidden_offset, offset_rate)
     _slide_offset(visible_sums, n_positive, n_negative, visible_offset, offset_rate)
-    velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
-                  weight_decay, sparse, nonzero_only)
-    _centered_weight_step(weights, velocity, hidden_sums[0], visible_sums[0],
-                          hidden_offset, visible_offset, learning_rate, hidden_sums[1],
-                          visible_sums[1])
+    if momentum == 0:
+        _centered_step_in_place(weights, hidden, visible, learning_rate, weight_decay,
+                                sparse, nonzero_only, hidden_offset, visible_offset,
+                                hidden_sums, visible_sums)
+    else:
+        velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                      weight_decay, sparse, nonzero_only)
+        _centered_weight_step(weights, velocity, hidden_sums[0], visible_sums[0],
+                              hidden_offset, visible_offset, learning_rate,
+                              hidden_sums[1], visible_sums[1])
     for j in range(hidden_bias.shape[0]):
         hidden_bias[j] -= hidden_sums[1, j]
     shift_bias(units, visible_sums[1])
