@@ -58,7 +58,8 @@ def digits():
 def test_one_layer_dbn_equals_its_rbm(binary_data):
     dbn = DBN((6,), n_iter=3, random_state=0).fit(binary_data)
     (seed,) = layer_seeds(0, 1)
-    rbm = BernoulliRBM(6, n_iter=3, random_state=seed).fit(binary_data)
+    # With the DBN's momentum (0), not the BernoulliRBM's default (0.5).
+    rbm = BernoulliRBM(6, n_iter=3, momentum=0.0, random_state=seed).fit(binary_data)
     assert_array_equal(dbn.rbms_[0].components_, rbm.components_)
     assert_array_equal(dbn.transform(binary_data), rbm.transform(binary_data))
     assert_allclose(dbn.score_samples(binary_data), rbm.score_samples(binary_data),
@@ -118,7 +119,7 @@ def test_labels_join_the_top_rbm(binary_data):
     dbn = DBN((6, 4), n_iter=2, discriminative_weight=0.5, random_state=0)
     dbn.fit(binary_data, y)
     seeds = layer_seeds(0, 2)
-    bottom = BernoulliRBM(6, n_iter=2, random_state=seeds[0]).fit(binary_data)
+    bottom = BernoulliRBM(6, n_iter=2, momentum=0.0, random_state=seeds[0]).fit(binary_data)
     joined = np.hstack([bottom.transform(binary_data), np.eye(3)[y]])
     top = LabelledRBM(4, n_labels=3, discriminative_weight=0.5, n_iter=2,
                       random_state=seeds[1]).fit(joined)
@@ -355,7 +356,7 @@ def test_dbn_features_are_as_good_as_an_rbms(digits, random_state, use_labels):
     # sklearn's start and training, as the quickstart's RBM. (From the data start
     # the two tie within two test digits: 0.940 and 0.944 at seed 0 with labels.)
     settings = {"learning_rate": 0.05, "n_iter": 30, "visible_bias_init": "zeros",
-                "centering": False}
+                "centering": False, "momentum": 0.0}
     (first_seed,) = layer_seeds(random_state, 1)
     rbm = Pipeline([("rbm", BernoulliRBM(200, random_state=first_seed, **settings)),
                     ("logistic", LogisticRegression(C=100, max_iter=1000))])

@@ -407,7 +407,7 @@ def test_tempering_off_is_plain_pcd(digits, temperature_ladder):
 
     X = (digits[0][:23] > 0.5).astype(np.float64)
     model = BernoulliRBM(n_components=5, batch_size=5, n_iter=1, n_gibbs_steps=2,
-                         learning_rate=0.1, centering=False, random_state=0,
+                         learning_rate=0.1, centering=False, momentum=0.0, random_state=0,
                          temperature_ladder=temperature_ladder)
     model.fit(X)
     rng = check_random_state(0)

@@ -18,9 +18,10 @@ class BernoulliRBM(BaseRBM):
     divergence: persistent (PCD, also called stochastic maximum likelihood, as in
     sklearn) or not (CD-k). With the extra parameters at their defaults the
     training algorithm is sklearn's PCD-1, compiled with Numba, from a better
-    start (``visible_bias_init="data"``) and centered (``centering=True``);
-    with ``visible_bias_init="zeros", centering=False`` it is sklearn's
-    algorithm itself, the only differences being the order of the samples
+    start (``visible_bias_init="data"``), centered (``centering=True``) and
+    with momentum 0.5; with ``visible_bias_init="zeros", centering=False,
+    momentum=0.0`` it is sklearn's algorithm itself, the only differences
+    being the order of the samples
     (``shuffle=True``) and, in a last mini-batch smaller than ``batch_size``,
     averaging the negative phase over the chains rather than over the batch.
     Beyond sklearn it can draw samples and report the true log-likelihood of
@@ -44,8 +45,13 @@ class BernoulliRBM(BaseRBM):
         True: the negative phase continues ``batch_size`` persistent chains from
         update to update (PCD, as sklearn). False: it starts from the mini-batch
         itself (CD-k).
-    momentum : float, default=0.0
-        Momentum of the parameter updates, in [0, 1).
+    momentum : float, default=0.5
+        Momentum of the parameter updates, in [0, 1). sklearn's RBM has none
+        (0.0). With 0.5, measured on binarised MNIST, PyDeep's 16-unit budget
+        reached a held-out log-likelihood of -159.1 nats against -170.5
+        without, and the features of ``BernoulliRBM(100)`` on sklearn's
+        digits classified as well as sklearn's (0.937 against 0.936, 3-fold;
+        benchmarks/RESULTS.md).
     weight_decay : float, default=0.0
         L2 penalty on the weights (not the biases).
     visible_bias_init : {"data", "zeros"}, default="data"
@@ -246,7 +252,7 @@ class BernoulliRBM(BaseRBM):
         n_iter=10,
         n_gibbs_steps=1,
         persistent=True,
-        momentum=0.0,
+        momentum=0.5,
         weight_decay=0.0,
         visible_bias_init="data",
         centering=True,
