@@ -468,7 +468,7 @@ _TABLE_CONTENDERS = ("skgen", "sklearn", "torch", "before")
 
 
 def _variants(results):
-    """Further skgen variants that ran (such as "centered", skgen at its
+    """Further skgen variants that ran (such as "defaults", skgen at its own
     defaults where the "skgen" contender runs the peers' algorithm): rates named
     beyond ``_TABLE_CONTENDERS``, in order of first appearance."""
     names = []

@@ -510,7 +510,8 @@ def dbn_generation(args):
 def dbn_features(args):
     """Features for a LogisticRegression(C=100) on sklearn's digits (X / 16),
     3-fold cross-validated accuracy: ``Pipeline(DBN((100, 100)), LR)`` against
-    ``Pipeline(BernoulliRBM(100), LR)``, both at their defaults, and the DBN
+    ``Pipeline(BernoulliRBM(100), LR)``, both at their defaults (and sklearn's
+    RBM, and skgen's without momentum, its former default), and the DBN
     with the settings of ``--dbn-features-settings``; seeds 0 to 2. Target: the
     DBN at least as accurate as the RBM."""
     from sklearn.datasets import load_digits
@@ -524,9 +525,15 @@ def dbn_features(args):
     X, y = load_digits(return_X_y=True)
     X = X / 16
     quick = {"n_iter": 1} if args.quick else {}
+    from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
+
     contenders = {
+        "sklearn's BernoulliRBM(100)": lambda seed: SklearnBernoulliRBM(
+            100, random_state=seed, **quick),
         "BernoulliRBM(100), defaults": lambda seed: BernoulliRBM(
             100, random_state=seed, **quick),
+        "BernoulliRBM(100), momentum=0.0": lambda seed: BernoulliRBM(
+            100, momentum=0.0, random_state=seed, **quick),
         "DBN((100, 100)), defaults": lambda seed: DBN(
             (100, 100), random_state=seed, **quick),
         **{f"DBN((100, 100)), {text}": (lambda seed, extra=extra: DBN(
