@@ -58,8 +58,7 @@ def digits():
 def test_one_layer_dbn_equals_its_rbm(binary_data):
     dbn = DBN((6,), n_iter=3, random_state=0).fit(binary_data)
     (seed,) = layer_seeds(0, 1)
-    # With the DBN's momentum (0), not the BernoulliRBM's default (0.5).
-    rbm = BernoulliRBM(6, n_iter=3, momentum=0.0, random_state=seed).fit(binary_data)
+    rbm = BernoulliRBM(6, n_iter=3, random_state=seed).fit(binary_data)
     assert_array_equal(dbn.rbms_[0].components_, rbm.components_)
     assert_array_equal(dbn.transform(binary_data), rbm.transform(binary_data))
     assert_allclose(dbn.score_samples(binary_data), rbm.score_samples(binary_data),
@@ -119,7 +118,7 @@ def test_labels_join_the_top_rbm(binary_data):
     dbn = DBN((6, 4), n_iter=2, discriminative_weight=0.5, random_state=0)
     dbn.fit(binary_data, y)
     seeds = layer_seeds(0, 2)
-    bottom = BernoulliRBM(6, n_iter=2, momentum=0.0, random_state=seeds[0]).fit(binary_data)
+    bottom = BernoulliRBM(6, n_iter=2, random_state=seeds[0]).fit(binary_data)
     joined = np.hstack([bottom.transform(binary_data), np.eye(3)[y]])
     top = LabelledRBM(4, n_labels=3, discriminative_weight=0.5, n_iter=2,
                       random_state=seeds[1]).fit(joined)

@@ -99,7 +99,7 @@ visible_offset_, hidden_offset_, n_features_in_, feature_names_in_
         n_iter=10,
         n_gibbs_steps=1,
         persistent=True,
-        momentum=0.0,
+        momentum=0.5,
         weight_decay=0.0,
         visible_bias_init="data",
         centering=True,
