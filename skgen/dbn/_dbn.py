@@ -83,10 +83,8 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         or by CD-k.
     momentum : float or array-like of shape (n_layers,), default=0.5
         Momentum of each RBM's updates, in [0, 1), 0.5 as the BernoulliRBM's:
-        it made the features better (benchmarks/RESULTS.md), though with
-        labels it made the top RBM a worse generative classifier of the
-        binarised MNIST images (0.871 against 0.915 held out, with
-        ``hidden_layer_sizes=(500, 500, 2000)``).
+        it made the features better, though with labels a worse generative
+        classifier (benchmarks/RESULTS.md, issue 14).
     weight_decay : float or array-like of shape (n_layers,), default=0.0
         L2 penalty on each RBM's weights.
     visible_bias_init : {"data", "zeros"}, default="data"
@@ -100,11 +98,10 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         Whether the RBMs visit the samples in a new random order on each pass.
     output_layers : {"top", "all"}, default="all"
         What :meth:`transform` returns: the activations of every hidden layer
-        side by side, from the bottom, or the top layer's alone. On sklearn's
-        digits a LogisticRegression on all of a ``DBN((100, 100))``'s layers
-        was more accurate than on a ``BernoulliRBM(100)``'s features (0.931
-        against 0.927, 3-fold), and on its top layer alone much less (0.828;
-        benchmarks/RESULTS.md).
+        side by side, from the bottom, or the top layer's alone. A classifier
+        on all layers of a two-layer DBN beat one on a BernoulliRBM's
+        features, and one on the top layer alone did much worse
+        (benchmarks/RESULTS.md, issue 14).
     use_labels : bool, default=True
         Whether :meth:`fit` joins the labels ``y``, when given, to the top RBM.
         False makes the DBN an unsupervised feature extractor that ignores

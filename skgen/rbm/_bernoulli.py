@@ -47,11 +47,8 @@ class BernoulliRBM(BaseRBM):
         itself (CD-k).
     momentum : float, default=0.5
         Momentum of the parameter updates, in [0, 1). sklearn's RBM has none
-        (0.0). With 0.5, measured on binarised MNIST, PyDeep's 16-unit budget
-        reached a held-out log-likelihood of -159.1 nats against -170.5
-        without, and the features of ``BernoulliRBM(100)`` on sklearn's
-        digits classified as well as sklearn's (0.937 against 0.936, 3-fold;
-        benchmarks/RESULTS.md).
+        (0.0); 0.5 learned better models of the binarised MNIST images and
+        features as good as sklearn's (benchmarks/RESULTS.md, issue 14).
     weight_decay : float, default=0.0
         L2 penalty on the weights (not the biases).
     visible_bias_init : {"data", "zeros"}, default="data"

@@ -63,10 +63,8 @@ class GaussianBernoulliRBM(BaseRBM):
         :class:`BernoulliRBM`): the same model, with offsets subtracted from
         ``v / sigma`` and from h in the interaction term of the energy. The
         fitted parameters are those of the ordinary energy either way. Off by
-        default: on standardised data it learns as the ordinary RBM does, and
-        on data far from zero mean it learned worse (a student of a known
-        8x5 model ended 0.11 nats below the teacher's held-out
-        log-likelihood, against 0.02 uncentered, in 50 passes).
+        default: on standardised data it learned as the ordinary RBM does,
+        and on data far from zero mean worse (benchmarks/RESULTS.md, issue 14).
     learn_sigma : bool, default=False
         False: every visible unit has standard deviation 1. True: the
         log-variances are learned with the other parameters (Cho, Ilin & Raiko
