@@ -558,11 +558,18 @@ def dbn_features(args):
 
 
 def parse_settings(texts):
-    """``("momentum=0.5,centering=False", ...)`` as (text, parameters) pairs."""
+    """``("momentum=0.5,centering=False", ...)`` as (text, parameters) pairs;
+    a value may be a list, such as ``n_iter=[10,10,60]``."""
     settings = []
     for text in texts:
         params = {}
-        for item in filter(None, text.split(",")):
+        items, depth, start = [], 0, 0
+        for index, character in enumerate(text + ","):
+            depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(character, 0)
+            if character == "," and depth == 0:
+                items.append(text[start:index])
+                start = index + 1
+        for item in filter(None, items):
             name, value = item.split("=", 1)
             try:
                 params[name.strip()] = ast.literal_eval(value.strip())
@@ -586,6 +593,16 @@ SECTIONS = {
 }
 
 
+#: The ``--<name>-settings`` options: settings tried beside the defaults (or the
+#: recipe) of a section, as (label, extra parameters) pairs after parsing.
+SETTINGS_OPTIONS = {
+    "small-rbm": "settings tried beside the defaults in small-rbm",
+    "large-rbm": "changes to the recipe tried in large-rbm",
+    "rbm-defaults": "changes to the defaults tried in rbm-defaults",
+    "dbn": "DBN settings tried beside the defaults in dbn-generation",
+    "dbn-features": "DBN settings tried beside the defaults in dbn-features",
+}
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", nargs="+", choices=list(SECTIONS),
@@ -597,28 +614,15 @@ def main():
                         help="training passes of the vae section (default 30)")
     parser.add_argument("--vae-seeds", type=int, default=3,
                         help="seeds 0, 1, ... of the vae section (default 3)")
-    parser.add_argument("--small-rbm-settings", nargs="*", default=[], metavar="SETTING",
-                        help="settings tried beside the defaults in small-rbm, each "
-                             "'name=value,...' (for example 'centering=False')")
-    parser.add_argument("--large-rbm-settings", nargs="*", default=[], metavar="SETTING",
-                        help="changes to the recipe tried in large-rbm, as "
-                             "--small-rbm-settings")
-    parser.add_argument("--rbm-defaults-settings", nargs="*", default=[],
-                        metavar="SETTING", help="changes to the defaults tried in "
-                        "rbm-defaults, as --small-rbm-settings")
-    parser.add_argument("--dbn-settings", nargs="*", default=[], metavar="SETTING",
-                        help="DBN settings tried beside the defaults in dbn-generation, "
-                             "as --small-rbm-settings")
-    parser.add_argument("--dbn-features-settings", nargs="*", default=[],
-                        metavar="SETTING", help="DBN settings tried beside the "
-                        "defaults in dbn-features, as --small-rbm-settings")
+    for name, what in SETTINGS_OPTIONS.items():
+        parser.add_argument(f"--{name}-settings", nargs="*", default=[], metavar="SETTING",
+                            help=f"{what}, each 'name=value,...' (for example "
+                                 "'centering=False' or 'n_iter=[10,10,60]')")
     args = parser.parse_args()
     # Further settings tried beside the defaults, as (label, extra parameters).
-    args.small_rbm_settings = parse_settings(args.small_rbm_settings)
-    args.large_rbm_settings = parse_settings(args.large_rbm_settings)
-    args.dbn_settings = parse_settings(args.dbn_settings)
-    args.rbm_defaults_settings = parse_settings(args.rbm_defaults_settings)
-    args.dbn_features_settings = parse_settings(args.dbn_features_settings)
+    for name in SETTINGS_OPTIONS:
+        attribute = f"{name.replace('-', '_')}_settings"
+        setattr(args, attribute, parse_settings(getattr(args, attribute)))
     print(format_info(machine_info(), markdown=args.markdown))
     for name in args.sections:
         title, headers, rows = SECTIONS[name](args)
