@@ -202,6 +202,15 @@ class BernoulliRBM(BaseRBM):
     ``b = b_c - lambda.W`` and ``c = c_c - W.mu``, and those ordinary parameters
     are what training stores and updates.
 
+    The sklearn-named defaults (learning rate 0.1, 10 persistent chains of
+    batch 10) make good features but a poor density model. For the
+    likelihood, on MNIST-sized binary data, the recipe that did best in
+    ``benchmarks/bench_quality.py`` is parallel tempering with larger
+    mini-batches: ``BernoulliRBM(500, learning_rate=0.05, batch_size=100,
+    n_iter=20, n_temperatures=5)``; without tempering, ``learning_rate=0.01,
+    batch_size=20, weight_decay=2e-4`` and 100 passes came close (figures in
+    benchmarks/RESULTS.md, issue 14).
+
     Training and sampling use one random stream per chain, so results do not
     depend on the number of threads.
 
