@@ -93,7 +93,8 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
         units' at the log class frequencies), or sklearn's zeros.
     centering : bool, default=True
         Whether every RBM is trained centered (see
-        :class:`~skgen.BernoulliRBM`).
+        :class:`~skgen.BernoulliRBM`), a Gaussian bottom RBM too (whose own
+        default is False).
     shuffle : bool, default=True
         Whether the RBMs visit the samples in a new random order on each pass.
     output_layers : {"top", "all"}, default="all"
@@ -253,8 +254,8 @@ class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin
     >>> from skgen import DBN
     >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
     >>> model = DBN((4, 2), random_state=0).fit(X)
-    >>> model.transform(X).shape
-    (4, 2)
+    >>> model.transform(X).shape  # both layers' activations
+    (4, 6)
     >>> model.sample(3, n_gibbs_steps=10).shape
     (3, 3)
     """

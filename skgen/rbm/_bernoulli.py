@@ -165,8 +165,10 @@ class BernoulliRBM(BaseRBM):
     units. Otherwise it is estimated by annealed importance sampling (AIS) [3]_
     from a base model of independent units: visible ones with the training
     data's marginals (the base-rate model of [3]_) and hidden ones with the
-    mean activations of the training data, so that the runs start near the
-    data at both layers. A pilot run places the inverse temperatures where
+    mean activations of the training data (of the last :meth:`fit` or
+    :meth:`partial_fit` block, under the parameters it left), so that the
+    runs start near the data at both layers. A pilot run places the inverse
+    temperatures where
     the importance weights spread. AIS is unbiased for Z, so its log Z tends
     to be low and the log-likelihood high, most of all when the runs miss
     modes of the model; ``log_partition(return_std=True)`` gives the standard
