@@ -256,11 +256,8 @@ def update_weights(weights, velocity, hidden, visible, learning_rate, momentum,
     elif momentum == 0:
         gemm(learning_rate, hidden, True, visible, False, decay, weights)
     else:
-        if weight_decay != 0:
-            _decay_velocity(velocity, weights, momentum, learning_rate * weight_decay)
-            gemm(learning_rate, hidden, True, visible, False, one, velocity)
-        else:
-            gemm(learning_rate, hidden, True, visible, False, momentum, velocity)
+        velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                      weight_decay, None, False)
         _add_into(weights, velocity)
 
 
