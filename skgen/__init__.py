@@ -19,12 +19,14 @@ _FAMILIES = {
     "SparseAE": "autoencoder",
     "DBN": "dbn",
     "DBNClassifier": "dbn",
+    "DBM": "dbm",
     "BernoulliRBM": "rbm",
     "GaussianBernoulliRBM": "rbm",
     "VAE": "vae",
 }
 
 __all__ = [
+    "DBM",
     "DBN",
     "VAE",
     "Autoencoder",

@@ -57,6 +57,8 @@ EXPECTED_FAILED_CHECKS = {
 _OVERRIDES = {
     "VAE": {"likelihood": "gaussian"},
     "DBN": {"visible_units": "gaussian", "learning_rate": 0.01},
+    "DBM": {"visible_units": "gaussian", "hidden_layer_sizes": (8, 6), "batch_size": 10,
+            "n_particles": 10, "learning_rate": 0.01},
     # Enough fine-tuning for check_classifiers_train's accuracy bar.
     "DBNClassifier": {"visible_units": "gaussian", "learning_rate": 0.01,
                       "hidden_layer_sizes": (16,), "max_iter": 100,

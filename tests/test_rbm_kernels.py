@@ -89,7 +89,7 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
     _kernels.fit_epoch(
         kernel_args(X), order, batch_size, W, c, units, (vW, vc), chains, states,
         (dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
-         persistent),
+         persistent, dtype(1.0), dtype(1.0)),
         sparse, discriminative, offsets,
         (np.empty((2 * n_chains, n_visible), dtype=dtype),
          np.empty((2 * n_chains, n_hidden), dtype=dtype),

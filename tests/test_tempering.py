@@ -216,7 +216,8 @@ def test_fit_epoch_with_tempering_matches_the_reference(dtype, adaptation):
     _kernels.fit_epoch(
         (X, np.empty(0, dtype=dtype), empty, empty), order, batch_size, W, c, units,
         (np.zeros_like(W), np.zeros_like(c)), chains, chain_states,
-        (dtype(learning_rate), dtype(0), dtype(0), n_steps, True), None, None, None,
+        (dtype(learning_rate), dtype(0), dtype(0), n_steps, True,
+         dtype(1), dtype(1)), None, None, None,
         (np.empty((2 * N_CHAINS, N_VISIBLE), dtype=dtype),
          np.empty((2 * N_CHAINS, N_HIDDEN), dtype=dtype),
          np.empty((2, N_HIDDEN), dtype=dtype), np.empty((2, N_VISIBLE), dtype=dtype)),

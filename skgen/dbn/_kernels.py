@@ -126,13 +126,14 @@ def up_down_epoch(X, labels, order, batch_size, recognition_weights, recognition
         # The hidden rows become scale * P(h | v) and -scale * P(h | chain).
         product_rows(top_input, False, top_weights, True, positive_rows, scratch)
         finish_hidden(positive_rows, top_hidden_bias, scale, hidden_sums[0], hidden_rows,
-                       streams)
+                      streams, one)
         for step in range(n_gibbs_steps):
             product_rows(hidden_rows, False, top_weights, False, chain, scratch)
             sample(top_units, chain, streams)
             product_rows(chain, False, top_weights, True, negative_rows, scratch)
             finish_hidden(negative_rows, top_hidden_bias, -scale, hidden_sums[1],
-                           hidden_rows if step < n_gibbs_steps - 1 else no_chains, streams)
+                           hidden_rows if step < n_gibbs_steps - 1 else no_chains, streams,
+                          one)
         for j in range(n_top_hidden):
             top_hidden_bias[j] += scale * (hidden_sums[0, j] - hidden_sums[1, j])
         for i in range(n_rows):

@@ -30,7 +30,7 @@ from ..utils._validation import (
     validation_split,
 )
 from . import _kernels
-from ._partition import adapted_betas, default_betas
+from ._partition import estimate_log_partition
 from ._tempering import ADAPTATION_RATE, TARGET_SWAP_RATE, tempered_gibbs
 
 #: ``log_partition(method="auto")`` enumerates when the smaller layer has at most
@@ -121,6 +121,12 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
     #: run on one core and BLAS on all of them, which pays for larger products
     #: (the measured break-even is in benchmarks/RESULTS.md).
     _sparse_max_batch_size = 32
+
+    #: Factors on the input of the hidden and of the visible units in their
+    #: conditionals during training: (1, 1) for an RBM. A Deep Boltzmann
+    #: Machine's pretraining sets one of them to 2 on the RBMs it trains (see
+    #: ``skgen.dbm``); nothing else reads them.
+    _input_scales = (1.0, 1.0)
 
     # -- what a visible-unit type provides ------------------------------------------
 
@@ -455,7 +461,8 @@ class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Transformer
             state["h_samples_"],
             state["_streams"],
             (dtype(self.learning_rate), dtype(self.momentum), dtype(self.weight_decay),
-             self.n_gibbs_steps, self.persistent),
+             self.n_gibbs_steps, self.persistent, dtype(self._input_scales[0]),
+             dtype(self._input_scales[1])),
             sparse,
             self._discriminative(state, n_chains),
             self._centering(state),
@@ -862,28 +869,10 @@ default=None
         return (value, std) if return_std else value
 
     def _estimate_log_partition(self, n_chains, schedule, random_state):
-        """AIS estimate of log Z and its standard error. ``schedule`` is an
-        array of inverse temperatures, or their number: then a pilot run,
-        of a quarter as many evenly spaced ones and half as many runs, places
-        them (``_partition.adapted_betas``)."""
-        rng = check_random_state(random_state)
-        streams = row_streams(rng, n_chains)
-        if isinstance(schedule, np.ndarray):
-            betas = schedule
-        else:
-            pilot_betas = default_betas(max(schedule // 4, 2))
-            trace = np.empty((pilot_betas.shape[0], max(n_chains // 2, 2)))
-            self._log_partition_ais(pilot_betas, row_streams(rng, trace.shape[1]), trace)
-            betas = adapted_betas(pilot_betas, trace, schedule)
-        log_weights, base_log_partition = self._log_partition_ais(
-            betas, streams, np.empty((betas.shape[0], 0)))
-        largest = log_weights.max()
-        weights = np.exp(log_weights - largest)
-        mean = weights.mean()
-        value = float(base_log_partition + largest + np.log(mean))
-        # Delta method: sd(log mean w) = sd(w) / (sqrt(M) mean(w)).
-        std = float(weights.std() / (np.sqrt(len(weights)) * mean))
-        return value, std
+        """AIS estimate of log Z and its standard error (see
+        ``_partition.estimate_log_partition``)."""
+        return estimate_log_partition(self._log_partition_ais, n_chains, schedule,
+                                      check_random_state(random_state))
 
     def _ais_hidden_biases(self):
         """(2, n_components) float64: the hidden biases, and those of the AIS base

@@ -176,8 +176,9 @@ def hidden_input(visible, weights, out, sparse, first_row, scratch):
 
 
 @kernel
-def finish_hidden(hidden, bias, scale, sums, chains, streams):
-    """In place, over one phase's hidden inputs: ``p = sigmoid(hidden + bias)``,
+def finish_hidden(hidden, bias, scale, sums, chains, streams, input_scale):
+    """In place, over one phase's hidden inputs: ``p = sigmoid(input_scale *
+    hidden + bias)``,
     ``sums`` = the column sums of p, new chain states ``chains = (u < p)`` (u from
     the stream of each row; skipped when ``chains`` has no rows), and finally
     ``hidden = scale * p``, the rows as the weight update takes them."""
@@ -191,14 +192,14 @@ def finish_hidden(hidden, bias, scale, sums, chains, streams):
             chain = chains[i]
             counter = streams[i]
             for j in range(row.shape[0]):
-                p = sigmoid(row[j] + bias[j])
+                p = sigmoid(input_scale * row[j] + bias[j])
                 chain[j] = one if uniform(counter, j) < p else zero
                 sums[j] += p
                 row[j] = scale * p
             streams[i] = advance(counter, row.shape[0])
         else:
             for j in range(row.shape[0]):
-                p = sigmoid(row[j] + bias[j])
+                p = sigmoid(input_scale * row[j] + bias[j])
                 sums[j] += p
                 row[j] = scale * p
 
@@ -553,8 +554,11 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
     type of ``_units``, updated in place with the weights), ``velocities`` the
     weights' and the hidden biases', ``chains`` the hidden states of the
     persistent chains, one stream each, and ``training`` is ``(learning_rate,
-    momentum, weight_decay, n_gibbs_steps, persistent)``, the scalars in the
-    dtype of the weights.
+    momentum, weight_decay, n_gibbs_steps, persistent, hidden_input_scale,
+    visible_input_scale)``, the scalars in the dtype of the weights. The input
+    scales multiply the input of the hidden and the visible units in their
+    conditionals (1 for an RBM; a Deep Boltzmann Machine's pretraining doubles
+    one of them, see ``skgen.dbm``); the updates are the usual ones.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
     and P(h|v); the negative phase runs ``n_gibbs_steps`` Gibbs steps from the
@@ -592,7 +596,8 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
     visible states of the chains at inverse temperature 1.
     """
     dense, data, indices, indptr = X
-    learning_rate, momentum, weight_decay, n_gibbs_steps, persistent = training
+    (learning_rate, momentum, weight_decay, n_gibbs_steps, persistent, hidden_scale,
+     visible_scale) = training
     weights_velocity, hidden_velocity = velocities
     visible_stack, hidden_stack, hidden_sums, visible_sums = scratch
     n_samples = order.shape[0]
@@ -628,35 +633,43 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
                 for step in range(n_gibbs_steps):
                     product_rows(batch_chains, False, weights, False, visible_negative,
                                  products)
+                    if visible_scale != one:
+                        scale_rows(visible_negative, visible_scale)
                     sample(units, visible_negative, streams)
                     if step < n_gibbs_steps - 1:
                         product_rows(visible_negative, False, weights, True,
                                      hidden_negative, products)
+                        if hidden_scale != one:
+                            scale_rows(hidden_negative, hidden_scale)
                         sigmoid_rows(hidden_negative, hidden_bias)
                         sample_probabilities(hidden_negative, batch_chains, streams)
             went_sparse = hidden_input(visible_stack[:n_stacked], weights,
                                        hidden_stack[:n_stacked], sparse, 0, products)
             finish_hidden(hidden_positive, hidden_bias, positive_scale, hidden_sums[0],
-                          no_chains, streams)
+                          no_chains, streams, hidden_scale)
             finish_hidden(hidden_negative, hidden_bias, negative_scale, hidden_sums[1],
-                          batch_chains, streams)
+                          batch_chains, streams, hidden_scale)
         else:
             went_sparse = hidden_input(visible_positive, weights, hidden_positive, sparse,
                                        0, products)
             finish_hidden(hidden_positive, hidden_bias, positive_scale, hidden_sums[0],
-                          batch_chains, streams)
+                          batch_chains, streams, hidden_scale)
             negative_sparse = False
             for step in range(n_gibbs_steps):
                 product_rows(batch_chains, False, weights, False, visible_negative,
                              products)
+                if visible_scale != one:
+                    scale_rows(visible_negative, visible_scale)
                 sample(units, visible_negative, streams)
                 negative_sparse = hidden_input(visible_negative, weights, hidden_negative,
                                                sparse, n_positive, products)
                 if step < n_gibbs_steps - 1:
+                    if hidden_scale != one:
+                        scale_rows(hidden_negative, hidden_scale)
                     sigmoid_rows(hidden_negative, hidden_bias)
                     sample_probabilities(hidden_negative, batch_chains, streams)
             finish_hidden(hidden_negative, hidden_bias, negative_scale, hidden_sums[1],
-                          no_chains, streams)
+                          no_chains, streams, hidden_scale)
             went_sparse = went_sparse and negative_sparse
 
         update_bias(hidden_bias, hidden_velocity, hidden_sums[0], hidden_sums[1],

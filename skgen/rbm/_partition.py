@@ -14,9 +14,37 @@ import numpy as np
 
 from ..utils._blas import gemm
 from ..utils._numba import exp_float64, inline_kernel, kernel, log_float64
-from ..utils._random import advance, uniform
+from ..utils._random import advance, row_streams, uniform
 from ..utils._reductions import sum_in_lanes
 from ._units import ais_change, ais_rows, ais_start, ais_transition, prepare, summed_out
+
+def estimate_log_partition(run_ais, n_chains, schedule, rng):
+    """The AIS estimate of log Z and its standard error.
+
+    ``run_ais(betas, streams, trace)`` runs AIS (one run per stream, filling
+    ``trace``, see ``ais_log_weights``) and returns the log weights and the
+    base model's log Z. ``schedule`` is an array of inverse temperatures, or
+    their number: then a pilot run of a quarter as many evenly spaced ones
+    and half as many runs places them (``adapted_betas``).
+    """
+    streams = row_streams(rng, n_chains)
+    if isinstance(schedule, np.ndarray):
+        betas = schedule
+    else:
+        pilot_betas = default_betas(max(schedule // 4, 2))
+        trace = np.empty((pilot_betas.shape[0], max(n_chains // 2, 2)))
+        run_ais(pilot_betas, row_streams(rng, trace.shape[1]), trace)
+        betas = adapted_betas(pilot_betas, trace, schedule)
+    log_weights, base_log_partition = run_ais(betas, streams,
+                                              np.empty((betas.shape[0], 0)))
+    largest = log_weights.max()
+    weights = np.exp(log_weights - largest)
+    mean = weights.mean()
+    value = float(base_log_partition + largest + np.log(mean))
+    # Delta method: sd(log mean w) = sd(w) / (sqrt(M) mean(w)).
+    std = float(weights.std() / (np.sqrt(len(weights)) * mean))
+    return value, std
+
 
 #: Bins of [0, 1] over which ``adapted_betas`` measures a pilot run's spread.
 _ADAPTATION_BINS = 50

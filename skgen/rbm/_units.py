@@ -495,8 +495,16 @@ def _shift_bias_joined(units, shift):
 
 
 @kernel
+def _summed_out_joined(units, column_input):
+    split = units.first.bias.shape[0]
+    return (summed_out(units.first, column_input[:split])
+            + summed_out(units.second, column_input[split:]))
+
+
+@kernel
 def _ais_start_joined(base, visible, streams):
-    split = base.first.bias.shape[0]
+    # A Gaussian base has no bias: the split comes from the second part.
+    split = visible.shape[1] - base.second.bias.shape[0]
     ais_start(base.first, visible[:, :split], streams)
     ais_start(base.second, visible[:, split:], streams)
 
@@ -538,7 +546,8 @@ implement(GaussianUnits, prepare=_prepare_gaussian, scale_data=_scale_gaussian,
           ais_change=_ais_change_gaussian, ais_transition=_ais_transition_gaussian)
 implement(GaussianBase, ais_start=_ais_start_gaussian)
 implement(JoinedUnits, prepare=_prepare_joined, scale_data=_scale_joined,
-          sample=_sample_joined, update=_update_joined, ais_start=_ais_start_joined,
+          sample=_sample_joined, update=_update_joined, summed_out=_summed_out_joined,
+          ais_start=_ais_start_joined,
           ais_rows=_ais_rows_joined, ais_change=_ais_change_joined,
           ais_transition=_ais_transition_joined)
 # The bias shift of centered training (``_kernels.update_centered``).

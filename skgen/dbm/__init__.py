@@ -1,0 +1,5 @@
+"""Deep Boltzmann Machines: undirected stacks of binary layers."""
+
+from ._dbm import DBM
+
+__all__ = ["DBM"]
