@@ -40,9 +40,9 @@ def binary_digits(digits):
 
 def test_fine_tuned_dbm_classifies_binarised_digits(binary_digits):
     X_train, y_train, X_test, y_test = binary_digits
-    model = DBMClassifier((32, 32), n_iter=5, pretrain_iter=5, batch_size=20,
-                          n_particles=20, max_iter=50, learning_rate_init=0.01,
-                          random_state=0)
+    model = DBMClassifier((32, 32), n_iter=5, pretrain_iter=5, batch_size=50,
+                          n_particles=50, max_iter=50, fine_tune_batch_size=100,
+                          learning_rate_init=0.01, random_state=0)
     accuracy = model.fit(X_train, y_train).score(X_test, y_test)
     assert accuracy > 0.8  # chance is 0.1
     assert model.n_iter_ == 50 and len(model.loss_curve_) == 50

@@ -185,6 +185,13 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
     outputs plus ``alpha / (2 n_rows) ||W||**2`` per mini-batch, as
     MLPClassifier does, one compiled call per pass.
 
+    With two hidden layers or more the network's input is dense: sparse X is
+    densified, by chunks, when q(h2 | v) is joined to it. ``dbm_`` keeps the
+    :class:`DBM`'s defaults for the parameters that do not shape its training
+    (``output_layers``, ``ais_n_chains``, ``ais_n_betas``); its likelihood
+    methods (``score``, ``log_partition``) are those of the model before
+    fine-tuning, which leaves it unchanged.
+
     References
     ----------
     .. [1] Salakhutdinov, R. and Hinton, G. (2009). Deep Boltzmann machines.
