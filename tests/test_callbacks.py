@@ -376,3 +376,29 @@ def test_skgen_imports_and_fits_without_sklearn_callback():
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2"
+
+
+def test_a_dbm_has_a_task_per_pretraining_rbm_then_per_pass(digits):
+    X = digits[0][:100]
+    recorder = PropagatedRecorder()
+    skgen.DBM((6, 4), n_iter=2, pretrain_iter=1, batch_size=20, n_particles=10,
+              random_state=0).set_callbacks(recorder).fit(X)
+    root = "DBM:fit"
+    layer = (root, "BernoulliRBM:fit")
+    assert recorder.ends() == (
+        [(*layer, "BernoulliRBM:epoch"), layer] * 2
+        + [(root, "DBM:epoch")] * 2 + [(root,)]
+    )
+    # A stop request at a pass leaves the DBM fitted with the passes so far.
+    params = {"hidden_layer_sizes": (6, 4), "n_iter": 3, "pretrain_iter": 1,
+              "batch_size": 20, "n_particles": 10, "random_state": 0}
+    stopped = skgen.DBM(**params).set_callbacks(StopAt("epoch", 2)).fit(X)
+    reference = skgen.DBM(**{**params, "n_iter": 2}).fit(X)
+    assert stopped.n_iter_ == 2
+    for got, expected in zip(stopped.components_, reference.components_, strict=True):
+        assert_array_equal(got, expected)
+    assert np.isfinite(stopped.score(X))
+    # A stop request in pretraining skips joint training.
+    early = skgen.DBM(**params).set_callbacks(StopAt("pretraining layer 0", 1)).fit(X)
+    assert early.n_iter_ == 0 and len(early.rbms_) == 2
+    assert early.transform(X).shape == (100, 4)

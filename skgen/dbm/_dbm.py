@@ -19,13 +19,16 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..dbn._base import layer_seeds, layer_sizes
 from ..exceptions import DivergenceError
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
 from ..utils._random import row_streams
+from ..utils._state import copy_state
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
     check_interval,
+    column_moments,
     validate_support,
 )
 from . import _kernels
@@ -34,15 +37,20 @@ from ._partition import exact_log_likelihood, log_partition
 #: The sliding rate of the centering offsets, as the RBMs'.
 OFFSET_RATE = 0.01
 
-#: Rows of the training data whose mean-field means make the AIS base model.
+#: Rows of the training data whose mean-field means make the AIS base model
+#: when no pass of joint training gave them.
 _BASE_MODEL_ROWS = 1000
+
+#: At most this many evenly spaced training rows score ``train_scores_``.
+_SCORED_ROWS = 256
 
 #: The largest hidden group (odd or even hidden layers) that the exact
 #: log-likelihood of ``score_samples`` enumerates for every row.
 EXACT_MAX_HIDDEN_UNITS = 12
 
 
-class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+          BaseEstimator):
     """Deep Boltzmann Machine (DBM): binary hidden layers with undirected
     connections between neighbours, pretrained greedily and trained jointly.
 
@@ -293,10 +301,15 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The fitted estimator.
         """
         X = self._validate_training_data(X, reset=True)
+        n_layers = len(self._sizes(X.shape[1])) - 1
+        context = begin_fit(self, n_layers * self.pretrain + self.n_iter, X, y)
+        tasks = subtasks(context, self, X, y)
         rng = check_random_state(self.random_state)
-        state = self._initial_state(X, rng)
-        self._train(X, state, self.n_iter, self.verbose)
+        state, stopped = self._initial_state(X, rng, tasks)
+        if not stopped:
+            self._train(X, state, self.n_iter, self.verbose, tasks=tasks)
         self._commit(state, X)
+        end_fit(context, self, X, y)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -321,12 +334,14 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         first_call = not hasattr(self, "components_")
         X = self._validate_training_data(X, reset=first_call)
+        context = begin_fit(self, 1, X, y)
         if first_call:
-            state = self._initial_state(X, check_random_state(self.random_state))
+            state, _ = self._initial_state(X, check_random_state(self.random_state))
         else:
             state = self._copied_state()
-        self._train(X, state, 1, 0, shuffle=False)
-        self._commit(state, X)
+        self._train(X, state, 1, 0, shuffle=False, tasks=subtasks(context, self, X, y))
+        self._commit(state, X, accumulate=not first_call)
+        end_fit(context, self, X, y)
         return self
 
     def _validate_training_data(self, X, reset):
@@ -341,16 +356,18 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _sizes(self, n_features):
         return [n_features, *layer_sizes(self.hidden_layer_sizes)]
 
-    def _initial_state(self, X, rng):
+    def _initial_state(self, X, rng, tasks=None):
         """New parameters, from pretraining or small random weights; the offsets
         at the data's means and 0.5, and the particles at random rows of X and
-        their hidden means' draws."""
+        their hidden means' draws. Returns the state and whether a callback
+        stopped pretraining (``tasks``: one task per pretraining RBM)."""
         dtype = X.dtype
         sizes = self._sizes(X.shape[1])
         n_layers = len(sizes) - 1
         mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+        stopped = False
         if self.pretrain:
-            weights, biases, rbms = self._pretrain(X, rng, sizes)
+            weights, biases, rbms, stopped = self._pretrain(X, rng, sizes, tasks)
         else:
             rbms = []
             weights = [
@@ -394,14 +411,17 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             particles.append((rng.uniform(size=layer_means.shape) < layer_means)
                              .astype(dtype))
         state["particles_"] = particles
-        return state
+        return state, stopped
 
-    def _pretrain(self, X, rng, sizes):
-        """The weights and biases of the greedy stack of RBMs (see Notes)."""
+    def _pretrain(self, X, rng, sizes, tasks=None):
+        """The weights and biases of the greedy stack of RBMs (see Notes), the
+        RBMs, and whether a callback stopped the stack; the RBMs above the
+        layer where it stopped keep their initial weights."""
         n_layers = len(sizes) - 1
         seeds = layer_seeds(rng, n_layers)
         rbms = []
         below = X
+        stopped = False
         for layer in range(n_layers):
             # Doubled input: the bottom RBM's hidden units, the top RBM's visible.
             hidden_scale = 2.0 if n_layers > 1 and layer == 0 else 1.0
@@ -412,7 +432,7 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 n_components=sizes[layer + 1],
                 learning_rate=self.pretrain_learning_rate,
                 batch_size=self.batch_size,
-                n_iter=self.pretrain_iter,
+                n_iter=0 if stopped else self.pretrain_iter,
                 momentum=self.momentum,
                 weight_decay=self.weight_decay,
                 centering=self.centering,
@@ -420,7 +440,10 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 random_state=seeds[layer],
             )
             rbm._input_scales = (hidden_scale, visible_scale)
-            rbm.fit(below)
+            if tasks is None or stopped:
+                rbm.fit(below)
+            else:
+                stopped = tasks.fit_estimator(f"pretraining layer {layer}", rbm, below)
             rbms.append(rbm)
             if layer < n_layers - 1:
                 below = expit(hidden_scale * safe_sparse_dot(
@@ -435,23 +458,15 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             biases.append(0.5 * (rbms[layer - 1].intercept_hidden_
                                  + rbms[layer].intercept_visible_))
         biases.append(rbms[-1].intercept_hidden_.copy())
-        return weights, biases, rbms
+        return weights, biases, rbms, stopped
 
     def _copied_state(self):
-        names = ("components_", "intercepts_", "offsets_", "particles_")
-        state = {name: [np.copy(a, order="K") for a in getattr(self, name)]
-                 for name in names}
-        velocities = self._velocities
-        state["_velocities"] = ([np.copy(v, order="K") for v in velocities[0]],
-                                [np.copy(v) for v in velocities[1]])
-        state["_streams"] = self._streams.copy()
-        state["_rng"] = self._rng
-        state["rbms_"] = self.rbms_
-        state["n_iter_"] = self.n_iter_
-        state["train_scores_"] = list(self.train_scores_)
+        """A copy of the fitted training state, for ``partial_fit`` to continue."""
+        names = ["components_", "intercepts_", "offsets_", "particles_", "rbms_",
+                 "_velocities", "_streams", "_rng", "n_iter_", "train_scores_"]
         if self.visible_units == "gaussian":
-            state["sigma_"] = self.sigma_
-        return state
+            names.append("sigma_")
+        return copy_state({name: getattr(self, name) for name in names})
 
     def _units(self, state, bias, velocity, n_rows):
         """The visible units of the kernels over ``bias``."""
@@ -466,8 +481,9 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                              np.empty(n_visible, dtype=dtype),
                              np.empty((n_rows, n_visible), dtype=dtype))
 
-    def _train(self, X, state, n_passes, verbose, shuffle=None):
-        """``n_passes`` passes of joint training over X, updating ``state``."""
+    def _train(self, X, state, n_passes, verbose, shuffle=None, tasks=None):
+        """``n_passes`` passes of joint training over X, updating ``state``;
+        with callback ``tasks``, one task per pass."""
         shuffle = self.shuffle if shuffle is None else shuffle
         n_samples = X.shape[0]
         weights = tuple(state["components_"])
@@ -488,6 +504,7 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             tuple(np.empty((2, size), dtype=dtype) for size in sizes),
             (np.empty((2, sizes[0]), dtype=dtype),
              np.empty((n_rows, sizes[0]), dtype=dtype, order="F")),
+            tuple(np.zeros(size) for size in sizes),
         )
         weight_velocities, bias_velocities = state["_velocities"]
         units = self._units(state, biases[0], bias_velocities[0], n_rows)
@@ -500,11 +517,22 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         training = (dtype.type(self.learning_rate), dtype.type(self.momentum),
                     dtype.type(self.weight_decay), self.n_gibbs_steps,
                     self.mean_field_max_iter, float(self.mean_field_tol))
-        scored = X[::max(1, n_samples // 500)]
+        scored = X[::max(1, -(-n_samples // _SCORED_ROWS))]
         rng = state["_rng"]
         X_parts = as_dense_and_csr(X)
+
+        def fitted():
+            copy = copy_state({**state, "particles_": [rows[batch_size:]
+                                                       for rows in layers]})
+            copy.pop("_pass_sums", None)
+            return self._finished(copy, X)
+
         for _ in range(n_passes):
+            if tasks is not None:
+                tasks.begin("epoch", fitted)
             begin = time.time()
+            for total in buffers[-1]:
+                total[:] = 0
             order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
             _kernels.fit_epoch(
                 X_parts, order.astype(np.int64), batch_size, weights,
@@ -526,32 +554,48 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if verbose:
                 print(f"[DBM] Iteration {state['n_iter_']}, bound without log Z = "
                       f"{score:.2f}, time = {time.time() - begin:.2f}s")
+            if tasks is not None and tasks.end(fitted):
+                break
         state["particles_"] = [np.ascontiguousarray(rows[batch_size:])
                                for rows in layers]
+        if n_passes:
+            # The last pass's means of every layer on the data make the AIS
+            # base model (``_commit``).
+            state["_pass_sums"] = [total.copy() for total in buffers[-1]]
 
-    def _commit(self, state, X):
-        """Make ``state`` the fitted model, with the data statistics of the AIS
-        base model: the mean of every layer on (some) rows of X."""
-        n_samples = X.shape[0]
-        rows = np.linspace(0, n_samples - 1, min(n_samples, _BASE_MODEL_ROWS))
-        sample = X[rows.astype(np.int64)]
-        sample = sample.toarray() if hasattr(sample, "toarray") else sample
-        means = [np.asarray(sample, dtype=np.float64)] + [
-            m.astype(np.float64) for m in self._posteriors(sample, state)]
-        layer_sums = [m.sum(axis=0) for m in means]
-        square_sum = (means[0] ** 2).sum(axis=0)
-        n_seen = means[0].shape[0]
-        if state["n_iter_"] > 1 and "_layer_sums" in self.__dict__:
+    def _commit(self, state, X, accumulate=False):
+        """Make ``state`` the fitted model (see ``_finished``)."""
+        self.__dict__.update(self._finished(state, X, accumulate))
+
+    def _finished(self, state, X, accumulate=False):
+        """``state`` as a fitted model's attributes, with the data statistics of
+        the AIS base model: the column sums of every layer's means on the data, from
+        the last pass of training or else (some) rows of X, and of the data's
+        squares; with ``accumulate``, added to those of the earlier calls
+        (``partial_fit``)."""
+        pass_sums = state.pop("_pass_sums", None)
+        if pass_sums is not None:
+            layer_sums, n_seen = pass_sums, X.shape[0]
+        else:
+            rows = np.linspace(0, X.shape[0] - 1, min(X.shape[0], _BASE_MODEL_ROWS))
+            sample = X[rows.astype(np.int64)]
+            sample = sample.toarray() if hasattr(sample, "toarray") else sample
+            means = [np.asarray(sample, dtype=np.float64)] + [
+                m.astype(np.float64) for m in self._posteriors(sample, state)]
+            layer_sums, n_seen = [m.sum(axis=0) for m in means], means[0].shape[0]
+            X = sample
+        square_sum = column_moments(X)[1] * (n_seen / X.shape[0])
+        if accumulate:
             # partial_fit: the statistics of every call's rows.
             layer_sums = [a + b for a, b in zip(self._layer_sums, layer_sums,
                                                 strict=True)]
-            square_sum += self._visible_square_sum
+            square_sum = square_sum + self._visible_square_sum
             n_seen += self._n_rows_seen
         state["_layer_sums"] = layer_sums
         state["_visible_square_sum"] = square_sum
         state["_n_rows_seen"] = n_seen
         state["_log_partition_cache"] = {}
-        self.__dict__.update(state)
+        return state
 
     # -- inference ------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ def _up_pass(rows, bias, factor, means):
 
 
 @helper
-def mean_field(layers, weights, biases, first, n_rows, max_iter, tol, inputs):
+def mean_field(layers, weights, biases, first, n_rows, max_iter, tol, inputs, bottom):
     """Mean-field posteriors Q(h | v) of rows ``first`` to ``first + n_rows``, in
     place in ``layers[1:]``, given the visible rows in ``layers[0]``.
 
@@ -78,15 +78,21 @@ def mean_field(layers, weights, biases, first, n_rows, max_iter, tol, inputs):
     & Hinton 2009), then sweep: all odd layers given the even ones, then the
     even ones given the odd ones, each an exact coordinate ascent step of the
     variational bound. They stop after ``max_iter`` sweeps or when no mean moved
-    by more than ``tol``. ``inputs`` is a tuple of scratch rows, one per layer.
-    Returns the number of sweeps.
+    by more than ``tol``. ``inputs`` is a tuple of scratch rows, one per layer,
+    and ``bottom`` (n_rows, n_units[1]) scratch for the first hidden layer's
+    input from the data, which the sweeps share. Returns the number of sweeps.
     """
     n_layers = len(weights)
     one = inputs[0].dtype.type(1.0)
+    data_input = bottom[:n_rows]
+    gemm(one, layers[0][first:first + n_rows], False, weights[0], True, 0 * one,
+         data_input)
     for layer in range(1, n_layers + 1):
-        rows = inputs[layer][:n_rows]
-        below = layers[layer - 1][first:first + n_rows]
-        gemm(one, below, False, weights[layer - 1], True, 0 * one, rows)
+        rows = data_input
+        if layer > 1:
+            rows = inputs[layer][:n_rows]
+            below = layers[layer - 1][first:first + n_rows]
+            gemm(one, below, False, weights[layer - 1], True, 0 * one, rows)
         factor = one if layer == n_layers else one + one
         _up_pass(rows, biases[layer - 1], factor,
                  layers[layer][first:first + n_rows])
@@ -98,12 +104,25 @@ def mean_field(layers, weights, biases, first, n_rows, max_iter, tol, inputs):
         change = 0.0
         for parity in (1, 0):
             for layer in range(2 - parity, n_layers + 1, 2):
-                layer_input(layers, weights, layer, first, n_rows, inputs[layer])
-                change = max(change, _settle(inputs[layer][:n_rows], biases[layer - 1],
+                rows = inputs[layer][:n_rows]
+                if layer == 1:
+                    _copy(data_input, rows)
+                    above = layers[2][first:first + n_rows]
+                    gemm(one, above, False, weights[1], False, one, rows)
+                else:
+                    layer_input(layers, weights, layer, first, n_rows, inputs[layer])
+                change = max(change, _settle(rows, biases[layer - 1],
                                              layers[layer][first:first + n_rows]))
         if change < tol:
             break
     return n_sweeps
+
+
+@kernel
+def _copy(source, target):
+    for i in range(source.shape[0]):
+        for j in range(source.shape[1]):
+            target[i, j] = source[i, j]
 
 
 @helper
@@ -143,7 +162,9 @@ def posteriors(layers, weights, biases, units, max_iter, tol, inputs):
     prepare(units)
     n_rows = layers[0].shape[0]
     scale_data(units, layers[0])
-    return mean_field(layers, weights, biases, 0, n_rows, max_iter, tol, inputs)
+    bottom = np.empty((n_rows, weights[0].shape[0]), dtype=layers[0].dtype)
+    return mean_field(layers, weights, biases, 0, n_rows, max_iter, tol, inputs,
+                      bottom)
 
 
 @kernel
@@ -249,7 +270,7 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
     momentum and weight decay along ``<h_(l+1) h_l>_data - <h_(l+1) h_l>_model``
     (one GEMM over the stacked rows, each scaled by its phase), each hidden
     bias along the difference of its layer's means, and the visible units
-    their own step (``_units.update``). Nothing is allocated.
+    their own step (``_units.update``). Nothing is allocated per mini-batch.
 
     ``centering`` is ``(offsets, rates, active)``: a tuple of one offset vector
     per layer, their sliding rates (an array of L + 1) and whether training is
@@ -263,8 +284,9 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
     (learning_rate, momentum, weight_decay, n_gibbs_steps, max_iter, tol) = training
     weight_velocities, bias_velocities = velocities
     offsets, rates, active = centering
-    layers, inputs, centered, scaled, sums, visible_scratch = buffers
+    layers, inputs, centered, scaled, sums, visible_scratch, totals = buffers
     visible_sums, products = visible_scratch
+    bottom = np.empty((batch_size, weights[0].shape[0]), dtype=weights[0].dtype)
     n_layers = len(weights)
     n_chains = streams.shape[0]
     n_samples = order.shape[0]
@@ -282,7 +304,8 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
                     layers[0][:n_positive])
         prepare(units)
         scale_data(units, layers[0][:n_positive])
-        mean_field(layers, weights, biases, 0, n_positive, max_iter, tol, inputs)
+        mean_field(layers, weights, biases, 0, n_positive, max_iter, tol, inputs,
+                   bottom)
         gibbs_sweeps(layers, weights, biases, units, n_positive, n_chains,
                      n_gibbs_steps, streams)
 
@@ -291,6 +314,8 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
                            positive_scale, negative_scale,
                            centered[layer][:n_stacked], scaled[layer][:n_stacked],
                            sums[layer])
+            for j in range(totals[layer].shape[0]):
+                totals[layer][j] += sums[layer][0, j]
         for layer in range(1, n_layers + 1):
             update_bias(biases[layer - 1], bias_velocities[layer - 1], sums[layer][0],
                         sums[layer][1], n_positive, n_chains, learning_rate, momentum)

@@ -1,0 +1,285 @@
+"""Deep Boltzmann Machine: likelihood bound, AIS, classification and speed.
+
+Sections (``--sections`` picks some; all by default):
+
+- ``likelihood``: the held-out variational bound of ``DBM`` on the binarised
+  MNIST subset (4000 training images, 1000 held out, as in
+  ``bench_quality.py``), beside the held-out log-likelihood of the best
+  BernoulliRBM recipe of RESULTS.md and the bound of a DBN, with fit times.
+- ``ais``: AIS log Z against the exact value on a DBM with 784 visible units
+  and 15 units in each of two hidden layers.
+- ``classifier``: ``DBMClassifier`` accuracy on the held-out images, beside
+  ``DBNClassifier``.
+- ``speed``: one pass of joint training (784-500-1000, batch 100, 100
+  particles, the same mean-field sweeps and Gibbs steps, float32, no
+  momentum, centering or weight decay) beside the same algorithm written as a
+  plain PyTorch CPU loop, interleaved, with the share of the GEMM bound.
+
+Run ``python benchmarks/bench_dbm.py --help`` for the options.
+"""
+
+import argparse
+import time
+
+import numpy as np
+from _common import (
+    PAUSE_SECONDS,
+    format_info,
+    format_table,
+    gemm_rate,
+    interleave,
+    limit_threads,
+    load_mnist,
+    machine_info,
+    median_rate,
+    timed,
+    try_import_torch,
+)
+from bench_quality import base_rate_log_likelihood, binarised_mnist, parse_settings
+
+torch, TORCH_MISSING = try_import_torch()
+
+#: The best BernoulliRBM recipe of RESULTS.md (issue 14): parallel tempering.
+RBM_RECIPE = {"learning_rate": 0.05, "batch_size": 100, "n_iter": 20,
+              "n_temperatures": 5}
+
+
+def likelihood(args):
+    """Held-out bound of the DBM at its defaults and the ``--dbm-settings``,
+    beside the RBM recipe's held-out log-likelihood and a DBN's bound."""
+    from skgen import DBM, DBN, BernoulliRBM
+
+    train, test, _, _ = binarised_mnist()
+    if args.quick:
+        train, test = train[:500], test[:200]
+    quick = {"n_iter": 1, "ais_n_betas": 200} if args.quick else {}
+    rows = []
+
+    def add(name, make, score_name):
+        start = time.perf_counter()
+        model = make().fit(train)
+        seconds = time.perf_counter() - start
+        partition_model = model.rbms_[-1] if hasattr(model, "rbms_") and not hasattr(
+            model, "log_partition") else model
+        _, std = partition_model.log_partition(return_std=True)
+        held_out = getattr(model, score_name)(test).mean()
+        training = getattr(model, score_name)(train).mean()
+        rows.append((name, f"{held_out:.1f}", f"{training:.1f}", f"{std:.2f}",
+                     f"{seconds:.0f}"))
+        print(rows[-1], flush=True)
+
+    if not args.skip_peers:
+        add("BernoulliRBM(500), recipe (PT 5): log-likelihood",
+            lambda: BernoulliRBM(500, random_state=0, **{**RBM_RECIPE, **quick}),
+            "score_samples")
+        add("DBN((500, 1000)), recipe per layer: bound",
+            lambda: DBN((500, 1000), random_state=0,
+                        **{**{k: v for k, v in RBM_RECIPE.items()
+                              if k != "n_temperatures"}, **quick}),
+            "score_samples")
+    add("DBM((500, 1000)) at its defaults: bound",
+        lambda: DBM(random_state=0, **quick), "score_samples")
+    for text, params in args.dbm_settings:
+        add(f"DBM: {text}", lambda params=params: DBM(random_state=0,
+                                                      **{**params, **quick}),
+            "score_samples")
+    rows.append(("independent pixels (base rate)",
+                 f"{base_rate_log_likelihood(train, test):.1f}",
+                 f"{base_rate_log_likelihood(train, train):.1f}", "", ""))
+    return ("DBM on the binarised MNIST subset: held-out bound (nats; AIS log Z)",
+            ("model", "held-out", "train", "log Z std", "fit s"), rows)
+
+
+def ais(args):
+    """AIS log Z against exact enumeration of the 15 odd-layer units."""
+    from skgen import DBM
+
+    train, _, _, _ = binarised_mnist()
+    model = DBM((15, 15), n_iter=2 if args.quick else 20, pretrain_iter=5,
+                learning_rate=0.01, random_state=0).fit(train)
+    start = time.perf_counter()
+    exact = model.log_partition("exact")
+    exact_seconds = time.perf_counter() - start
+    rows = [("exact (2**15 states of h1)", f"{exact:.3f}", "", f"{exact_seconds:.1f}", "")]
+    for n_betas in (500, 2000) if not args.quick else (200,):
+        start = time.perf_counter()
+        value, std = model.log_partition("ais", n_betas=n_betas, return_std=True)
+        seconds = time.perf_counter() - start
+        rows.append((f"AIS, 100 runs x {n_betas}", f"{value:.3f}", f"{std:.3f}",
+                     f"{seconds:.1f}", f"{value - exact:+.3f}"))
+    return ("AIS on a 784-15-15 DBM", ("estimate", "log Z", "std", "s", "minus exact"),
+            rows)
+
+
+def classifier(args):
+    """Held-out accuracy of DBMClassifier and DBNClassifier."""
+    import skgen
+
+    train, test, y_train, y_test = binarised_mnist()
+    if args.quick:
+        train, y_train = train[:500], y_train[:500]
+    rows = []
+    contenders = {"DBNClassifier at its defaults": lambda: skgen.DBNClassifier(
+        random_state=0)}
+    if hasattr(skgen, "DBMClassifier") or "DBMClassifier" in skgen.__all__:
+        contenders["DBMClassifier at its defaults"] = lambda: skgen.DBMClassifier(
+            random_state=0, **({"n_iter": 1, "max_iter": 2} if args.quick else {}))
+        for text, params in args.dbm_classifier_settings:
+            contenders[f"DBMClassifier: {text}"] = (
+                lambda params=params: skgen.DBMClassifier(random_state=0, **params))
+    for name, make in contenders.items():
+        start = time.perf_counter()
+        model = make().fit(train, y_train)
+        seconds = time.perf_counter() - start
+        rows.append((name, f"{model.score(test, y_test):.4f}", f"{seconds:.0f}"))
+        print(rows[-1], flush=True)
+    return ("Classification of the held-out images", ("model", "accuracy", "fit s"), rows)
+
+
+# -- speed --------------------------------------------------------------------------
+
+HIDDEN = (500, 1000)
+BATCH_SIZE = 100
+N_PARTICLES = 100
+LEARNING_RATE = 0.001
+
+
+def pass_skgen(X, n_sweeps, n_gibbs_steps, n_epochs):
+    import skgen
+
+    return skgen.DBM(HIDDEN, pretrain=False, n_iter=n_epochs, batch_size=BATCH_SIZE,
+                     n_particles=N_PARTICLES, learning_rate=LEARNING_RATE,
+                     mean_field_max_iter=n_sweeps, mean_field_tol=0.0,
+                     n_gibbs_steps=n_gibbs_steps, centering=False, momentum=0.0,
+                     random_state=0).fit(X)
+
+
+def pass_torch(X, n_sweeps, n_gibbs_steps, n_epochs, seed=0):
+    """Joint DBM training as the usual PyTorch CPU loop: mean field from a
+    doubled bottom-up pass, Gibbs steps of persistent particles (odd layer,
+    then the even ones), and in-place ``addmm_`` updates, no autograd."""
+    generator = torch.Generator().manual_seed(seed)
+    n_visible = X.shape[1]
+    n1, n2 = HIDDEN
+    dtype = X.dtype
+    W0 = 0.01 * torch.randn(n1, n_visible, generator=generator, dtype=dtype)
+    W1 = 0.01 * torch.randn(n2, n1, generator=generator, dtype=dtype)
+    b0 = torch.zeros(n_visible, dtype=dtype)
+    b1 = torch.zeros(n1, dtype=dtype)
+    b2 = torch.zeros(n2, dtype=dtype)
+    rows = torch.randint(0, X.shape[0], (N_PARTICLES,), generator=generator)
+    v_p = X[rows].clone()
+    h1_p = torch.bernoulli(torch.sigmoid(v_p @ W0.T + b1), generator=generator)
+    h2_p = torch.bernoulli(torch.sigmoid(h1_p @ W1.T + b2), generator=generator)
+    lr = LEARNING_RATE
+    for _ in range(n_epochs):
+        order = torch.randperm(X.shape[0], generator=generator)
+        for start in range(0, X.shape[0], BATCH_SIZE):
+            v = X[order[start:start + BATCH_SIZE]]
+            n = v.shape[0]
+            bottom = torch.addmm(b1, v, W0.T)
+            mu1 = torch.sigmoid(2 * (v @ W0.T) + b1)
+            mu2 = torch.sigmoid(mu1 @ W1.T + b2)
+            for _ in range(n_sweeps):
+                mu1 = torch.sigmoid(torch.addmm(bottom, mu2, W1))
+                mu2 = torch.sigmoid(torch.addmm(b2, mu1, W1.T))
+            for _ in range(n_gibbs_steps):
+                h1_p = torch.bernoulli(torch.sigmoid(
+                    torch.addmm(torch.addmm(b1, v_p, W0.T), h2_p, W1)), generator=generator)
+                v_p = torch.bernoulli(torch.sigmoid(torch.addmm(b0, h1_p, W0)),
+                                      generator=generator)
+                h2_p = torch.bernoulli(torch.sigmoid(torch.addmm(b2, h1_p, W1.T)),
+                                       generator=generator)
+            W0.addmm_(mu1.T, v, alpha=lr / n).addmm_(h1_p.T, v_p, alpha=-lr / N_PARTICLES)
+            W1.addmm_(mu2.T, mu1, alpha=lr / n).addmm_(h2_p.T, h1_p,
+                                                       alpha=-lr / N_PARTICLES)
+            b0.add_(v.mean(0) - v_p.mean(0), alpha=lr)
+            b1.add_(mu1.mean(0) - h1_p.mean(0), alpha=lr)
+            b2.add_(mu2.mean(0) - h2_p.mean(0), alpha=lr)
+    return W0, W1
+
+
+def pass_flops(n_samples, n_visible, n_sweeps, n_gibbs_steps):
+    """Multiply-adds of one pass of the algorithm both contenders run (the
+    bottom input of mean field computed once per mini-batch)."""
+    n1, n2 = HIDDEN
+    mean_field = n_samples * (2 * n_visible * n1 + n1 * n2 + n_sweeps * 2 * n1 * n2)
+    n_batches = -(-n_samples // BATCH_SIZE)
+    gibbs = n_batches * n_gibbs_steps * N_PARTICLES * (2 * n_visible * n1 + 2 * n1 * n2)
+    updates = n_batches * (BATCH_SIZE + N_PARTICLES) * (n_visible * n1 + n1 * n2)
+    return 2.0 * (mean_field + gibbs + updates)
+
+
+def speed(args):
+    X, _ = load_mnist()
+    X = np.ascontiguousarray((X[:args.samples] > 0.5).astype(np.float32))
+    n_sweeps, n_steps, n_epochs = args.mean_field_sweeps, args.gibbs_steps, args.epochs
+    tasks = {"skgen": timed(pass_skgen, X, n_sweeps, n_steps, n_epochs)}
+    if torch is not None:
+        tensor = torch.from_numpy(X)
+        tasks["torch"] = timed(pass_torch, tensor, n_sweeps, n_steps, n_epochs)
+    pass_skgen(X[:200], n_sweeps, n_steps, 1)  # compile, outside the timing
+    times = interleave(tasks, args.repeats, pause=PAUSE_SECONDS)
+    flops = pass_flops(X.shape[0], X.shape[1], n_sweeps, n_steps) * n_epochs
+    bound = gemm_rate(BATCH_SIZE, HIDDEN[0], HIDDEN[1], np.float32)
+    rows = []
+    for name, seconds in times.items():
+        rate = median_rate(X.shape[0] * n_epochs, seconds)
+        share = flops / np.median(seconds) / bound
+        rows.append((name, f"{np.median(seconds):.2f}", f"{rate:,.0f}",
+                     f"{100 * share:.0f}%"))
+    if "torch" in times:
+        rows.append(("skgen / torch (speed)",
+                     f"{np.median(times['torch']) / np.median(times['skgen']):.2f}x", "", ""))
+    title = (f"One fit of {n_epochs} pass(es) of joint DBM training, 784-500-1000, "
+             f"{X.shape[0]} rows, batch {BATCH_SIZE}, {N_PARTICLES} particles, "
+             f"{n_sweeps} mean-field sweeps, {n_steps} Gibbs step(s), float32; "
+             f"median of {args.repeats}" + ("" if torch is not None
+                                             else f" ({TORCH_MISSING})"))
+    return title, ("contender", "s", "samples/s", "GEMM bound share"), rows
+
+
+SECTIONS = {"likelihood": likelihood, "ais": ais, "classifier": classifier,
+            "speed": speed}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", nargs="+", choices=list(SECTIONS),
+                        default=list(SECTIONS), help="sections to run (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny budgets, to check that the script runs")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--skip-peers", action="store_true",
+                        help="likelihood: leave out the RBM and the DBN")
+    parser.add_argument("--dbm-settings", nargs="*", default=[], metavar="SETTING",
+                        help="likelihood: DBM settings tried beside the defaults, each "
+                             "'name=value,...'")
+    parser.add_argument("--dbm-classifier-settings", nargs="*", default=[],
+                        metavar="SETTING",
+                        help="classifier: DBMClassifier settings tried beside the "
+                             "defaults")
+    parser.add_argument("--samples", type=int, default=2000,
+                        help="speed: training rows (default 2000)")
+    parser.add_argument("--epochs", type=int, default=1, help="speed: passes per fit")
+    parser.add_argument("--mean-field-sweeps", type=int, default=10,
+                        help="speed: mean-field sweeps (default 10)")
+    parser.add_argument("--gibbs-steps", type=int, default=1,
+                        help="speed: Gibbs steps of the particles (default 1)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="speed: interleaved repeats (default 5)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS/torch threads (default: all cores)")
+    args = parser.parse_args()
+    args.dbm_settings = parse_settings(args.dbm_settings)
+    args.dbm_classifier_settings = parse_settings(args.dbm_classifier_settings)
+    with limit_threads(args.threads, torch):
+        print(format_info(machine_info(torch), markdown=args.markdown))
+        for name in args.sections:
+            title, headers, rows = SECTIONS[name](args)
+            print(f"\n{title}\n")
+            print(format_table(headers, rows, markdown=args.markdown))
+
+
+if __name__ == "__main__":
+    main()
