@@ -460,3 +460,24 @@ def test_sample_shapes_dtypes_and_seeding(binary_data):
     layers = model._sample_layers(5, 10, 3)
     assert [layer.shape for layer in layers] == [(5, 5), (5, 4), (5, 3)]
     assert all(set(np.unique(layer)) <= {0.0, 1.0} for layer in layers)
+
+
+def test_refit_starts_over_and_partial_fit_accumulates_the_base_model(binary_data):
+    """A second fit is the first one again, the data statistics of the AIS base
+    model too (they were added to the first fit's); partial_fit adds every
+    call's rows."""
+    once = DBM((4, 3), random_state=0, **BRIEF).fit(binary_data)
+    twice = DBM((4, 3), random_state=0, **BRIEF).fit(binary_data[::-1]).fit(binary_data)
+    assert twice._n_rows_seen == once._n_rows_seen == 60
+    for a, b in zip(fitted_arrays(twice) + twice._layer_sums,
+                    fitted_arrays(once) + once._layer_sums, strict=True):
+        assert_array_equal(a, b)
+    assert (twice.log_partition("ais", n_betas=50, n_chains=5)
+            == once.log_partition("ais", n_betas=50, n_chains=5))
+
+    model = DBM((4, 3), random_state=0, **BRIEF)
+    model.partial_fit(binary_data[:30])
+    assert model._n_rows_seen == 30
+    model.partial_fit(binary_data[30:])
+    assert model._n_rows_seen == 60
+    assert_allclose(model._layer_sums[0], binary_data.sum(axis=0))

@@ -326,7 +326,7 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         else:
             state = self._copied_state()
         self._train(X, state, 1, 0, shuffle=False)
-        self._commit(state, X)
+        self._commit(state, X, continued=not first_call)
         return self
 
     def _validate_training_data(self, X, reset):
@@ -529,9 +529,10 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         state["particles_"] = [np.ascontiguousarray(rows[batch_size:])
                                for rows in layers]
 
-    def _commit(self, state, X):
+    def _commit(self, state, X, continued=False):
         """Make ``state`` the fitted model, with the data statistics of the AIS
-        base model: the mean of every layer on (some) rows of X."""
+        base model: the mean of every layer on (some) rows of X, added to the
+        model's own when ``continued`` (partial_fit of a fitted model)."""
         n_samples = X.shape[0]
         rows = np.linspace(0, n_samples - 1, min(n_samples, _BASE_MODEL_ROWS))
         sample = X[rows.astype(np.int64)]
@@ -541,7 +542,7 @@ class DBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         layer_sums = [m.sum(axis=0) for m in means]
         square_sum = (means[0] ** 2).sum(axis=0)
         n_seen = means[0].shape[0]
-        if state["n_iter_"] > 1 and "_layer_sums" in self.__dict__:
+        if continued:
             # partial_fit: the statistics of every call's rows.
             layer_sums = [a + b for a, b in zip(self._layer_sums, layer_sums,
                                                 strict=True)]
