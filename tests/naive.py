@@ -176,7 +176,7 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
                   streams, learning_rate, momentum, weight_decay, n_gibbs_steps,
                   persistent, log_variance=None, log_variance_velocity=None,
                   min_log_variance=None, learn_sigma=False, negative_phase=None,
-                  centering=None):
+                  centering=None, input_scales=(1.0, 1.0)):
     """One CD-k / PCD-k pass over the rows ``order`` of the dense array X.
 
     Returns new arrays (inputs are not modified, except ``streams``, which is
@@ -220,7 +220,13 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
     fixed ordinary biases. ``centered`` is then a dict of the final centered
     parameters and offsets (else None), and the velocities are the centered
     ones.
+
+    ``input_scales`` is ``(s_h, s_v)``, factors on the input of the hidden and
+    of the visible units in their conditionals (a DBM's pretraining doubles
+    one): ``P(h=1|v) = sigmoid(s_h (v / sigma) @ W.T + c)`` and ``v | h`` from
+    ``s_v (h @ W)`` in place of ``h @ W``; the updates are unchanged.
     """
+    hidden_scale, visible_scale = input_scales
     dtype = weights.dtype.type
     lr, mom, wd = dtype(learning_rate), dtype(momentum), dtype(weight_decay)
     W, c, b = weights.copy(), hidden_bias.copy(), visible_bias.copy()
@@ -250,7 +256,7 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
             c = c_centered - W @ mu
         v_pos = gather_rows_dense(X, order, start, batch_size)
         n_pos = v_pos.shape[0]
-        h_pos = _hidden_given(v_pos, W, c, sigma)
+        h_pos = _hidden_given(v_pos, W, c, sigma, hidden_scale)
 
         if persistent:
             n_neg = chains.shape[0]
@@ -260,11 +266,11 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
         h_state = chains[:n_neg]  # a view: PCD updates the chains in place
         if negative_phase is not None:
             v_neg = negative_phase(h_state, W, c, b)
-            h_neg = _hidden_given(v_neg, W, c, sigma)
+            h_neg = _hidden_given(v_neg, W, c, sigma, hidden_scale)
             h_state[:] = sample_probabilities(h_neg, streams)
         for step in range(0 if negative_phase is not None else n_gibbs_steps):
-            v_neg = _visible_given(h_state, W, b, sigma, gaussian, streams)
-            h_neg = _hidden_given(v_neg, W, c, sigma)
+            v_neg = _visible_given(h_state, W, b, sigma, gaussian, streams, visible_scale)
+            h_neg = _hidden_given(v_neg, W, c, sigma, hidden_scale)
             if persistent or step < n_gibbs_steps - 1:
                 h_state[:] = sample_probabilities(h_neg, streams)
 
@@ -315,15 +321,18 @@ def rbm_fit_epoch(X, order, batch_size, weights, hidden_bias, visible_bias,
     return W, c, b, vW, vc, vb, chains, z, vz, centered
 
 
-def _hidden_given(v, W, c, sigma):
-    return sigmoid((v / sigma) @ W.T + c)
+def _hidden_given(v, W, c, sigma, scale=1.0):
+    if scale == 1.0:
+        return sigmoid((v / sigma) @ W.T + c)
+    return sigmoid(W.dtype.type(scale) * ((v / sigma) @ W.T) + c)
 
 
-def _visible_given(h, W, b, sigma, gaussian, streams):
+def _visible_given(h, W, b, sigma, gaussian, streams, scale=1.0):
+    visible_input = h @ W if scale == 1.0 else W.dtype.type(scale) * (h @ W)
     if not gaussian:
-        return sample_rows(h @ W, b, streams)
+        return sample_rows(visible_input, b, streams)
     noise = streams.normal(h.shape[0], W.shape[1]).astype(W.dtype)
-    return b + sigma * (h @ W) + sigma * noise
+    return b + sigma * visible_input + sigma * noise
 
 
 def _log_variance_gradient(v, h, W, b, sigma):

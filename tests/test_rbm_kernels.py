@@ -39,7 +39,7 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
                          persistent, log_variance=None, log_variance_velocity=None,
                          min_log_variance=None, learn_sigma=False, sparse_density=0.0,
                          weights_order="C", n_labels=0, discriminative_weight=0.0,
-                         centering=None):
+                         centering=None, input_scales=(1.0, 1.0)):
     """Run the kernel on copies; return the updated arrays and streams.
 
     Passing ``log_variance`` makes the visible units Gaussian; the updated
@@ -47,7 +47,8 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
     ``weights_order`` is the memory layout of the weights and their velocity.
     ``n_labels`` makes the last visible units one softmax group.
     ``centering`` is ``(visible_offset, hidden_offset, rate)``, or None; the
-    updated offsets are then returned last.
+    updated offsets are then returned last. ``input_scales`` are the last two
+    scalars of ``training`` (see ``_kernels.fit_epoch``).
     """
     dtype = params[0].dtype.type
     W, c, b = (p.copy() for p in params)
@@ -89,7 +90,7 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
     _kernels.fit_epoch(
         kernel_args(X), order, batch_size, W, c, units, (vW, vc), chains, states,
         (dtype(learning_rate), dtype(momentum), dtype(weight_decay), n_gibbs_steps,
-         persistent, dtype(1.0), dtype(1.0)),
+         persistent, dtype(input_scales[0]), dtype(input_scales[1])),
         sparse, discriminative, offsets,
         (np.empty((2 * n_chains, n_visible), dtype=dtype),
          np.empty((2 * n_chains, n_hidden), dtype=dtype),
