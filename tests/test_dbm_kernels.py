@@ -194,7 +194,7 @@ def run_fit_epoch(X, order, batch_size, weights, biases, weight_velocities,
         order, batch_size, weights, tuple(biases[1:]), units,
         (weight_velocities, tuple(bias_velocities[1:])), streams,
         (dtype.type(learning_rate), dtype.type(momentum), dtype.type(weight_decay),
-         n_gibbs_steps, max_iter, float(tol)),
+         n_gibbs_steps, max_iter, float(tol), 0, gaussian),
         (offsets, np.asarray(rates, dtype=dtype), active), buffers)
     # The pass's totals of the data's rows: the visible layer's are the data's.
     assert_allclose(buffers[-1][0], np.asarray(X, dtype=np.float64)[order].sum(axis=0),
@@ -381,3 +381,25 @@ def test_rbm_fit_epoch_with_input_scales(dtype, input_scales, persistent, n_gibb
                                 naive.Streams(states), 0.1, 0.5, 0.01, n_gibbs_steps,
                                 persistent, centering=centering)
     assert np.abs(plain[0] - expected[0]).max() > 1e-3
+
+
+@pytest.mark.parametrize("hidden_sizes", [(4,), (4, 3), (4, 3, 3)])
+@pytest.mark.parametrize("visible_units", ["bernoulli", "gaussian"])
+def test_the_pass_scores_the_bound_of_its_rows_before_their_step(hidden_sizes,
+                                                                 visible_units):
+    """With one mini-batch, the pass's score is the unnormalised bound of every row
+    under the parameters it started from, as the estimator computes it."""
+    from skgen import DBM
+
+    rng = np.random.default_rng(3)
+    X = rng.random((30, N_VISIBLE))
+    if visible_units == "bernoulli":
+        X = (X < 0.4).astype(np.float64)
+    params = {"hidden_layer_sizes": hidden_sizes, "visible_units": visible_units,
+              "batch_size": 30, "n_particles": 5, "pretrain_iter": 2,
+              "mean_field_max_iter": 3, "random_state": 0}
+    start = DBM(n_iter=0, **params).fit(X)
+    trained = DBM(n_iter=1, **params).fit(X)
+    assert_allclose(trained.train_scores_[0], start._unnormalised_bound(X).mean(),
+                    rtol=1e-9)
+    assert not np.allclose(trained.components_[0], start.components_[0])

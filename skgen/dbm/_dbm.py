@@ -41,7 +41,8 @@ OFFSET_RATE = 0.01
 #: when no pass of joint training gave them.
 _BASE_MODEL_ROWS = 1000
 
-#: At most this many evenly spaced training rows score ``train_scores_``.
+#: About this many training rows per pass score ``train_scores_``: those of
+#: every k-th mini-batch.
 _SCORED_ROWS = 256
 
 #: The largest hidden group (odd or even hidden layers) that the exact
@@ -141,8 +142,10 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
     n_iter_ : int
         Number of passes of joint training run, over all calls.
     train_scores_ : list of float
-        The mean bound (:meth:`lower_bound`, with the log Z term left out) of
-        some training rows after each pass; it follows training, not log p(v).
+        For each pass, the mean bound without its log Z term, E_Q[-E] + H(Q),
+        over the rows of every k-th mini-batch (about 256 rows in all), each
+        taken just before the mini-batch's step: it follows training, not
+        log p(v).
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -514,10 +517,13 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
             rates[:] = OFFSET_RATE
             if self.visible_units == "gaussian":
                 rates[0] = 0
+        # Score every k-th mini-batch, about _SCORED_ROWS rows per pass.
+        n_batches = -(-n_samples // batch_size)
+        score_every = max(1, n_batches // -(-_SCORED_ROWS // batch_size))
         training = (dtype.type(self.learning_rate), dtype.type(self.momentum),
                     dtype.type(self.weight_decay), self.n_gibbs_steps,
-                    self.mean_field_max_iter, float(self.mean_field_tol))
-        scored = X[::max(1, -(-n_samples // _SCORED_ROWS))]
+                    self.mean_field_max_iter, float(self.mean_field_tol), score_every,
+                    self.visible_units == "gaussian")
         rng = state["_rng"]
         X_parts = as_dense_and_csr(X)
 
@@ -534,7 +540,7 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
             for total in buffers[-1]:
                 total[:] = 0
             order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
-            _kernels.fit_epoch(
+            score = _kernels.fit_epoch(
                 X_parts, order.astype(np.int64), batch_size, weights,
                 tuple(biases[1:]), units,
                 (tuple(weight_velocities), tuple(bias_velocities[1:])),
@@ -549,8 +555,7 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
                     f"{self.learning_rate:g}) or momentum (now {self.momentum:g}), "
                     "or check the scale of the data."
                 )
-            score = float(np.mean(self._unnormalised_bound(scored, state)))
-            state["train_scores_"].append(score)
+            state["train_scores_"].append(float(score))
             if verbose:
                 print(f"[DBM] Iteration {state['n_iter_']}, bound without log Z = "
                       f"{score:.2f}, time = {time.time() - begin:.2f}s")

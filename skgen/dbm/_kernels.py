@@ -50,14 +50,25 @@ def layer_input(layers, weights, layer, first, n_rows, out):
 
 @kernel
 def _settle(rows, bias, means):
-    """In place: ``means = sigmoid(rows + bias)``; returns the largest change."""
-    change = 0.0
+    """In place: ``means = sigmoid(rows + bias)``; returns the largest change.
+
+    The largest change is kept per column and reduced at the end: a running
+    maximum over a whole row would chain every comparison to the one before
+    and keep the loop from vectorising.
+    """
+    largest = np.zeros(rows.shape[1], dtype=rows.dtype)
     for i in range(rows.shape[0]):
-        for j in range(rows.shape[1]):
-            value = sigmoid(rows[i, j] + bias[j])
-            change = max(change, abs(np.float64(value) - np.float64(means[i, j])))
-            means[i, j] = value
-    return change
+        row = rows[i]
+        mean = means[i]
+        for j in range(row.shape[0]):
+            value = sigmoid(row[j] + bias[j])
+            change = abs(value - mean[j])
+            largest[j] = change if change > largest[j] else largest[j]
+            mean[j] = value
+    result = 0.0
+    for j in range(largest.shape[0]):
+        result = max(result, np.float64(largest[j]))
+    return result
 
 
 @kernel
@@ -168,6 +179,63 @@ def posteriors(layers, weights, biases, units, max_iter, tol, inputs):
 
 
 @kernel
+def _entropy_and_bias(means, bias, out):
+    """Add ``H(Q) + b . mu`` of each row of the Bernoulli ``means`` to ``out``."""
+    for i in range(means.shape[0]):
+        total = 0.0
+        for j in range(means.shape[1]):
+            mu = np.float64(means[i, j])
+            total += mu * bias[j]
+            if 0.0 < mu < 1.0:
+                total -= mu * np.log(mu) + (1.0 - mu) * np.log1p(-mu)
+        out[i] += total
+
+
+@kernel
+def _row_dots(a, b, out):
+    """Add the dot product of each pair of rows of ``a`` and ``b`` to ``out``."""
+    for i in range(a.shape[0]):
+        total = 0.0
+        for j in range(a.shape[1]):
+            total += np.float64(a[i, j]) * b[i, j]
+        out[i] += total
+
+
+@kernel
+def _visible_term(visible, bias, gaussian, out):
+    """``out`` = the visible layer's own term of -E per row: ``v . b``, or for
+    Gaussian units of unit variance ``-|v - b|**2 / 2``."""
+    for i in range(visible.shape[0]):
+        total = 0.0
+        for j in range(visible.shape[1]):
+            value = np.float64(visible[i, j])
+            if gaussian:
+                difference = value - bias[j]
+                total -= 0.5 * difference * difference
+            else:
+                total += value * bias[j]
+        out[i] = total
+
+
+@helper
+def unnormalised_bound(layers, biases, visible_bias, gaussian, n_rows, inputs, bottom,
+                       out):
+    """``out[:n_rows]`` = E_Q[-E(v, h)] + H(Q) of rows 0 to n_rows - 1, right after
+    ``mean_field`` (at least one sweep) left their means in ``layers[1:]``: the
+    data's input to layer 1 is still in ``bottom`` and each even hidden layer's
+    input from both neighbours in ``inputs``, so every pair of layers' term is
+    one of those dot products."""
+    n_layers = len(layers) - 1
+    rows = out[:n_rows]
+    _visible_term(layers[0][:n_rows], visible_bias, gaussian, rows)
+    _row_dots(layers[1][:n_rows], bottom[:n_rows], rows)
+    for layer in range(2, n_layers + 1, 2):
+        _row_dots(layers[layer][:n_rows], inputs[layer][:n_rows], rows)
+    for layer in range(1, n_layers + 1):
+        _entropy_and_bias(layers[layer][:n_rows], biases[layer - 1], rows)
+
+
+@kernel
 def _centered_rows(rows, offset, n_positive, positive_scale, negative_scale,
                    centered, scaled, sums):
     """From the stacked rows (the data's, then the chains'): ``centered = rows -
@@ -254,7 +322,7 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
 
     ``X`` is ``(dense, data, indices, indptr)``, as for the RBMs. ``training``
     is ``(learning_rate, momentum, weight_decay, n_gibbs_steps,
-    mean_field_max_iter, mean_field_tol)`` and ``velocities`` is
+    mean_field_max_iter, mean_field_tol, score_every, gaussian)`` and ``velocities`` is
     ``(weight_velocities, bias_velocities)``, tuples like ``weights`` and
     ``biases``; the visible units keep their own. ``buffers`` is ``(layers,
     inputs, centered, scaled, sums, visible_scratch)``: per layer,
@@ -279,14 +347,23 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
     2012): the weights' statistics are taken about the offsets, and each
     standard-form bias shifts by the weight step times its neighbours'
     offsets. The offsets then slide towards the mini-batch's mean-field means.
+
+    Returns the mean of ``E_Q[-E(v, h)] + H(Q)``, the bound without log Z, over
+    the rows of every ``score_every``-th mini-batch (from the first), each
+    before its step (``unnormalised_bound``; ``gaussian`` says whether the
+    visible units are Gaussian of unit variance); NaN with ``score_every`` 0.
     """
     dense, data, indices, indptr = X
-    (learning_rate, momentum, weight_decay, n_gibbs_steps, max_iter, tol) = training
+    (learning_rate, momentum, weight_decay, n_gibbs_steps, max_iter, tol, score_every,
+     gaussian) = training
     weight_velocities, bias_velocities = velocities
     offsets, rates, active = centering
     layers, inputs, centered, scaled, sums, visible_scratch, totals = buffers
     visible_sums, products = visible_scratch
     bottom = np.empty((batch_size, weights[0].shape[0]), dtype=weights[0].dtype)
+    scores = np.empty(batch_size)
+    score_total = 0.0
+    n_scored = 0
     n_layers = len(weights)
     n_chains = streams.shape[0]
     n_samples = order.shape[0]
@@ -306,6 +383,12 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
         scale_data(units, layers[0][:n_positive])
         mean_field(layers, weights, biases, 0, n_positive, max_iter, tol, inputs,
                    bottom)
+        if score_every > 0 and (start // batch_size) % score_every == 0:
+            unnormalised_bound(layers, biases, units.bias, gaussian, n_positive, inputs,
+                               bottom, scores)
+            for i in range(n_positive):
+                score_total += scores[i]
+            n_scored += n_positive
         gibbs_sweeps(layers, weights, biases, units, n_positive, n_chains,
                      n_gibbs_steps, streams)
 
@@ -345,3 +428,4 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
                     _slide(offsets[layer], sums[layer][0], n_positive, rates[layer])
         if n_positive < batch_size:
             _move_rows(layers, n_positive, batch_size, n_chains)
+    return score_total / n_scored if n_scored else np.nan
