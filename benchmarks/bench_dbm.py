@@ -8,12 +8,15 @@ Sections (``--sections`` picks some; all by default):
   BernoulliRBM recipe of RESULTS.md and the bound of a DBN, with fit times.
 - ``ais``: AIS log Z against the exact value on a DBM with 784 visible units
   and 15 units in each of two hidden layers.
-- ``classifier``: ``DBMClassifier`` accuracy on the held-out images, beside
-  ``DBNClassifier``.
+- ``ais-large``: the default DBM's log Z by AIS at 2000 and 20,000 inverse
+  temperatures.
+- ``classifier``: ``DBMClassifier`` accuracy on the held-out images (grey
+  levels), beside ``DBNClassifier`` with the layers of ``bench_dbn.py``.
 - ``speed``: one pass of joint training (784-500-1000, batch 100, 100
   particles, the same mean-field sweeps and Gibbs steps, float32, no
   momentum, centering or weight decay) beside the same algorithm written as a
-  plain PyTorch CPU loop, interleaved, with the share of the GEMM bound.
+  plain PyTorch CPU loop, interleaved, with the share of the GEMM bound
+  (numpy's rate for a batch-100 product of the hidden layers' sizes).
 
 Run ``python benchmarks/bench_dbm.py --help`` for the options.
 """
@@ -77,11 +80,16 @@ def likelihood(args):
                         **{**{k: v for k, v in RBM_RECIPE.items()
                               if k != "n_temperatures"}, **quick}),
             "score_samples")
+    for text, params in args.rbm_settings:
+        add(f"BernoulliRBM(500), recipe + {text}",
+            lambda params=params: BernoulliRBM(500, **{"random_state": 0, **RBM_RECIPE,
+                                                    **params, **quick}),
+            "score_samples")
     add("DBM((500, 1000)) at its defaults: bound",
         lambda: DBM(random_state=0, **quick), "score_samples")
     for text, params in args.dbm_settings:
-        add(f"DBM: {text}", lambda params=params: DBM(random_state=0,
-                                                      **{**params, **quick}),
+        add(f"DBM: {text}", lambda params=params: DBM(**{"random_state": 0, **params,
+                                                         **quick}),
             "score_samples")
     rows.append(("independent pixels (base rate)",
                  f"{base_rate_log_likelihood(train, test):.1f}",
@@ -111,22 +119,50 @@ def ais(args):
             rows)
 
 
+def ais_large(args):
+    """log Z of the default DBM((500, 1000)) on the binarised images by AIS at the
+    default 2000 inverse temperatures and at Salakhutdinov & Hinton's 20,000:
+    how much the bound of ``likelihood`` owes to AIS's bias."""
+    from skgen import DBM
+
+    train, test, _, _ = binarised_mnist()
+    quick = {"n_iter": 1, "pretrain_iter": 1} if args.quick else {}
+    model = DBM(random_state=0, **quick).fit(train)
+    unnormalised = model._unnormalised_bound(test).mean()
+    rows = []
+    for n_betas in (200, 2000) if args.quick else (2000, 20000):
+        start = time.perf_counter()
+        value, std = model.log_partition("ais", n_betas=n_betas, return_std=True)
+        rows.append((f"AIS, 100 runs x {n_betas}", f"{value:.2f}", f"{std:.2f}",
+                     f"{time.perf_counter() - start:.0f}", f"{unnormalised - value:.2f}"))
+    return ("log Z of DBM((500, 1000)) at its defaults, and the held-out bound it gives",
+            ("estimate", "log Z", "std", "s", "held-out bound"), rows)
+
+
 def classifier(args):
-    """Held-out accuracy of DBMClassifier and DBNClassifier."""
+    """Held-out accuracy of DBMClassifier and DBNClassifier on the MNIST subset's
+    grey levels in [0, 1] (as ``bench_dbn.py``: 4000 training images, 1000
+    held out); DBNClassifier with Hinton et al.'s (500, 500, 2000) layers, the
+    reference of RESULTS.md."""
     import skgen
 
-    train, test, y_train, y_test = binarised_mnist()
+    X, y = load_mnist()
+    train, test, y_train, y_test = X[:4000], X[4000:5000], y[:4000], y[4000:5000]
     if args.quick:
         train, y_train = train[:500], y_train[:500]
+    quick = {"n_iter": 1, "pretrain_iter": 1, "max_iter": 2} if args.quick else {}
     rows = []
-    contenders = {"DBNClassifier at its defaults": lambda: skgen.DBNClassifier(
-        random_state=0)}
-    if hasattr(skgen, "DBMClassifier") or "DBMClassifier" in skgen.__all__:
-        contenders["DBMClassifier at its defaults"] = lambda: skgen.DBMClassifier(
-            random_state=0, **({"n_iter": 1, "max_iter": 2} if args.quick else {}))
-        for text, params in args.dbm_classifier_settings:
-            contenders[f"DBMClassifier: {text}"] = (
-                lambda params=params: skgen.DBMClassifier(random_state=0, **params))
+    contenders = {
+        "DBNClassifier((500, 500, 2000))": lambda: skgen.DBNClassifier(
+            (500, 500, 2000), random_state=0,
+            **({"n_iter": 1, "max_iter": 2} if args.quick else {})),
+        "DBMClassifier at its defaults": lambda: skgen.DBMClassifier(
+            random_state=0, **quick),
+    }
+    for text, params in args.dbm_classifier_settings:
+        contenders[f"DBMClassifier: {text}"] = (
+            lambda params=params: skgen.DBMClassifier(
+                **{"random_state": 0, **params, **quick}))
     for name, make in contenders.items():
         start = time.perf_counter()
         model = make().fit(train, y_train)
@@ -138,29 +174,28 @@ def classifier(args):
 
 # -- speed --------------------------------------------------------------------------
 
-HIDDEN = (500, 1000)
 BATCH_SIZE = 100
 N_PARTICLES = 100
 LEARNING_RATE = 0.001
 
 
-def pass_skgen(X, n_sweeps, n_gibbs_steps, n_epochs):
+def pass_skgen(X, hidden, n_sweeps, n_gibbs_steps, n_epochs):
     import skgen
 
-    return skgen.DBM(HIDDEN, pretrain=False, n_iter=n_epochs, batch_size=BATCH_SIZE,
+    return skgen.DBM(hidden, pretrain=False, n_iter=n_epochs, batch_size=BATCH_SIZE,
                      n_particles=N_PARTICLES, learning_rate=LEARNING_RATE,
                      mean_field_max_iter=n_sweeps, mean_field_tol=0.0,
                      n_gibbs_steps=n_gibbs_steps, centering=False, momentum=0.0,
                      random_state=0).fit(X)
 
 
-def pass_torch(X, n_sweeps, n_gibbs_steps, n_epochs, seed=0):
+def pass_torch(X, hidden, n_sweeps, n_gibbs_steps, n_epochs, seed=0):
     """Joint DBM training as the usual PyTorch CPU loop: mean field from a
     doubled bottom-up pass, Gibbs steps of persistent particles (odd layer,
     then the even ones), and in-place ``addmm_`` updates, no autograd."""
     generator = torch.Generator().manual_seed(seed)
     n_visible = X.shape[1]
-    n1, n2 = HIDDEN
+    n1, n2 = hidden
     dtype = X.dtype
     W0 = 0.01 * torch.randn(n1, n_visible, generator=generator, dtype=dtype)
     W1 = 0.01 * torch.randn(n2, n1, generator=generator, dtype=dtype)
@@ -199,10 +234,10 @@ def pass_torch(X, n_sweeps, n_gibbs_steps, n_epochs, seed=0):
     return W0, W1
 
 
-def pass_flops(n_samples, n_visible, n_sweeps, n_gibbs_steps):
-    """Multiply-adds of one pass of the algorithm both contenders run (the
-    bottom input of mean field computed once per mini-batch)."""
-    n1, n2 = HIDDEN
+def pass_flops(n_samples, n_visible, hidden, n_sweeps, n_gibbs_steps):
+    """Flops of one pass of the algorithm both contenders run (the bottom input
+    of mean field computed once per mini-batch)."""
+    n1, n2 = hidden
     mean_field = n_samples * (2 * n_visible * n1 + n1 * n2 + n_sweeps * 2 * n1 * n2)
     n_batches = -(-n_samples // BATCH_SIZE)
     gibbs = n_batches * n_gibbs_steps * N_PARTICLES * (2 * n_visible * n1 + 2 * n1 * n2)
@@ -214,14 +249,15 @@ def speed(args):
     X, _ = load_mnist()
     X = np.ascontiguousarray((X[:args.samples] > 0.5).astype(np.float32))
     n_sweeps, n_steps, n_epochs = args.mean_field_sweeps, args.gibbs_steps, args.epochs
-    tasks = {"skgen": timed(pass_skgen, X, n_sweeps, n_steps, n_epochs)}
+    hidden = tuple(args.hidden)
+    tasks = {"skgen": timed(pass_skgen, X, hidden, n_sweeps, n_steps, n_epochs)}
     if torch is not None:
         tensor = torch.from_numpy(X)
-        tasks["torch"] = timed(pass_torch, tensor, n_sweeps, n_steps, n_epochs)
-    pass_skgen(X[:200], n_sweeps, n_steps, 1)  # compile, outside the timing
+        tasks["torch"] = timed(pass_torch, tensor, hidden, n_sweeps, n_steps, n_epochs)
+    pass_skgen(X[:200], hidden, n_sweeps, n_steps, 1)  # compile, outside the timing
     times = interleave(tasks, args.repeats, pause=PAUSE_SECONDS)
-    flops = pass_flops(X.shape[0], X.shape[1], n_sweeps, n_steps) * n_epochs
-    bound = gemm_rate(BATCH_SIZE, HIDDEN[0], HIDDEN[1], np.float32)
+    flops = pass_flops(X.shape[0], X.shape[1], hidden, n_sweeps, n_steps) * n_epochs
+    bound = gemm_rate(BATCH_SIZE, hidden[0], hidden[1], np.float32)
     rows = []
     for name, seconds in times.items():
         rate = median_rate(X.shape[0] * n_epochs, seconds)
@@ -231,7 +267,8 @@ def speed(args):
     if "torch" in times:
         rows.append(("skgen / torch (speed)",
                      f"{np.median(times['torch']) / np.median(times['skgen']):.2f}x", "", ""))
-    title = (f"One fit of {n_epochs} pass(es) of joint DBM training, 784-500-1000, "
+    title = (f"One fit of {n_epochs} pass(es) of joint DBM training, "
+             f"784-{hidden[0]}-{hidden[1]}, "
              f"{X.shape[0]} rows, batch {BATCH_SIZE}, {N_PARTICLES} particles, "
              f"{n_sweeps} mean-field sweeps, {n_steps} Gibbs step(s), float32; "
              f"median of {args.repeats}" + ("" if torch is not None
@@ -239,8 +276,8 @@ def speed(args):
     return title, ("contender", "s", "samples/s", "GEMM bound share"), rows
 
 
-SECTIONS = {"likelihood": likelihood, "ais": ais, "classifier": classifier,
-            "speed": speed}
+SECTIONS = {"likelihood": likelihood, "ais": ais, "ais-large": ais_large,
+            "classifier": classifier, "speed": speed}
 
 
 def main():
@@ -255,10 +292,15 @@ def main():
     parser.add_argument("--dbm-settings", nargs="*", default=[], metavar="SETTING",
                         help="likelihood: DBM settings tried beside the defaults, each "
                              "'name=value,...'")
+    parser.add_argument("--rbm-settings", nargs="*", default=[], metavar="SETTING",
+                        help="likelihood: changes to the RBM recipe tried beside it "
+                             "(for example 'n_iter=70', to match the DBM's fit time)")
     parser.add_argument("--dbm-classifier-settings", nargs="*", default=[],
                         metavar="SETTING",
                         help="classifier: DBMClassifier settings tried beside the "
                              "defaults")
+    parser.add_argument("--hidden", type=int, nargs=2, default=[500, 1000],
+                        help="speed: the two hidden layers (default 500 1000)")
     parser.add_argument("--samples", type=int, default=2000,
                         help="speed: training rows (default 2000)")
     parser.add_argument("--epochs", type=int, default=1, help="speed: passes per fit")
@@ -272,6 +314,7 @@ def main():
                         help="BLAS/torch threads (default: all cores)")
     args = parser.parse_args()
     args.dbm_settings = parse_settings(args.dbm_settings)
+    args.rbm_settings = parse_settings(args.rbm_settings)
     args.dbm_classifier_settings = parse_settings(args.dbm_classifier_settings)
     with limit_threads(args.threads, torch):
         print(format_info(machine_info(torch), markdown=args.markdown))

@@ -55,7 +55,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         variance, for real-valued standardised data.
     learning_rate : float, default=0.005
         DBM: learning rate of joint training.
-    n_iter : int, default=10
+    n_iter : int, default=20
         DBM: passes of joint training over the data (0: the pretrained stack
         alone, with ``pretrain``).
     batch_size : int, default=100
@@ -77,7 +77,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         DBM: L2 penalty on the weights.
     pretrain : bool, default=True
         DBM: whether its weights start from a greedy stack of RBMs.
-    pretrain_iter : int, default=10
+    pretrain_iter : int, default=20
         DBM: training passes of each pretraining RBM.
     pretrain_learning_rate : float, default=0.05
         DBM: learning rate of the pretraining RBMs.
@@ -233,7 +233,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         *,
         visible_units="bernoulli",
         learning_rate=0.005,
-        n_iter=10,
+        n_iter=20,
         batch_size=100,
         n_particles=100,
         n_gibbs_steps=1,
@@ -243,7 +243,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         momentum=0.5,
         weight_decay=0.0,
         pretrain=True,
-        pretrain_iter=10,
+        pretrain_iter=20,
         pretrain_learning_rate=0.05,
         shuffle=True,
         solver="adam",

@@ -71,9 +71,13 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
         :class:`~skgen.GaussianBernoulliRBM`'s visible terms, with ``sigma_``
         = 1).
     learning_rate : float, default=0.005
-        Learning rate of joint training.
-    n_iter : int, default=10
-        Number of passes of joint training over the data.
+        Learning rate of joint training. Twice as much made joint training
+        unstable on MNIST, from one seed to the next (benchmarks/RESULTS.md,
+        issue 15).
+    n_iter : int, default=20
+        Number of passes of joint training over the data. With
+        ``pretrain_iter=20`` this budget made a better density model than the
+        best BernoulliRBM recipe in about the same time (RESULTS.md).
     batch_size : int, default=100
         Number of rows of each mini-batch.
     n_particles : int, default=100
@@ -99,7 +103,7 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
     pretrain : bool, default=True
         Whether the weights start from a greedy stack of RBMs (see Notes),
         rather than from small random values.
-    pretrain_iter : int, default=10
+    pretrain_iter : int, default=20
         Training passes of each pretraining RBM.
     pretrain_learning_rate : float, default=0.05
         Learning rate of the pretraining RBMs, which use ``batch_size`` and
@@ -244,7 +248,7 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
         *,
         visible_units="bernoulli",
         learning_rate=0.005,
-        n_iter=10,
+        n_iter=20,
         batch_size=100,
         n_particles=100,
         n_gibbs_steps=1,
@@ -254,7 +258,7 @@ class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixi
         momentum=0.5,
         weight_decay=0.0,
         pretrain=True,
-        pretrain_iter=10,
+        pretrain_iter=20,
         pretrain_learning_rate=0.05,
         output_layers="top",
         shuffle=True,
