@@ -20,7 +20,7 @@ comes from the stream of its row (``skgen.utils._random``).
 
 import numpy as np
 
-from ..rbm._kernels import update_weights, velocity_step
+from ..rbm._kernels import _add_into, update_weights, velocity_step
 from ..rbm._sampling import sample_rows
 from ..rbm._units import (
     prepare,
@@ -284,14 +284,6 @@ def _column_shift(step, offset, out):
 
 
 @kernel
-def _add_step(weights, step):
-    """In place: ``weights += step``."""
-    for i in range(weights.shape[0]):
-        for j in range(weights.shape[1]):
-            weights[i, j] += step[i, j]
-
-
-@kernel
 def _slide(offset, sums, n_rows, rate):
     """In place: the offset moves by ``rate`` towards the mean of the rows whose
     column sums are ``sums``."""
@@ -421,7 +413,7 @@ def fit_epoch(X, order, batch_size, weights, biases, units, velocities, streams,
                 shift_bias(units, visible_sums[0])
             else:
                 _shift_by_step(biases[layer - 1], step, offsets[layer + 1], True)
-            _add_step(weights[layer], step)
+            _add_into(weights[layer], step)
         if active:
             for layer in range(n_layers + 1):
                 if rates[layer] != 0:
