@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 
 #: Each public estimator and the subpackage (its family) that defines it.
 _FAMILIES = {
+    "anneal": "annealing",
     "Autoencoder": "autoencoder",
     "ContractiveAE": "autoencoder",
     "DenoisingAE": "autoencoder",
@@ -40,6 +41,7 @@ __all__ = [
     "GaussianBernoulliRBM",
     "SparseAE",
     "__version__",
+    "anneal",
 ]
 
 
