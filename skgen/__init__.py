@@ -23,6 +23,7 @@ _FAMILIES = {
     "DBM": "dbm",
     "DBMClassifier": "dbm",
     "BernoulliRBM": "rbm",
+    "BoltzmannMachine": "boltzmann",
     "GaussianBernoulliRBM": "rbm",
     "VAE": "vae",
 }
@@ -33,6 +34,7 @@ __all__ = [
     "VAE",
     "Autoencoder",
     "BernoulliRBM",
+    "BoltzmannMachine",
     "ContractiveAE",
     "DBMClassifier",
     "DBNClassifier",

@@ -7,7 +7,7 @@ import naive_vae as ref
 import numpy as np
 import pytest
 from numba import njit
-from numpy.testing import assert_allclose, assert_array_equal
+from numpy.testing import assert_allclose
 from scipy.special import logsumexp
 
 from skgen.utils._random import row_streams
@@ -182,24 +182,3 @@ def test_log_mean_exp_rows():
         assert_allclose(out, logsumexp(values, axis=1) - np.log(3))
 
 
-def test_content_streams_depend_on_the_seed_and_the_row_only():
-    rng = np.random.RandomState(0)
-    X = rng.randint(0, 5, size=(6, 5)) / 4  # exact in float32
-    X[3] = X[1]
-    X[4, :] = 0.0
-    X[5, :] = -0.0
-
-    def streams(data, seed):
-        out = np.empty(data.shape[0], dtype=np.uint64)
-        _kernels.content_streams(data, np.empty(0, dtype=data.dtype),
-                                 np.empty(0, dtype=np.int64),
-                                 np.empty(0, dtype=np.int64), np.uint64(seed),
-                                 np.empty(data.shape[1]), out)
-        return out
-
-    out = streams(X, 7)
-    assert out[1] == out[3] and out[4] == out[5]
-    assert len(set(out[[0, 1, 2, 4]])) == 4
-    assert_array_equal(streams(X[::-1], 7), out[::-1])
-    assert_array_equal(streams(X.astype(np.float32), 7), out)
-    assert not np.any(streams(X, 8) == out)

@@ -17,9 +17,11 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
+from ._batches import gather_rows
 from ._numba import (
     cos_sin_turns,
     cos_sin_turns_float32,
+    float64_as_uint64_bits,
     inline_kernel,
     kernel,
     log_float32,
@@ -164,3 +166,24 @@ def copy_random_state(rng):
     copy = np.random.RandomState()
     copy.set_state(rng.get_state())
     return copy
+
+
+@kernel
+def content_streams(dense, data, indices, indptr, seed, row, out):
+    """``out[i]``: a stream state that depends only on ``seed`` and the values of
+    row i of X (dense, or CSR when ``dense`` is empty).
+
+    So a Monte Carlo estimate of a row (its codes) does not depend on the row's
+    position, on the other rows, nor, for values exact in float32, on the dtype.
+    ``row`` is scratch for one row, float64.
+    """
+    one_row = row.reshape((1, row.shape[0]))
+    order = np.arange(out.shape[0])
+    for i in range(out.shape[0]):
+        gather_rows(dense, data, indices, indptr, order, i, one_row)
+        state = seed
+        for j in range(row.shape[0]):
+            value = row[j] + 0.0  # one bit pattern for zero: -0.0 + 0.0 is 0.0
+            bits = float64_as_uint64_bits(value)
+            state = absorb(state, bits, j)
+        out[i] = state

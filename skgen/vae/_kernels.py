@@ -29,8 +29,8 @@ from ..network._losses import bce_rows, bce_unit
 from ..network._passes import backward_pass, column_total, forward_pass
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm
-from ..utils._numba import float64_as_uint64_bits, kernel
-from ..utils._random import absorb, normal_row
+from ..utils._numba import kernel
+from ..utils._random import normal_row
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -49,31 +49,6 @@ def split_params(params, encoder, decoder):
     n_decoder = n_network_params(decoder)
     return (params[:n_encoder], params[n_encoder:n_encoder + n_decoder],
             params[n_encoder + n_decoder:])
-
-
-# -- random streams keyed by the data ---------------------------------------------------
-
-
-
-@kernel
-def content_streams(dense, data, indices, indptr, seed, row, out):
-    """``out[i]``: a stream state that depends only on ``seed`` and the values of
-    row i of X (dense, or CSR when ``dense`` is empty).
-
-    So a Monte Carlo estimate of a row (its codes) does not depend on the row's
-    position, on the other rows, nor, for values exact in float32, on the dtype.
-    ``row`` is scratch for one row, float64.
-    """
-    one_row = row.reshape((1, row.shape[0]))
-    order = np.arange(out.shape[0])
-    for i in range(out.shape[0]):
-        gather_rows(dense, data, indices, indptr, order, i, one_row)
-        state = seed
-        for j in range(row.shape[0]):
-            value = row[j] + 0.0  # one bit pattern for zero: -0.0 + 0.0 is 0.0
-            bits = float64_as_uint64_bits(value)
-            state = absorb(state, bits, j)
-        out[i] = state
 
 
 # -- the code layer -------------------------------------------------------------------

@@ -13,12 +13,11 @@ from ..network._activations import ACTIVATIONS
 from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._passes import predict
-from ..utils._random import row_streams
+from ..utils._random import content_streams, row_streams
 from ..utils._validation import as_dense_and_csr, check_count
 from ._kernels import (
     LIKELIHOODS,
     OUTPUT_ACTIVATIONS,
-    content_streams,
     log_mean_exp_rows,
     vae_epoch,
     vae_log_weights,
