@@ -1,6 +1,9 @@
 """The annealing floor: its sweep kernel against tests/naive_boltzmann.py on the
 same streams, and the public anneal against brute force."""
 
+import runpy
+from pathlib import Path
+
 import naive
 import naive_boltzmann
 import numpy as np
@@ -160,3 +163,13 @@ def test_anneal_is_seeded():
 def test_anneal_rejects_bad_problems(weights, bias, kwargs, message):
     with pytest.raises(ValueError, match=message):
         anneal(weights, bias, **kwargs)
+
+
+def test_the_travelling_salesman_example_finds_the_optimum():
+    example = runpy.run_path(str(Path(__file__).parents[1] / "examples" / "annealing_tsp.py"))
+    best, (optimum_length, _) = example["main"](n_cities=6, seed=1)
+    rng = np.random.default_rng(1)
+    cities = rng.random((6, 2))
+    distances = np.linalg.norm(cities[:, None] - cities[None], axis=2)
+    assert sorted(best) == list(range(6))
+    assert example["tour_length"](best, distances) == pytest.approx(optimum_length)
