@@ -1,7 +1,7 @@
 """Start-up cost of skgen: Numba compilation on a cold cache, and loading on a warm one.
 
 Each public estimator is timed in fresh processes on sklearn's digits (scaled to
-[0, 1]; standardised for Gaussian visible units). A process with a *cold* cache
+[0, 1]; standardised for Gaussian visible units, binarised for binary ones). A process with a *cold* cache
 has ``NUMBA_CACHE_DIR`` pointed at an empty folder, as on a new machine; a
 second process with the same folder then has a *warm* cache. In each process:
 
@@ -54,6 +54,10 @@ ESTIMATORS = {
                       "random_state=0)", False, "unit"),
     "VAE": ("VAE(n_components=2, hidden_layer_sizes=(32,), max_iter=2, "
             "random_state=0)", False, "unit"),
+    "DBM": ("DBM(hidden_layer_sizes=(64, 64), pretrain_iter=2, n_iter=2, "
+            "ais_n_betas=1000, random_state=0)", False, "unit"),
+    "BoltzmannMachine": ("BoltzmannMachine(n_hidden=8, n_iter=2, ais_n_betas=1000, "
+                         "random_state=0)", False, "binary"),
 }
 
 #: The calls timed after fitting, in order; each is skipped when the fitted
@@ -79,7 +83,9 @@ from sklearn.preprocessing import StandardScaler
 
 name, constructor, supervised, data = json.loads(sys.argv[1])
 X, y = load_digits(return_X_y=True)
-X = X / 16.0 if data == "unit" else StandardScaler().fit_transform(X)
+X = X / 16.0 if data != "standard" else StandardScaler().fit_transform(X)
+if data == "binary":
+    X = (X > 0.5).astype(float)
 X64 = np.ascontiguousarray(X, dtype=np.float64)
 X32 = X64.astype(np.float32)
 prototype = eval("skgen." + constructor)
