@@ -23,18 +23,15 @@ Sections (``--sections`` picks some; all by default):
 Run ``python benchmarks/bench_hopfield.py --help`` for the options.
 """
 
-import argparse
 import importlib.util
 
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
-    format_info,
-    format_table,
     interleave,
-    limit_threads,
-    machine_info,
     median_rate,
+    print_sections,
+    section_parser,
     timed,
 )
 
@@ -179,12 +176,7 @@ SECTIONS = {"capacity": capacity, "speed": speed, "modern": modern}
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sections", nargs="+", choices=list(SECTIONS),
-                        default=list(SECTIONS), help="sections to run (default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny budgets, to check that the script runs")
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
     parser.add_argument("--units", type=int, default=500,
                         help="capacity: units (default 500)")
     parser.add_argument("--trials", type=int, default=3,
@@ -199,13 +191,7 @@ def main():
                         help="speed: interleaved repeats (default 3)")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS threads (default: all cores)")
-    args = parser.parse_args()
-    with limit_threads(args.threads):
-        print(format_info(machine_info(), markdown=args.markdown))
-        for name in args.sections:
-            title, headers, rows = SECTIONS[name](args)
-            print(f"\n{title}\n", flush=True)
-            print(format_table(headers, rows, markdown=args.markdown), flush=True)
+    print_sections(SECTIONS, parser.parse_args())
 
 
 if __name__ == "__main__":
