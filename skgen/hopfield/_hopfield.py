@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..annealing._anneal import quadratic_energy, run_sweeps, spin_to_binary
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ..utils._random import row_streams
 from ..utils._validation import validate_support
 from ._base import EnergyScoresMixin
@@ -24,7 +25,7 @@ _OFF_VALUES = {"binary": 0.0, "spin": -1.0}
 _NAMED_ROWS = 10
 
 
-class HopfieldNetwork(EnergyScoresMixin, BaseEstimator):
+class HopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
     """Hopfield network: a content-addressable memory of binary patterns.
 
     ``fit`` stores the rows of X as patterns in symmetric weights by a
@@ -172,10 +173,12 @@ class HopfieldNetwork(EnergyScoresMixin, BaseEstimator):
         coding = {}
         X = validate_support(self, X, lambda X: coding.update(coding=_coding_of(X)),
                              reset=True, dtype=[np.float64, np.float32])
+        context = begin_fit(self, 0, X, y)
         spins = _to_spins(X.astype(np.float64), coding["coding"])
         self.weights_ = RULES[self.rule](spins).astype(X.dtype)
         self.bias_ = np.zeros(X.shape[1], dtype=X.dtype)
         self.coding_ = coding["coding"]
+        end_fit(context, self, X, y)
         return self
 
     def recall(self, X):

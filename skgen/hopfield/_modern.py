@@ -8,10 +8,11 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ._base import EnergyScoresMixin
 
 
-class ModernHopfieldNetwork(EnergyScoresMixin, BaseEstimator):
+class ModernHopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
     """Modern (dense) Hopfield network of Ramsauer et al.: continuous states,
     exponentially many stored patterns.
 
@@ -110,7 +111,9 @@ class ModernHopfieldNetwork(EnergyScoresMixin, BaseEstimator):
             The fitted network.
         """
         X = validate_data(self, X, dtype=[np.float64, np.float32])
+        context = begin_fit(self, 0, X, y)
         self.patterns_ = np.array(X, order="C")
+        end_fit(context, self, X, y)
         return self
 
     def predict(self, X):
