@@ -103,7 +103,11 @@ class HopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
       exactly (at P = n every state is a fixed point).
 
     The rules are computed in float64 and the weights stored in the dtype of
-    X, in which recall runs. Asynchronous recall at temperature T is
+    X, in which recall runs. A field that is exactly 0 in exact arithmetic (a
+    tie, common with few Hebbian patterns) can round to a tiny value of either
+    sign, so float32 and float64 recall agree exactly where the fields are
+    exact in both (as for Hebbian weights of 2**k units) and otherwise up to
+    such ties. Asynchronous recall at temperature T is
     :mod:`skgen.annealing`'s sweep over the binary-coded parameters
     (``4 W`` and ``2 theta - 2 W 1``), whose Gibbs update
     ``sigmoid(field / T)`` is ``sigmoid(2 h_i / T)`` in the spin coding.
