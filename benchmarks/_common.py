@@ -395,6 +395,33 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown
 BEFORE_VARIABLE = "SKGEN_BEFORE"
 
 
+def section_parser(description, sections):
+    """An argparse parser with the options of a benchmark made of sections:
+    ``--sections`` (the names of ``sections``, all by default), ``--quick`` and
+    ``--markdown``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sections", nargs="+", choices=list(sections),
+                        default=list(sections), help="sections to run (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny budgets, to check that the script runs")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    return parser
+
+
+def print_sections(sections, args, torch=None):
+    """Describe the machine, then run each section that ``args.sections`` names
+    and print its ``(title, headers, rows)`` as a table, with the thread pools
+    capped at ``args.threads`` when the benchmark has that option."""
+    with limit_threads(getattr(args, "threads", None), torch):
+        print(format_info(machine_info(torch), markdown=args.markdown), flush=True)
+        for name in args.sections:
+            title, headers, rows = sections[name](args)
+            print(f"\n{title}\n", flush=True)
+            print(format_table(headers, rows, markdown=args.markdown), flush=True)
+
+
 @functools.cache
 def earlier_skgen():
     """The package ``skgen`` of the tree named by ``$SKGEN_BEFORE``, imported under

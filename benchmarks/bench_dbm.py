@@ -21,20 +21,17 @@ Sections (``--sections`` picks some; all by default):
 Run ``python benchmarks/bench_dbm.py --help`` for the options.
 """
 
-import argparse
 import time
 
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
-    format_info,
-    format_table,
     gemm_rate,
     interleave,
-    limit_threads,
     load_mnist,
-    machine_info,
     median_rate,
+    print_sections,
+    section_parser,
     timed,
     try_import_torch,
 )
@@ -285,12 +282,7 @@ SECTIONS = {"likelihood": likelihood, "ais": ais, "ais-large": ais_large,
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sections", nargs="+", choices=list(SECTIONS),
-                        default=list(SECTIONS), help="sections to run (default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny budgets, to check that the script runs")
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
     parser.add_argument("--skip-peers", action="store_true",
                         help="likelihood: leave out the RBM and the DBN")
     parser.add_argument("--dbm-settings", nargs="*", default=[], metavar="SETTING",
@@ -324,12 +316,7 @@ def main():
     args.dbm_settings = parse_settings(args.dbm_settings)
     args.rbm_settings = parse_settings(args.rbm_settings)
     args.dbm_classifier_settings = parse_settings(args.dbm_classifier_settings)
-    with limit_threads(args.threads, torch):
-        print(format_info(machine_info(torch), markdown=args.markdown))
-        for name in args.sections:
-            title, headers, rows = SECTIONS[name](args)
-            print(f"\n{title}\n")
-            print(format_table(headers, rows, markdown=args.markdown))
+    print_sections(SECTIONS, args, torch)
 
 
 if __name__ == "__main__":

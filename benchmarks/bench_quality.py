@@ -10,14 +10,13 @@ are independent; ``--sections`` picks some.
 Run ``python benchmarks/bench_quality.py --help`` for the options.
 """
 
-import argparse
 import ast
 import functools
 import time
 import warnings
 
 import numpy as np
-from _common import format_info, format_table, limit_threads, load_mnist, machine_info
+from _common import limit_threads, load_mnist, print_sections, section_parser
 
 #: Training and held-out rows of the MNIST subset.
 N_TRAIN, N_TEST = 4000, 1000
@@ -604,12 +603,7 @@ SETTINGS_OPTIONS = {
 }
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sections", nargs="+", choices=list(SECTIONS),
-                        default=list(SECTIONS), help="sections to run (default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny budgets, to check that the script runs")
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
     parser.add_argument("--vae-epochs", type=int, nargs="+", default=[30],
                         help="training passes of the vae section (default 30)")
     parser.add_argument("--vae-seeds", type=int, default=3,
@@ -623,11 +617,7 @@ def main():
     for name in SETTINGS_OPTIONS:
         attribute = f"{name.replace('-', '_')}_settings"
         setattr(args, attribute, parse_settings(getattr(args, attribute)))
-    print(format_info(machine_info(), markdown=args.markdown))
-    for name in args.sections:
-        title, headers, rows = SECTIONS[name](args)
-        print(f"\n{title}\n")
-        print(format_table(headers, rows, markdown=args.markdown))
+    print_sections(SECTIONS, args)
 
 
 if __name__ == "__main__":

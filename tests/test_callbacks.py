@@ -23,6 +23,7 @@ from skgen import (
     VAE,
     Autoencoder,
     BernoulliRBM,
+    BoltzmannMachine,
     DBNClassifier,
     DenoisingAE,
     GaussianBernoulliRBM,
@@ -402,3 +403,15 @@ def test_a_dbm_has_a_task_per_pretraining_rbm_then_per_pass(digits):
     early = skgen.DBM(**params).set_callbacks(StopAt("pretraining layer 0", 1)).fit(X)
     assert early.n_iter_ == 0 and len(early.rbms_) == 2
     assert early.transform(X).shape == (100, 4)
+
+
+def test_a_boltzmann_machine_has_a_task_per_pass_and_stops_on_request(digits):
+    X = (digits[0][:60, :12] > 0.5).astype(float)
+    recorder = Recorder()
+    model = BoltzmannMachine(n_hidden=3, n_iter=3, random_state=0).set_callbacks(recorder)
+    model.fit(X)
+    epoch = ("BoltzmannMachine:fit", "BoltzmannMachine:epoch")
+    assert recorder.ends() == [epoch] * 3 + [("BoltzmannMachine:fit",)]
+    stopped = clone(model).set_callbacks(StopAt("epoch", 2)).fit(X)
+    reference = clone(model).set_params(n_iter=2).fit(X)
+    assert_array_equal(stopped.weights_, reference.weights_)

@@ -22,18 +22,17 @@ _SMALL = {"n_iter": 2, "max_iter": 3, "ais_n_betas": 50, "ais_n_chains": 10,
 
 ESTIMATORS = dict(all_estimators())
 
-#: Estimators whose units are binary get the digits binarised.
-_BINARY = {"BoltzmannMachine"}
+#: Estimators of binary data only, which get the digits binarised.
+_BINARY_ONLY = {"BoltzmannMachine", "HopfieldNetwork"}
+
+
+def _data(name, X):
+    return (X > 0.5).astype(X.dtype) if name in _BINARY_ONLY else X
 
 
 def _small(Estimator):
     params = Estimator().get_params()
     return Estimator(**{k: v for k, v in _SMALL.items() if k in params})
-
-
-def _digits_for(name, digits):
-    X, y = digits
-    return ((X > 0.5).astype(X.dtype) if name in _BINARY else X), y
 
 
 def _uses(model, X, y):
@@ -51,8 +50,8 @@ def _uses(model, X, y):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", sorted(ESTIMATORS))
 def test_no_numba_warning_reaches_a_user(name, dtype, digits):
-    X, y = _digits_for(name, digits)
-    X, y = X[:120].astype(dtype), y[:120]
+    X, y = digits
+    X, y = _data(name, X[:120].astype(dtype)), y[:120]
     with warnings.catch_warnings():
         warnings.simplefilter("error", NumbaWarning)
         model = _small(ESTIMATORS[name]).fit(X, y)
@@ -62,10 +61,11 @@ def test_no_numba_warning_reaches_a_user(name, dtype, digits):
 @pytest.mark.parametrize("name", sorted(ESTIMATORS))
 def test_two_threads_transform_as_one(name, digits):
     """Two threads using one fitted model at once give one thread's results."""
-    X, y = _digits_for(name, digits)
-    X, y = X[:400], y[:400]
+    X, y = digits
+    X, y = _data(name, X[:400]), y[:400]
     model = _small(ESTIMATORS[name]).fit(X[:200], y[:200])
-    method = model.transform if hasattr(model, "transform") else model.predict_proba
+    method = next(getattr(model, use) for use in ("transform", "predict_proba", "predict")
+                  if hasattr(model, use))
     halves = (X[:200], X[200:])
     expected = [method(part) for part in halves]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..rbm._partition import estimate_log_partition
 from ..utils._random import content_streams, row_streams
 from ..utils._state import copy_state
@@ -45,7 +46,8 @@ _MAX_ENUMERABLE = 30
 INFERENCE_CHAINS = 10
 
 
-class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+                       TransformerMixin, BaseEstimator):
     """Boltzmann machine with visible and hidden binary units (Ackley, Hinton &
     Sejnowski 1985).
 
@@ -255,11 +257,13 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             The fitted estimator.
         """
         X = self._validate_training_data(X, reset=True)
+        context = begin_fit(self, self.n_init * self.n_iter, X, y)
+        tasks = subtasks(context, self, X, y)
         rng = check_random_state(self.random_state)
         best, best_score = None, -np.inf
         for _ in range(self.n_init):
             state = self._initial_state(X, rng)
-            self._train(X, state, self.n_iter)
+            self._train(X, state, self.n_iter, tasks)
             if self.n_init == 1:
                 best = state
                 break
@@ -268,6 +272,7 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             if best is None or score > best_score:
                 best, best_score = state, score
         self._commit(best)
+        end_fit(context, self, X, y)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -295,8 +300,10 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             state = self._initial_state(X, check_random_state(self.random_state))
         else:
             state = copy_state({name: getattr(self, name) for name in self._state_names})
-        self._train(X, state, 1)
+        context = begin_fit(self, 1, X, y)
+        self._train(X, state, 1, subtasks(context, self, X, y))
         self._commit(state)
+        end_fit(context, self, X, y)
         return self
 
     def _validate_training_data(self, X, reset):
@@ -386,7 +393,9 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             setattr(self, name, value)
         self._log_partition_cache = {}
 
-    def _train(self, X, state, n_epochs):
+    def _train(self, X, state, n_epochs, tasks=None):
+        """``n_epochs`` training passes over X, updating ``state`` in place; with
+        callback ``tasks``, one task per pass."""
         weights, bias = state["weights_"], state["bias_"]
         rng = state["_rng"]
         n_samples, n_visible = X.shape
@@ -396,8 +405,13 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
                     float(self.weight_decay), self._schedule(), int(self.n_sweeps),
                     bool(self.persistent), free_hidden, state["offsets_"])
         model = (weights, bias, state["connectivity_"].astype(weights.dtype))
+        def fitted():
+            return copy_state(state)
+
         begin = time.time()
         for iteration in range(1, n_epochs + 1):
+            if tasks is not None:
+                tasks.begin("epoch", fitted)
             order = rng.permutation(n_samples).astype(np.int64)
             streams = (row_streams(rng, n_samples), state["_particle_streams"])
             _kernels.fit_epoch(model, X, order, streams, state["_particles"], settings)
@@ -411,6 +425,8 @@ class BoltzmannMachine(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
                 print(f"[{type(self).__name__}] Iteration {iteration}, "
                       f"time = {time.time() - begin:.2f}s")
                 begin = time.time()
+            if tasks is not None and tasks.end(fitted):
+                break
 
     # -- inference ------------------------------------------------------------------
 
