@@ -67,7 +67,7 @@ def test_float32_and_float64_draw_alike():
         states = start.astype(dtype)
         run_sweeps(weights.astype(dtype), bias.astype(dtype), states,
                    np.ones((1, 9), dtype=bool), np.array([2.0, 1.0, 0.0]),
-                   np.random.RandomState(0))
+                   row_streams(np.random.RandomState(0), 6))
         results.append(states)
     assert_array_equal(results[0], results[1])
 
@@ -82,7 +82,8 @@ def test_zero_temperature_sweeps_never_raise_the_energy(seed, n_units, scale):
     before = quadratic_energy(weights, bias, states)
     free = np.ones((1, n_units), dtype=bool)
     for _ in range(3):
-        run_sweeps(weights, bias, states, free, np.zeros(1), np.random.RandomState(seed))
+        run_sweeps(weights, bias, states, free, np.zeros(1),
+                   row_streams(np.random.RandomState(seed), 4))
         after = quadratic_energy(weights, bias, states)
         assert (after <= before + 1e-9 * (1 + np.abs(before))).all()
         before = after
@@ -93,7 +94,7 @@ def test_quench_ends_in_a_local_minimum():
     weights, bias = _problem(rng, 15)
     states = (rng.random((20, 15)) < 0.5).astype(np.float64)
     n_sweeps = run_sweeps(weights, bias, states, np.ones((1, 15), dtype=bool),
-                          np.zeros(1000), np.random.RandomState(0))
+                          np.zeros(1000), row_streams(np.random.RandomState(0), 20))
     assert (n_sweeps < 1000).all()
     fields = states @ weights + bias
     # No single flip lowers the energy: on units have fields >= 0, off units <= 0.

@@ -153,6 +153,18 @@ def test_temperature_runs_max_iter_sweeps_reproducibly(update):
 
 
 @pytest.mark.parametrize("update", ["async", "sync"])
+def test_a_rows_recall_does_not_depend_on_the_other_rows(update):
+    patterns = _spins(2, 32)
+    cues = _corrupt(np.repeat(patterns, 4, axis=0), 0.2)
+    memory = HopfieldNetwork(update=update, temperature=0.5, max_iter=5,
+                             random_state=3).fit(patterns)
+    whole = memory.predict(cues)
+    order = np.random.RandomState(0).permutation(len(cues))
+    assert_array_equal(memory.predict(cues[order]), whole[order])
+    assert_array_equal(memory.predict(cues[2:3]), whole[2:3])
+
+
+@pytest.mark.parametrize("update", ["async", "sync"])
 @pytest.mark.parametrize("temperature", [0.0, 0.5])
 def test_float32_and_float64_give_the_same_recall(update, temperature):
     # 32 units: the Hebbian weights are multiples of 1/32, exact in both dtypes.
@@ -301,3 +313,12 @@ def test_modern_rejects_bad_input():
         memory.predict(_spins(2, 5))
     with pytest.raises(ValueError, match="NaN"):
         ModernHopfieldNetwork().fit([[1.0, np.nan]])
+
+
+@pytest.mark.parametrize("update", ["async", "sync"])
+def test_recall_leaves_the_cues_alone(update):
+    patterns = _spins(2, 32)
+    cues = _corrupt(patterns, 0.2)
+    given = cues.copy()
+    HopfieldNetwork(update=update).fit(patterns).predict(cues)
+    assert_array_equal(cues, given)

@@ -12,6 +12,7 @@ from skgen.utils._random import (
     absorb,
     advance,
     content_streams,
+    keyed_streams,
     normal_row,
     row_streams,
     uniform,
@@ -232,3 +233,14 @@ def test_content_streams_depend_on_the_seed_and_the_row_only():
     assert_array_equal(streams(X[::-1], 7), out[::-1])
     assert_array_equal(streams(X.astype(np.float32), 7), out)
     assert not np.any(streams(X, 8) == out)
+
+
+def test_keyed_streams_follow_the_rows_and_the_seed():
+    keys = np.array([[0.0, 1.0], [1.0, 1.0], [0.0, 1.0]])
+    out = keyed_streams(keys, 3, np.random.RandomState(0))
+    assert out.shape == (9,)
+    assert_array_equal(out[:3], out[6:])  # equal rows, equal streams
+    assert len(set(out[:6])) == 6  # distinct across rows and stream numbers
+    assert_array_equal(keyed_streams(keys[1:2], 3, np.random.RandomState(0)), out[3:6])
+    assert not np.any(keyed_streams(keys, 3, np.random.RandomState(1)) == out)
+

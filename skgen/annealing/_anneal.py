@@ -18,9 +18,11 @@ MAX_QUENCH_SWEEPS = 1000
 _STATE_CODINGS = ("binary", "spin")
 
 
-def run_sweeps(weights, bias, states, free, temperatures, rng):
+def run_sweeps(weights, bias, states, free, temperatures, streams):
     """Sweeps of single-unit updates over the rows of ``states`` (0/1), in place.
 
+    Row i draws from the stream ``streams[i]`` (``skgen.utils._random``), which
+    the sweeps advance.
     ``free`` is a boolean array of shape (1, n) or ``states.shape``: True where
     a unit may change. ``temperatures`` gives one temperature per sweep; a
     zero-temperature sweep that changes nothing ends a row's run. Returns the
@@ -32,8 +34,8 @@ def run_sweeps(weights, bias, states, free, temperatures, rng):
     n_sweeps = np.zeros(states.shape[0], dtype=np.int64)
     if states.shape[0] and temperatures.shape[0]:
         sweep_rows(weights, states, fields, np.ascontiguousarray(free, dtype=np.bool_),
-                   np.ascontiguousarray(temperatures, dtype=np.float64),
-                   row_streams(rng, states.shape[0]), n_sweeps)
+                   np.ascontiguousarray(temperatures, dtype=np.float64), streams,
+                   n_sweeps)
     assert states.dtype == dtype
     return n_sweeps
 
@@ -169,7 +171,8 @@ def anneal(weights, bias, schedule=100, n_restarts=10, random_state=None, *,
     n_units = weights.shape[0]
     x = (rng.uniform(size=(n_restarts, n_units)) < 0.5).astype(np.float64)
     free = np.ones((1, n_units), dtype=np.bool_)
-    nit = run_sweeps(binary_weights, binary_bias, x, free, temperatures, rng)
+    nit = run_sweeps(binary_weights, binary_bias, x, free, temperatures,
+                     row_streams(rng, n_restarts))
     funs = quadratic_energy(binary_weights, binary_bias, x) + constant
     if states == "spin":
         x = 2.0 * x - 1.0

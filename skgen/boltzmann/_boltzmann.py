@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..rbm._partition import estimate_log_partition
-from ..utils._random import content_streams, row_streams
+from ..utils._random import keyed_streams, row_streams
 from ..utils._state import copy_state
 from ..utils._validation import validate_support
 from . import _kernels
@@ -450,7 +450,7 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
         chains = np.repeat(states, INFERENCE_CHAINS, axis=0)
         if free.shape[0] > 1:
             free = np.repeat(free, INFERENCE_CHAINS, axis=0)
-        streams = _keyed_streams(keys, INFERENCE_CHAINS, rng)
+        streams = keyed_streams(keys, INFERENCE_CHAINS, rng)
         averages = np.zeros_like(chains)
         _kernels.clamped_averages(self.weights_, self.bias_, chains, free,
                                   self._schedule(), int(self.n_sweeps), streams, averages)
@@ -696,10 +696,10 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
             free = np.zeros(states.shape, dtype=bool)
             free[:, n_visible:] = True
             betas = np.linspace(0.0, 1.0, self.ais_n_betas)
-            # Each run's stream is keyed by its row and number (see _keyed_streams).
+            # Each run's stream is keyed by its row and number (see keyed_streams).
             log_weights = _kernels.ais_log_weights(
                 weights, bias, np.zeros(n_units), states, free, betas,
-                _keyed_streams(unique, runs, rng), np.empty((betas.shape[0], 0)))
+                keyed_streams(unique, runs, rng), np.empty((betas.shape[0], 0)))
             log_weights = log_weights.reshape(unique.shape[0], runs)
             largest = log_weights.max(axis=1)
             # The base model exp(0 . s) sums to 2**n_hidden over the hidden states.
@@ -756,18 +756,3 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
         tags.input_tags.positive_only = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _keyed_streams(keys, n_chains, rng):
-    """``n_chains`` streams for each row of ``keys``, each keyed by a seed drawn
-    from ``rng``, the row's values and the chain's number: a row's chains do not
-    depend on the other rows or on the row's position."""
-    keys = np.asarray(keys, dtype=np.float64)
-    chain_keys = np.column_stack([
-        np.repeat(keys, n_chains, axis=0),
-        np.tile(np.arange(n_chains, dtype=np.float64), keys.shape[0])])
-    streams = np.empty(chain_keys.shape[0], dtype=np.uint64)
-    content_streams(chain_keys, np.empty(0), np.empty(0, dtype=np.int64),
-                    np.empty(0, dtype=np.int64), row_streams(rng, 1)[0],
-                    np.empty(chain_keys.shape[1]), streams)
-    return streams

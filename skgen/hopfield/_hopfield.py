@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..annealing._anneal import quadratic_energy, run_sweeps, spin_to_binary
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
-from ..utils._random import row_streams
+from ..utils._random import keyed_streams
 from ..utils._validation import validate_support
 from ._base import EnergyScoresMixin
 from ._kernels import FIXED_POINT, TWO_CYCLE, sync_sweeps
@@ -207,14 +207,17 @@ class HopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
         X = self._validate_cues(X)
         weights = self.weights_.astype(X.dtype, copy=False)
         bias = self.bias_.astype(X.dtype, copy=False)
-        spins = np.ascontiguousarray(_to_spins(X, self.coding_))
-        rng = check_random_state(self.random_state)
+        # A copy: the sync kernel works in place, and X may be the caller's array.
+        spins = np.array(_to_spins(X, self.coding_), order="C")
+        # Each row's stream is keyed by the row: its recall does not depend on
+        # the other rows or on its position.
+        streams = keyed_streams(X, 1, check_random_state(self.random_state))
         cycled = np.zeros(X.shape[0], dtype=np.bool_)
         if self.update == "sync":
             n_sweeps = np.zeros(X.shape[0], dtype=np.int64)
             outcomes = np.zeros(X.shape[0], dtype=np.int64)
             sync_sweeps(weights, bias, spins, float(self.temperature), self.max_iter,
-                        row_streams(rng, X.shape[0]), n_sweeps, outcomes)
+                        streams, n_sweeps, outcomes)
             converged = outcomes == FIXED_POINT
             cycled = outcomes == TWO_CYCLE
         else:
@@ -223,7 +226,7 @@ class HopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
             temperatures = np.full(self.max_iter, float(self.temperature))
             free = np.ones((1, X.shape[1]), dtype=np.bool_)
             n_sweeps = run_sweeps(binary_weights, binary_bias, states, free, temperatures,
-                                  rng)
+                                  streams)
             spins = 2 * states - 1
             # A quiet sweep ends a row early; a row that used every sweep may
             # still have arrived at a fixed point with its last one.

@@ -161,6 +161,22 @@ def sample_probabilities(probabilities, out, streams):
         streams[i] = advance(counter, row.shape[0])
 
 
+def keyed_streams(keys, n_streams, random_state):
+    """``n_streams`` stream states for each row of ``keys``, in row order, each
+    keyed by one seed drawn from ``random_state``, the row's values and the
+    stream's number (``content_streams``): so a row's streams depend neither
+    on the other rows nor on its position."""
+    keys = np.asarray(keys, dtype=np.float64)
+    numbered = np.empty((keys.shape[0] * n_streams, keys.shape[1] + 1))
+    numbered[:, :-1] = np.repeat(keys, n_streams, axis=0)
+    numbered[:, -1] = np.tile(np.arange(n_streams, dtype=np.float64), keys.shape[0])
+    out = np.empty(numbered.shape[0], dtype=np.uint64)
+    content_streams(numbered, np.empty(0), np.empty(0, dtype=np.int64),
+                    np.empty(0, dtype=np.int64), row_streams(random_state, 1)[0],
+                    np.empty(numbered.shape[1]), out)
+    return out
+
+
 def copy_random_state(rng):
     """An independent RandomState in the same state as ``rng``."""
     copy = np.random.RandomState()
