@@ -40,6 +40,11 @@ _RATE_EPS = 1e-3
 
 _MAX_ENUMERABLE = 30
 
+#: Mean-field inference stops when no marginal moved more than this in a sweep,
+#: or after this many sweeps.
+MEAN_FIELD_TOL = 1e-6
+MEAN_FIELD_MAX_ITER = 100
+
 #: Gibbs inference (``transform``, ``inverse_transform``, ``predict``) averages
 #: this many chains a row: one chain at temperature 1 rarely leaves the mode it
 #: first falls into once the weights are large.
@@ -405,6 +410,7 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
                     float(self.weight_decay), self._schedule(), int(self.n_sweeps),
                     bool(self.persistent), free_hidden, state["offsets_"])
         model = (weights, bias, state["connectivity_"].astype(weights.dtype))
+
         def fitted():
             return copy_state(state)
 
@@ -460,7 +466,8 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
         if self.inference == "mean-field":
             means = np.where(free, np.asarray(0.5, dtype=states.dtype), states)
             _kernels.mean_field(self.weights_, self.bias_, means,
-                                np.ascontiguousarray(free), 100, 1e-6)
+                                np.ascontiguousarray(free), MEAN_FIELD_MAX_ITER,
+                                MEAN_FIELD_TOL)
             return means
         return self._gibbs_marginals(states, np.ascontiguousarray(free), keys,
                                      self.random_state)
