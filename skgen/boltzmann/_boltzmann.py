@@ -17,9 +17,10 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._persistence import VersionedStateMixin
 from ..rbm._partition import estimate_log_partition
 from ..utils._random import keyed_streams, row_streams
-from ..utils._state import copy_state
+from ..utils._state import cache_key, copy_state
 from ..utils._validation import validate_support
 from . import _kernels
 
@@ -51,7 +52,7 @@ MEAN_FIELD_MAX_ITER = 100
 INFERENCE_CHAINS = 10
 
 
-class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
                        TransformerMixin, BaseEstimator):
     """Boltzmann machine with visible and hidden binary units (Ackley, Hinton &
     Sejnowski 1985).
@@ -649,11 +650,11 @@ class BoltzmannMachine(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
                 raise ValueError(
                     f"Enumerating 2**{n_units} states would take too long; use "
                     "method='ais'.")
-            key = ("exact",)
+            key = cache_key("exact")
         else:
             n_chains = self.ais_n_chains if n_chains is None else n_chains
             n_betas = self.ais_n_betas if n_betas is None else n_betas
-            key = ("ais", n_chains, n_betas, random_state)
+            key = cache_key("ais", n_chains, n_betas, random_state)
         cache = self.__dict__.setdefault("_log_partition_cache", {})
         if key not in cache:
             weights, bias = self._float64_parameters()

@@ -20,10 +20,11 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..dbn._base import layer_seeds, layer_sizes
 from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._persistence import VersionedStateMixin
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
 from ..utils._random import row_streams
-from ..utils._state import copy_state
+from ..utils._state import cache_key, copy_state
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
@@ -50,7 +51,7 @@ _SCORED_ROWS = 256
 EXACT_MAX_HIDDEN_UNITS = 12
 
 
-class DBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
           BaseEstimator):
     """Deep Boltzmann Machine (DBM): binary hidden layers with undirected
     connections between neighbours, pretrained greedily and trained jointly.
@@ -790,7 +791,7 @@ n_hidden_units)
         check_count(n_betas, "n_betas", 2)
         random_state = self.random_state if random_state is None else random_state
         seeded = random_state is None or isinstance(random_state, Integral)
-        key = (method, n_chains, n_betas, random_state) if seeded else None
+        key = cache_key(method, n_chains, n_betas, random_state) if seeded else None
         cache = self.__dict__.setdefault("_log_partition_cache", {})
         if key is not None and key in cache:
             value, std = cache[key]

@@ -22,6 +22,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._persistence import VersionedStateMixin
 from ..utils._validation import check_count
 from ._base import (
     PRETRAINING_CONSTRAINTS,
@@ -49,7 +50,7 @@ def _fitted_with_labels(estimator):
     return True
 
 
-class DBN(PretrainedStack, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
           TransformerMixin, BaseEstimator):
     """Deep Belief Network (DBN): a stack of RBMs trained greedily, layer by layer.
 

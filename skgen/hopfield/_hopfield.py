@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..annealing._anneal import quadratic_energy, run_sweeps, spin_to_binary
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
+from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams
 from ..utils._validation import validate_support
 from ._base import EnergyScoresMixin
@@ -25,7 +26,8 @@ _OFF_VALUES = {"binary": 0.0, "spin": -1.0}
 _NAMED_ROWS = 10
 
 
-class HopfieldNetwork(CallbackSupportMixin, EnergyScoresMixin, BaseEstimator):
+class HopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergyScoresMixin,
+                      BaseEstimator):
     """Hopfield network: a content-addressable memory of binary patterns.
 
     ``fit`` stores the rows of X as patterns in symmetric weights by a

@@ -20,8 +20,9 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
-from ..utils._state import copy_state
+from ..utils._state import cache_key, copy_state
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
@@ -62,7 +63,7 @@ INITIAL_HIDDEN_OFFSET = 0.5
 _HIDDEN_MEAN_ROWS = 1000
 
 
-class BaseRBM(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
               BaseEstimator, ABC):
     """Base class of the RBM estimators. Subclasses provide the visible units."""
 
@@ -838,7 +839,7 @@ default=None
                     f"is infeasible above {_ENUMERABLE_MAX_UNITS} units; use "
                     "method='ais'."
                 )
-            key = ("exact",)
+            key = cache_key("exact")
         else:
             if random_state is None:
                 random_state = self.random_state
@@ -852,7 +853,8 @@ default=None
             check_count(n_chains, "n_chains", 1)
             seeded = random_state is None or isinstance(random_state, Integral)
             schedule_key = schedule.tobytes() if betas is not None else schedule
-            key = ("ais", n_chains, schedule_key, random_state) if seeded else None
+            key = (cache_key("ais", n_chains, schedule_key, random_state) if seeded
+                   else None)
 
         cache = self.__dict__.setdefault("_log_partition_cache", {})
         fingerprint = self._fingerprint()

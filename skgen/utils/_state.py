@@ -1,6 +1,8 @@
 """Training states: dicts of the fitted attributes that a fit trains into and
 commits whole, or not at all."""
 
+import hashlib
+
 import numpy as np
 
 from ._random import copy_random_state
@@ -21,3 +23,12 @@ def _copy(value):
     if isinstance(value, np.random.RandomState):
         return copy_random_state(value)
     return value
+
+
+def cache_key(*parts):
+    """A string key for a cache of computed values kept on an estimator: strings
+    survive every persistence format (skops' JSON schema holds no tuple keys).
+    Bytes are hashed; other parts are written with ``repr``."""
+    return "|".join(hashlib.blake2b(part, digest_size=16).hexdigest()
+                    if isinstance(part, bytes) else repr(part) for part in parts)
+
