@@ -1,9 +1,10 @@
 """Start-up cost of skgen: Numba compilation on a cold cache, and loading on a warm one.
 
 Each public estimator is timed in fresh processes on sklearn's digits (scaled to
-[0, 1]; standardised for Gaussian visible units, binarised for binary ones). A process with a *cold* cache
-has ``NUMBA_CACHE_DIR`` pointed at an empty folder, as on a new machine; a
-second process with the same folder then has a *warm* cache. In each process:
+[0, 1]; standardised for Gaussian visible units, binarised for binary ones). A
+process with a *cold* cache has ``NUMBA_CACHE_DIR`` pointed at an empty folder,
+as on a new machine; a second process with the same folder then has a *warm*
+cache. In each process:
 
 - ``import skgen``;
 - a first ``fit`` in float64, then a second one, identical, in the same process:

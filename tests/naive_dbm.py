@@ -13,10 +13,9 @@ shape (n_units[l + 1], n_units[l]); ``biases`` holds every layer's bias, the
 visible one first (``hidden_biases`` the hidden layers' only).
 """
 
+import naive
 import numpy as np
 from scipy.special import logsumexp
-
-import naive
 
 F64 = np.float64
 

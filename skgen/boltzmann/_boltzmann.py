@@ -16,9 +16,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
+from ..rbm._partition import estimate_log_partition
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._persistence import VersionedStateMixin
-from ..rbm._partition import estimate_log_partition
 from ..utils._random import keyed_streams, row_streams
 from ..utils._state import cache_key, copy_state
 from ..utils._validation import validate_support

@@ -19,10 +19,10 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..dbn._base import layer_seeds, layer_sizes
 from ..exceptions import DivergenceError
-from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
-from ..utils._persistence import VersionedStateMixin
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
+from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
 from ..utils._state import cache_key, copy_state
 from ..utils._validation import (
@@ -51,8 +51,8 @@ _SCORED_ROWS = 256
 EXACT_MAX_HIDDEN_UNITS = 12
 
 
-class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-          BaseEstimator):
+class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+          TransformerMixin, BaseEstimator):
     """Deep Boltzmann Machine (DBM): binary hidden layers with undirected
     connections between neighbours, pretrained greedily and trained jointly.
 

@@ -50,8 +50,8 @@ def _fitted_with_labels(estimator):
     return True
 
 
-class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
-          TransformerMixin, BaseEstimator):
+class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
+          ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep Belief Network (DBN): a stack of RBMs trained greedily, layer by layer.
 
     The bottom RBM models the data and each RBM above it models the hidden

@@ -63,8 +63,8 @@ INITIAL_HIDDEN_OFFSET = 0.5
 _HIDDEN_MEAN_ROWS = 1000
 
 
-class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-              BaseEstimator, ABC):
+class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+              TransformerMixin, BaseEstimator, ABC):
     """Base class of the RBM estimators. Subclasses provide the visible units."""
 
     _parameter_constraints: dict = {

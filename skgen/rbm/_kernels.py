@@ -137,7 +137,8 @@ def sparse_weight_update(visible, indices, counts, hidden, scale, weights):
         k = starts[i]
         end = starts[i + 1]
         while k + 4 <= end:
-            h0, h1, h2, h3 = hidden[rows[k]], hidden[rows[k + 1]], hidden[rows[k + 2]], hidden[rows[k + 3]]
+            h0, h1 = hidden[rows[k]], hidden[rows[k + 1]]
+            h2, h3 = hidden[rows[k + 2]], hidden[rows[k + 3]]
             a0, a1, a2, a3 = values[k], values[k + 1], values[k + 2], values[k + 3]
             for j in range(n_hidden):
                 column[j] += a0 * h0[j] + a1 * h1[j] + a2 * h2[j] + a3 * h3[j]

@@ -18,6 +18,7 @@ from ..utils._random import advance, row_streams, uniform
 from ..utils._reductions import sum_in_lanes
 from ._units import ais_change, ais_rows, ais_start, ais_transition, prepare, summed_out
 
+
 def estimate_log_partition(run_ais, n_chains, schedule, rng):
     """The AIS estimate of log Z and its standard error.
 
