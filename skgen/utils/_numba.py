@@ -6,7 +6,7 @@ from vectorising the loop. ``fastmath`` stays off so that NaN and inf propagate.
 Kernels release the GIL (``nogil``), so that threaded backends (joblib's
 threading backend, dask's threaded scheduler) run them in parallel. Their
 compiled code is cached on disk (``cache``), so that only a machine's first use
-of a kernel compiles it.
+of a kernel compiles it (where: ``_cache``).
 
 Array-level statements inside a kernel (``a[:] = b``, ``a += b`` for arrays) are
 avoided: Numba compiles a formatted shape-mismatch error and ufunc machinery for
@@ -17,6 +17,11 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload, register_jitable
+
+from ._cache import ensure_cache_location
+
+# Before the first cached kernel is decorated (see ``_cache``).
+ensure_cache_location()
 
 kernel = njit(cache=True, nogil=True, error_model="numpy")
 inline_kernel = njit(cache=True, nogil=True, error_model="numpy", inline="always")
