@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skgen import VAE, Autoencoder, BernoulliRBM, GaussianBernoulliRBM
+from skgen import DBN, VAE, Autoencoder, BernoulliRBM, GaussianBernoulliRBM
 
 distributed = pytest.importorskip("distributed")
 dask_array = pytest.importorskip("dask.array")
@@ -44,7 +44,8 @@ def test_grid_search_on_the_cluster_equals_one_process(client, digits):
     lambda: GaussianBernoulliRBM(n_components=8, random_state=0),
     lambda: Autoencoder(hidden_layer_sizes=(8,), random_state=0),
     lambda: VAE(n_components=2, hidden_layer_sizes=(8,), random_state=0),
-], ids=["BernoulliRBM", "GaussianBernoulliRBM", "Autoencoder", "VAE"])
+    lambda: DBN(hidden_layer_sizes=(8, 6), random_state=0),
+], ids=["BernoulliRBM", "GaussianBernoulliRBM", "Autoencoder", "VAE", "DBN"])
 def test_incremental_trains_block_by_block(client, digits, make_model):
     X = digits[0][:240]
     if isinstance(make_model(), GaussianBernoulliRBM):

@@ -526,3 +526,40 @@ def test_up_down_fine_tuning_does_not_lower_the_held_out_bound(digits):
     assert not hasattr(unfitted, "rbms_")
 
 
+
+
+def test_partial_fit_trains_each_layer_one_pass(digits):
+    X = digits[0][:120]  # the training split
+    model = DBN(hidden_layer_sizes=(8, 6), random_state=0)
+    assert model.partial_fit(X[:60]) is model
+    model.partial_fit(X[60:])
+    # The same passes by hand: each RBM's partial_fit on the layer below.
+    reference = DBN(hidden_layer_sizes=(8, 6), random_state=0)
+    from skgen.dbn._base import layer_rbms
+
+    rbms = layer_rbms(reference, np.random.RandomState(0),
+                      ais_n_chains=reference.ais_n_chains, ais_n_betas=reference.ais_n_betas)
+    for block in (X[:60], X[60:]):
+        rbms[0].partial_fit(block)
+        rbms[1].partial_fit(rbms[0].transform(block))
+    for fitted, expected in zip(model.rbms_, rbms, strict=True):
+        assert_array_equal(fitted.components_, expected.components_)
+    assert model.recognition_rbms_ == model.rbms_[:-1]
+    assert model.transform(X).shape == (120, 8 + 6)
+    with pytest.raises(ValueError, match="features"):
+        model.partial_fit(X[:, :10])
+
+
+def test_partial_fit_with_labels_needs_classes_then_keeps_them(digits):
+    X, y = digits[0][:120], digits[2][:120]
+    model = DBN(hidden_layer_sizes=(16,), random_state=0)
+    with pytest.raises(ValueError, match="needs classes"):
+        model.partial_fit(X, y)
+    model.partial_fit(X[:60], y[:60], classes=np.arange(10))
+    model.partial_fit(X[60:], y[60:])
+    assert_array_equal(model.classes_, np.arange(10))
+    assert set(model.predict(X)) <= set(range(10))
+    with pytest.raises(ValueError, match="on every call"):
+        model.partial_fit(X)
+    with pytest.raises(ValueError, match="not in classes"):
+        model.partial_fit(X[:2], np.array([3, 11]))

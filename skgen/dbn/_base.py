@@ -102,20 +102,14 @@ def layer_seeds(rng, n_layers):
     return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_layers)]
 
 
-def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_params):
-    """Fit a stack of RBMs greedily, bottom to top; return them, and whether a
-    callback stopped the fit.
+def layer_rbms(estimator, rng, n_labels=0, **rbm_params):
+    """The unfitted RBMs of a stack, bottom to top.
 
-    Layer l is an RBM with ``hidden_layer_sizes[l]`` hidden units, fitted to the
-    mean activations P(h|v) of the layer below it (X for layer 0), with the
+    Layer l is an RBM with ``hidden_layer_sizes[l]`` hidden units, with the
     per-layer training parameters of ``estimator`` and ``random_state`` from
-    :func:`layer_seeds`. With ``labels`` (one-hot rows), the top RBM is a
-    :class:`LabelledRBM` fitted to the columns of its input followed by the
-    labels, which it treats as one softmax group.
-
-    With callback ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), each
-    layer's fit is a task, whose callbacks see ``fitted(rbms)`` (the fitted
-    attributes of the stack of ``rbms``, or None) and can stop the stack there.
+    :func:`layer_seeds`. With ``n_labels`` classes, the top RBM is a
+    :class:`LabelledRBM`, whose visible layer ends in one softmax group of
+    label units.
     """
     sizes = layer_sizes(estimator.hidden_layer_sizes)
     n_layers = len(sizes)
@@ -123,11 +117,10 @@ def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_para
               for name in PER_LAYER_CONSTRAINTS}
     seeds = layer_seeds(rng, n_layers)
     rbms = []
-    data = X
     for layer, size in enumerate(sizes):
         model = VISIBLE_UNITS[estimator.visible_units] if layer == 0 else BernoulliRBM
         extra = {}
-        if layer == n_layers - 1 and labels is not None:
+        if layer == n_layers - 1 and n_labels:
             if model is not BernoulliRBM:
                 raise ValueError(
                     "The label units join the visible layer of the top RBM, which "
@@ -135,10 +128,9 @@ def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_para
                     "y needs at least two hidden layers."
                 )
             model = LabelledRBM
-            extra = {"n_labels": labels.shape[1],
+            extra = {"n_labels": n_labels,
                      "discriminative_weight": estimator.discriminative_weight}
-            data = join_labels(data, labels)
-        rbm = model(
+        rbms.append(model(
             size,
             **{name: values[name][layer] for name in PER_LAYER_CONSTRAINTS},
             visible_bias_init=estimator.visible_bias_init,
@@ -148,16 +140,52 @@ def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_para
             random_state=seeds[layer],
             **extra,
             **rbm_params,
-        )
+        ))
+    return rbms
+
+
+def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_params):
+    """Fit a stack of RBMs greedily, bottom to top; return them, and whether a
+    callback stopped the fit.
+
+    The RBMs are those of :func:`layer_rbms`; layer l is fitted to the mean
+    activations P(h|v) of the layer below it (X for layer 0). With ``labels``
+    (one-hot rows), the top RBM is fitted to the columns of its input followed
+    by the labels.
+
+    With callback ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), each
+    layer's fit is a task, whose callbacks see ``fitted(rbms)`` (the fitted
+    attributes of the stack of ``rbms``, or None) and can stop the stack there.
+    """
+    stack = layer_rbms(estimator, rng, 0 if labels is None else labels.shape[1],
+                       **rbm_params)
+    rbms = []
+    data = X
+    for layer, rbm in enumerate(stack):
+        if layer == len(stack) - 1 and labels is not None:
+            data = join_labels(data, labels)
         rbms.append(rbm)
         if tasks is None:
             rbm.fit(data)
         elif tasks.fit_estimator(f"pretraining layer {layer}", rbm, data,
                                  fitted and (lambda: fitted(rbms))):
             return rbms, True
-        if layer < n_layers - 1:
+        if layer < len(stack) - 1:
             data = rbm.transform(data)
     return rbms, False
+
+
+def partial_pretrain(rbms, X, labels=None):
+    """One training pass of each RBM of a stack on X, bottom to top: each
+    layer's ``partial_fit`` on the mean activations of the one below (the top
+    one's input followed by ``labels``, when given)."""
+    data = X
+    for layer, rbm in enumerate(rbms):
+        if layer == len(rbms) - 1 and labels is not None:
+            data = join_labels(data, labels)
+        rbm.partial_fit(data)
+        if layer < len(rbms) - 1:
+            data = rbm.transform(data)
 
 
 def join_labels(data, labels):

@@ -1,5 +1,6 @@
 """Deep Belief Network: a greedy stack of RBMs, a transformer and a generative model."""
 
+import copy
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -28,9 +29,11 @@ from ._base import (
     PRETRAINING_CONSTRAINTS,
     PretrainedStack,
     join_labels,
+    layer_rbms,
     layer_sizes,
     layer_values,
     one_hot,
+    partial_pretrain,
     pretrain,
 )
 from ._updown import up_down
@@ -379,6 +382,72 @@ class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
         if hasattr(self, "classes_"):
             del self.classes_
         self.__dict__.update(self._fitted_stack(rbms, recognition, classes, n_layers))
+        end_fit(context, self, X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, classes=None):
+        """Run one training pass of every layer on X, bottom to top.
+
+        Each RBM of the stack takes one pass of its own ``partial_fit`` over the
+        mean activations of the layer below, so a stream of mini-batches (or a
+        dask array's blocks, through dask-ml's ``Incremental``) pretrains the
+        whole stack. The first call builds the stack from ``random_state``. No
+        up-down fine-tuning runs: ``recognition_rbms_`` are the stack's lower
+        RBMs, as after ``fit`` with ``fine_tune_iter=0``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,), default=None
+            Class labels, for a DBN whose top RBM models them (``use_labels``):
+            given on every call, or on none.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that y will hold; required on the first call with y,
+            as in sklearn's ``partial_fit``, and ignored afterwards.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "rbms_")
+        dtype = (np.float64, np.float32) if first_call else self.rbms_[0].components_.dtype
+        X = validate_data(self, X, accept_sparse="csr", reset=first_call, dtype=dtype)
+        labelled = y is not None and self.use_labels
+        if first_call:
+            if labelled and classes is None:
+                raise ValueError("The first call to partial_fit with y needs classes: "
+                                 "every class that y will hold.")
+            known = np.unique(column_or_1d(classes)) if labelled else None
+            rbms = layer_rbms(self, check_random_state(self.random_state),
+                              0 if known is None else len(known),
+                              ais_n_chains=self.ais_n_chains, ais_n_betas=self.ais_n_betas)
+        else:
+            known = getattr(self, "classes_", None)
+            if labelled != (known is not None):
+                raise ValueError(
+                    "This DBN was first trained " + ("with" if known is not None else
+                                                      "without")
+                    + " labels: pass y to partial_fit on every call, or on none.")
+            rbms = copy.deepcopy(self.rbms_)  # all or nothing
+        labels = None
+        if labelled:
+            y = column_or_1d(y, warn=True)
+            if y.shape[0] != X.shape[0]:
+                raise ValueError(f"X has {X.shape[0]} samples, but y has {y.shape[0]}.")
+            encoded = np.searchsorted(known, y)
+            unseen = (encoded >= len(known)) | (known[np.minimum(encoded, len(known) - 1)] != y)
+            if unseen.any():
+                raise ValueError(f"y holds classes {np.unique(y[unseen])} that are not in "
+                                 f"classes ({known}).")
+            labels = one_hot(encoded, len(known), X.dtype)
+        context = begin_fit(self, 0, X, y)
+        partial_pretrain(rbms, X, labels)
+        self.rbms_, self.recognition_rbms_ = rbms, rbms[:-1]
+        if known is not None:
+            self.classes_ = known
         end_fit(context, self, X, y)
         return self
 
