@@ -59,6 +59,8 @@ ESTIMATORS = {
             "ais_n_betas=1000, random_state=0)", False, "unit"),
     "BoltzmannMachine": ("BoltzmannMachine(n_hidden=8, n_iter=2, ais_n_betas=1000, "
                          "random_state=0)", False, "binary"),
+    "HopfieldNetwork": ("HopfieldNetwork(random_state=0)", False, "binary"),
+    "ModernHopfieldNetwork": ("ModernHopfieldNetwork()", False, "unit"),
 }
 
 #: The calls timed after fitting, in order; each is skipped when the fitted
