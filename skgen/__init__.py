@@ -24,6 +24,7 @@ _FAMILIES = {
     "HopfieldNetwork": "hopfield",
     "ModernHopfieldNetwork": "hopfield",
     "DBMClassifier": "dbm",
+    "GAN": "gan",
     "BernoulliRBM": "rbm",
     "BoltzmannMachine": "boltzmann",
     "GaussianBernoulliRBM": "rbm",
@@ -33,6 +34,7 @@ _FAMILIES = {
 __all__ = [
     "DBM",
     "DBN",
+    "GAN",
     "VAE",
     "Autoencoder",
     "BernoulliRBM",
