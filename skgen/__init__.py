@@ -3,6 +3,7 @@ learners (RBMs, DBNs, autoencoders), with Numba-compiled inner loops.
 
 The estimators are imported on first use: ``import skgen`` loads neither
 scikit-learn nor Numba, and ``skgen.BernoulliRBM`` loads only the RBM family.
+So is the subpackage ``skgen.metrics`` (sample quality), on first access.
 """
 
 import importlib
@@ -31,6 +32,9 @@ _FAMILIES = {
     "VAE": "vae",
 }
 
+#: Public subpackages that are not one family's estimators, imported on first access.
+_SUBPACKAGES = ("metrics",)
+
 __all__ = [
     "DBM",
     "DBN",
@@ -50,10 +54,14 @@ __all__ = [
     "SparseAE",
     "__version__",
     "anneal",
+    "metrics",
 ]
 
 
 def __getattr__(name):
+    if name in _SUBPACKAGES:
+        # The import binds the subpackage as an attribute of skgen.
+        return importlib.import_module(f".{name}", __name__)
     family = _FAMILIES.get(name)
     if family is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
