@@ -128,3 +128,24 @@ def test_learns_a_shifted_gaussian(loss, settings, tolerance):
     samples = model.sample(2000, random_state=0)
     assert_allclose(samples.mean(axis=0), (3.0, -2.0), atol=tolerance)
     assert_allclose(samples.std(axis=0), (0.5, 0.5), atol=0.3)
+
+
+def test_score_is_the_two_sample_score_of_samples():
+    X = _data(200)
+    trained = {**SMALL, "max_iter": 50, "learning_rate_init": 3e-3}
+    model = GAN(**trained).fit(X)
+    score = model.score(X, random_state=0)
+    assert 0 <= score <= 1
+    assert score == model.score(X, random_state=0)
+    far = GAN(**trained).fit(X + 10)
+    assert far.score(X, random_state=0) < score
+
+
+def test_early_stopping_keeps_the_best_generator():
+    X = np.random.RandomState(0).normal(loc=3.0, size=(200, 2))
+    model = GAN(**{**SMALL, "max_iter": 8}, early_stopping=True, n_iter_no_change=2,
+                learning_rate_init=3e-3).fit(X)
+    scores = model.validation_scores_
+    assert len(scores) == model.n_iter_ and model.best_validation_score_ == max(scores)
+    with pytest.raises(ValueError, match="early_stopping"):
+        model.partial_fit(X)
