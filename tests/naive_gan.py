@@ -1,5 +1,5 @@
 """Plain NumPy references of the GAN's kernels: the players' objectives, the
-critic's input gradient and its penalty, and one training epoch by SGD on
+critic's input gradient and its penalty, Adam, and one training epoch on
 finite-difference gradients.
 
 As in ``naive.py``, each function is written from the mathematics, in float64,
@@ -56,12 +56,31 @@ def generator_objective(loss, network, params, noise):
                 True).sum()
 
 
-def sgd_epoch(loss, network, params, X, order, batch_size, n_critic, weight,
-              learning_rate, draw_noise, draw_interpolates):
-    """One epoch of plain SGD on finite-difference gradients.
+class Adam:
+    """Adam's update of one player's parameters (as sklearn's, with the bias
+    correction folded into the step size)."""
 
-    ``draw_noise(n_rows)`` and ``draw_interpolates(real, fake)`` are the
-    draws, in the kernel's order.
+    def __init__(self, learning_rate, beta_1, beta_2, epsilon):
+        self.settings = learning_rate, beta_1, beta_2, epsilon
+        self.first = self.second = 0.0
+        self.t = 0
+
+    def __call__(self, params, gradient):
+        learning_rate, beta_1, beta_2, epsilon = self.settings
+        self.t += 1
+        self.first = beta_1 * self.first + (1 - beta_1) * gradient
+        self.second = beta_2 * self.second + (1 - beta_2) * gradient**2
+        step = learning_rate * np.sqrt(1 - beta_2**self.t) / (1 - beta_1**self.t)
+        return params - step * self.first / (np.sqrt(self.second) + epsilon)
+
+
+def epoch(loss, network, params, X, order, batch_size, n_critic, weight,
+          generator_step, critic_step, draw_noise, draw_interpolates):
+    """One epoch on finite-difference gradients.
+
+    ``generator_step(params, gradient)`` and ``critic_step`` are the players'
+    optimisers; ``draw_noise(n_rows)`` and ``draw_interpolates(real, fake)``
+    the draws, in the kernel's order.
     """
     params = np.array(params, dtype=np.float64)
     n_generator = network.generator.n_params
@@ -77,8 +96,9 @@ def sgd_epoch(loss, network, params, X, order, batch_size, n_critic, weight,
             return critic_objective(loss, network.critic, p, real, fake, interpolates,
                                     weight)
 
-        params[n_generator:] -= learning_rate * finite_difference_gradient(
-            critic_loss, params[n_generator:]) / n_rows
+        params[n_generator:] = critic_step(
+            params[n_generator:],
+            finite_difference_gradient(critic_loss, params[n_generator:]) / n_rows)
         if (batch + 1) % n_critic == 0 or batch == n_batches - 1:
             noise = draw_noise(n_rows)
 
@@ -86,6 +106,8 @@ def sgd_epoch(loss, network, params, X, order, batch_size, n_critic, weight,
                 full = np.concatenate([p, params[n_generator:]])
                 return generator_objective(loss, network, full, noise)
 
-            params[:n_generator] -= learning_rate * finite_difference_gradient(
-                generator_loss, params[:n_generator]) / n_rows
+            params[:n_generator] = generator_step(
+                params[:n_generator],
+                finite_difference_gradient(generator_loss, params[:n_generator])
+                / n_rows)
     return params
