@@ -254,10 +254,12 @@ def digits_section(args):
     epochs = 2 if args.quick else None
     rows = [["held-out digits (ceiling)", "-", *_scores(X_test, X_train[:500])]]
     models = {
-        "GAN (sigmoid outputs)": (
-            lambda: skgen.GAN(32, output_activation="sigmoid", batch_size=64,
-                              max_iter=epochs or 300, learning_rate_init=2e-4,
-                              random_state=0),
+        # Linear outputs: with sigmoid ones the generator collapsed here (per-pixel
+        # standard deviation of its samples 0.04 against the data's 0.23).
+        "GAN (linear outputs)": (
+            lambda: skgen.GAN(32, generator_layer_sizes=(128, 128),
+                              discriminator_layer_sizes=(128, 128), batch_size=64,
+                              max_iter=epochs or 60, random_state=0),
             lambda model, n: model.sample(n, random_state=1)),
         "VAE (decoder means)": (
             lambda: skgen.VAE(16, hidden_layer_sizes=(256,), max_iter=epochs or 200,
