@@ -25,6 +25,7 @@ _FAMILIES = {
     "HopfieldNetwork": "hopfield",
     "ModernHopfieldNetwork": "hopfield",
     "DBMClassifier": "dbm",
+    "GAN": "gan",
     "BernoulliRBM": "rbm",
     "BoltzmannMachine": "boltzmann",
     "GaussianBernoulliRBM": "rbm",
@@ -37,6 +38,7 @@ _SUBPACKAGES = ("metrics",)
 __all__ = [
     "DBM",
     "DBN",
+    "GAN",
     "VAE",
     "Autoencoder",
     "BernoulliRBM",

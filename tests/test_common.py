@@ -95,6 +95,8 @@ EXPECTED_FAILED_CHECKS = {
 # their Bernoulli units.
 _OVERRIDES = {
     "VAE": {"likelihood": "gaussian"},
+    "GAN": {"n_components": 2, "generator_layer_sizes": (8,),
+            "discriminator_layer_sizes": (8,), "batch_size": 16},
     "DBN": {"visible_units": "gaussian", "learning_rate": 0.01},
     "DBM": {"visible_units": "gaussian", "hidden_layer_sizes": (8, 6), "batch_size": 10,
             "n_particles": 10, "learning_rate": 0.01},

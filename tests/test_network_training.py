@@ -60,6 +60,23 @@ def test_record_epoch_raises_on_divergence_and_names_the_pass():
     assert (state["n_iter_"], state["t_"], state["loss_curve_"]) == (1, 10, [2.0])
 
 
+def test_record_epoch_takes_several_losses_and_can_ignore_them():
+    """A GAN's epoch records both players' losses; without loss stopping every
+    epoch counts as an improvement."""
+
+    class Estimator:
+        learning_rate_init, verbose, tol = 0.5, True, 0.0
+
+    state = {"_params": np.zeros(2), **new_records(False)}
+    for _ in range(2):
+        assert record_epoch(Estimator(), state, np.array([1.0, 2.0]), 10,
+                            loss_stopping=False)
+    assert np.array(state["loss_curve_"]).shape == (2, 2)
+    with pytest.raises(DivergenceError):
+        record_epoch(Estimator(), state, np.array([1.0, np.nan]), 10,
+                     loss_stopping=False)
+
+
 def test_the_classifier_fine_tunes_through_the_driver(digits):
     X, y = digits[0][:150], digits[1][:150]
     seen = []

@@ -20,7 +20,7 @@ from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._losses import RECONSTRUCTION_LOSSES, output_loss
 from ..network._passes import predict
-from ..utils._random import copy_random_state, row_streams
+from ..utils._random import copy_random_state, extend_streams, row_streams
 from ..utils._validation import as_dense_and_csr, check_count
 from ._kernels import autoencoder_epoch, reconstruction_losses
 
@@ -213,9 +213,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
             batch_size = min(_AUTO_BATCH_SIZE, n_samples)
         else:
             batch_size = min(self.batch_size, n_samples)
-        if state["_streams"].shape[0] < batch_size:
-            extra = row_streams(state["_rng"], batch_size - state["_streams"].shape[0])
-            state["_streams"] = np.concatenate([state["_streams"], extra])
+        state["_streams"] = extend_streams(state["_streams"], state["_rng"], batch_size)
         network, params = state["_network"], state["_params"]
         dtype = params.dtype
         optimizer = self._make_optimizer(self.momentum)

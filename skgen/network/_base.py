@@ -84,6 +84,10 @@ class BaseNetwork(VersionedStateMixin, CallbackSupportMixin, BaseEstimator, ABC)
         "_no_improvement_count",
     )
 
+    #: Whether, without early stopping, fit stops when the training loss stops
+    #: improving (sklearn's MLP rule); False: it runs ``max_iter`` epochs.
+    _loss_stopping = True
+
     #: What an epoch is called in the divergence error.
     _epoch_name = "training pass"
 
@@ -230,7 +234,7 @@ class BaseNetwork(VersionedStateMixin, CallbackSupportMixin, BaseEstimator, ABC)
         run_epochs(self, state, self._epoch_runner(data, state), data[0].shape[0],
                    incremental=incremental, validation_score=validation_score,
                    what=self._epoch_name, callback=self._epoch_callback,
-                   tasks=tasks, fitted=fitted)
+                   tasks=tasks, fitted=fitted, loss_stopping=self._loss_stopping)
 
     # -- the fitted network -----------------------------------------------------------
 
@@ -326,6 +330,9 @@ class UnsupervisedNetwork(IncrementalNetwork):
     dense or CSR input in float64 or float32, whose values must lie in [0, 1]
     when the model's outputs are Bernoulli means."""
 
+    #: What ``validate_data`` accepts besides dense arrays.
+    _accept_sparse = "csr"
+
     @abstractmethod
     def _unit_interval_setting(self):
         """None when X may take any value; otherwise ``(setting, alternative)``:
@@ -334,16 +341,16 @@ class UnsupervisedNetwork(IncrementalNetwork):
 
     def _validate_training_data(self, X, y, reset):
         dtype = (np.float64, np.float32) if reset else self._params.dtype
-        X = validate_data(self, X, reset=reset, accept_sparse="csr", dtype=dtype)
+        X = validate_data(self, X, reset=reset, accept_sparse=self._accept_sparse,
+                          dtype=dtype)
         self._check_support(X)
         return X, None
 
     def _validate_data(self, X):
         """Check X for a fitted model; cast it to the model's dtype."""
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", reset=False, dtype=self._params.dtype
-        )
+        X = validate_data(self, X, accept_sparse=self._accept_sparse, reset=False,
+                          dtype=self._params.dtype)
         self._check_support(X)
         return X
 

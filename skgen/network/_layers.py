@@ -226,3 +226,10 @@ def intercept(params, layers, layer):
     """The biases of a layer."""
     start = layers[layer, INTERCEPT]
     return params[start:start + layers[layer, FAN_OUT]]
+
+
+@internal_kernel
+def n_network_params(layers):
+    """Length of a network's flat parameter vector: its last bias ends it."""
+    last = layers.shape[0] - 1
+    return layers[last, INTERCEPT] + layers[last, FAN_OUT]

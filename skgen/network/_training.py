@@ -43,18 +43,22 @@ def continue_records(state, early_stopping):
 
 
 def record_epoch(estimator, state, loss, n_samples, validation_score=None,
-                 best_params=None, what="training pass"):
+                 best_params=None, what="training pass", loss_stopping=True):
     """The bookkeeping of one epoch, as sklearn's MLP does it; whether it improved.
 
+    ``loss`` is a float, or an array of the losses of several objectives (the
+    two players of a GAN), which ``loss_curve_`` then holds per epoch.
     Raises a DivergenceError if the loss or the parameters are not finite.
     Updates ``n_iter_``, ``t_``, ``loss_`` and ``loss_curve_`` in ``state`` and
     prints sklearn's verbose line. With ``validation_score`` (a callable,
     evaluated once), the epoch improved if the score beat the best by ``tol``,
     and a new best score copies the parameters into ``best_params``; without it,
-    the loss must have dropped by ``tol`` below ``best_loss_``.
+    the loss must have dropped by ``tol`` below ``best_loss_``, unless
+    ``loss_stopping`` is False: then every epoch counts as an improvement, for a
+    model whose loss does not measure progress.
     """
     params = state["_params"]
-    if not (np.isfinite(loss) and np.isfinite(params).all()):
+    if not (np.isfinite(loss).all() and np.isfinite(params).all()):
         raise DivergenceError(
             f"{type(estimator).__name__} diverged in {what} {state['n_iter_'] + 1}: "
             "the loss or the parameters are NaN or infinite. Lower "
@@ -66,8 +70,11 @@ def record_epoch(estimator, state, loss, n_samples, validation_score=None,
     state["loss_"] = loss
     state["loss_curve_"].append(loss)
     if estimator.verbose:
-        print(f"Iteration {state['n_iter_']}, loss = {loss:.8f}")
+        shown = ", ".join(f"{value:.8f}" for value in np.atleast_1d(loss))
+        print(f"Iteration {state['n_iter_']}, loss = {shown}")
     if validation_score is None:
+        if not loss_stopping:
+            return True
         improved = loss <= state["best_loss_"] - estimator.tol
         state["best_loss_"] = min(state["best_loss_"], loss)
         return improved
@@ -84,7 +91,7 @@ def record_epoch(estimator, state, loss, n_samples, validation_score=None,
 
 def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
                validation_score=None, what="training pass", callback=None,
-               tasks=None, fitted=None):
+               tasks=None, fitted=None, loss_stopping=True):
     """Train for one epoch (``incremental``) or up to ``estimator.max_iter``.
 
     ``run_epoch(order)`` runs one compiled epoch over the training rows in the
@@ -97,7 +104,9 @@ def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
     callback task per epoch, whose callbacks can stop training too;
     ``fitted(params)`` then returns the fitted attributes of a model with
     ``params``, for their ``fitted_estimator``. Draws the order of each epoch
-    from ``state["_rng"]`` when ``estimator.shuffle``.
+    from ``state["_rng"]`` when ``estimator.shuffle``. Without
+    ``loss_stopping`` (and early stopping), training runs ``max_iter`` epochs,
+    without a ConvergenceWarning (see ``record_epoch``).
     """
     rng = state["_rng"]
     params = state["_params"]
@@ -117,7 +126,7 @@ def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
             order = np.arange(n_samples)
         loss = run_epoch(order.astype(np.int64)) / n_samples
         improved = record_epoch(estimator, state, loss, n_samples, validation_score,
-                                best_params, what)
+                                best_params, what, loss_stopping)
         state["_no_improvement_count"] = (
             0 if improved else state["_no_improvement_count"] + 1
         )
@@ -133,7 +142,7 @@ def run_epochs(estimator, state, run_epoch, n_samples, *, incremental,
                       f"{estimator.n_iter_no_change} consecutive epochs. Stopping.")
             break
     else:
-        if not incremental:
+        if not incremental and (loss_stopping or validation_score is not None):
             warn_max_iter(estimator.max_iter)
     if best_params is not None:
         params[:] = best_params

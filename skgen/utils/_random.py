@@ -47,6 +47,14 @@ def row_streams(random_state, n_rows):
     )
 
 
+def extend_streams(streams, random_state, n_rows):
+    """``streams`` followed by new streams drawn from ``random_state``, so that
+    there are at least ``n_rows`` (the same array when there are)."""
+    if streams.shape[0] >= n_rows:
+        return streams
+    return np.concatenate([streams, row_streams(random_state, n_rows - streams.shape[0])])
+
+
 @inline_kernel
 def uniform_at(counter):
     """The uniform in [0, 1), with 52 random bits, that a stream gives at `counter`.

@@ -106,3 +106,18 @@ def validation_split(estimator, arrays, rng, stratify=None):
             "or the size of your dataset."
         )
     return training, validation
+
+
+def check_widths(sizes, name):
+    """The layer widths ``sizes`` (a sequence of positive integers, possibly
+    empty) as a list of int; a ValueError naming the parameter ``name`` if not."""
+    widths = np.asarray(sizes).reshape(-1)
+    if widths.size and (
+        widths.dtype.kind not in "iuf"
+        or np.any(widths < 1)
+        or np.any(widths != np.round(widths))
+    ):
+        raise ValueError(
+            f"{name} must be a sequence of positive integers, got {sizes!r}."
+        )
+    return [int(width) for width in widths]

@@ -24,7 +24,7 @@ from ..network._compile import (
     piece_name,
     specialized_kernel,
 )
-from ..network._layers import FAN_IN, FAN_OUT, INTERCEPT, coef, intercept, slot
+from ..network._layers import FAN_IN, coef, intercept, n_network_params, slot
 from ..network._losses import bce_rows, bce_unit
 from ..network._passes import backward_pass, column_total, forward_pass
 from ..utils._batches import gather_rows
@@ -33,13 +33,6 @@ from ..utils._numba import kernel
 from ..utils._random import normal_row
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
-
-
-@internal_kernel
-def n_network_params(layers):
-    """Length of a network's flat parameter vector: its last bias ends it."""
-    last = layers.shape[0] - 1
-    return layers[last, INTERCEPT] + layers[last, FAN_OUT]
 
 
 @internal_kernel

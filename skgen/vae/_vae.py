@@ -13,8 +13,8 @@ from ..network._activations import ACTIVATIONS
 from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._passes import predict
-from ..utils._random import content_streams, row_streams
-from ..utils._validation import as_dense_and_csr, check_count
+from ..utils._random import content_streams, extend_streams, row_streams
+from ..utils._validation import as_dense_and_csr, check_count, check_widths
 from ._kernels import (
     LIKELIHOODS,
     OUTPUT_ACTIVATIONS,
@@ -294,18 +294,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
         return "likelihood='bernoulli'", "likelihood='gaussian'"
 
     def _build_network(self, n_features):
-        hidden = np.asarray(self.hidden_layer_sizes).reshape(-1)
-        if hidden.size and (
-            hidden.dtype.kind not in "iuf"
-            or np.any(hidden < 1)
-            or np.any(hidden != np.round(hidden))
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers, got "
-                f"{self.hidden_layer_sizes!r}."
-            )
-        return VAENetwork(n_features, self.n_components,
-                          [int(width) for width in hidden], self.activation,
+        hidden = check_widths(self.hidden_layer_sizes, "hidden_layer_sizes")
+        return VAENetwork(n_features, self.n_components, hidden, self.activation,
                           self.likelihood)
 
     def _initial_state(self, X, y, rng):
@@ -336,9 +326,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
         X = data[0]
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
-        if state["_streams"].shape[0] < batch_size:
-            extra = row_streams(state["_rng"], batch_size - state["_streams"].shape[0])
-            state["_streams"] = np.concatenate([state["_streams"], extra])
+        state["_streams"] = extend_streams(state["_streams"], state["_rng"], batch_size)
         network, params = state["_network"], state["_params"]
         dtype = params.dtype
         optimizer = self._make_optimizer(self.momentum)

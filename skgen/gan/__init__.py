@@ -1,0 +1,5 @@
+"""The generative adversarial network."""
+
+from ._gan import GAN
+
+__all__ = ["GAN"]
