@@ -550,11 +550,11 @@ def test_partial_fit_trains_each_layer_one_pass(digits):
         model.partial_fit(X[:, :10])
 
 
-def test_partial_fit_with_labels_needs_classes_then_keeps_them(digits):
+def test_partial_fit_with_labels_keeps_the_first_calls_classes(digits):
     X, y = digits[0][:120], digits[2][:120]
+    inferred = DBN(hidden_layer_sizes=(16,), random_state=0).partial_fit(X[:5], y[:5])
+    assert_array_equal(inferred.classes_, np.unique(y[:5]))
     model = DBN(hidden_layer_sizes=(16,), random_state=0)
-    with pytest.raises(ValueError, match="needs classes"):
-        model.partial_fit(X, y)
     model.partial_fit(X[:60], y[:60], classes=np.arange(10))
     model.partial_fit(X[60:], y[60:])
     assert_array_equal(model.classes_, np.arange(10))

@@ -404,8 +404,9 @@ class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
             Class labels, for a DBN whose top RBM models them (``use_labels``):
             given on every call, or on none.
         classes : array-like of shape (n_classes,), default=None
-            Every class that y will hold; required on the first call with y,
-            as in sklearn's ``partial_fit``, and ignored afterwards.
+            Every class that y will hold, read on the first call with y and
+            ignored afterwards; None takes the classes of the first call's y,
+            so later calls cannot bring new ones.
 
         Returns
         -------
@@ -417,10 +418,9 @@ class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
         X = validate_data(self, X, accept_sparse="csr", reset=first_call, dtype=dtype)
         labelled = y is not None and self.use_labels
         if first_call:
-            if labelled and classes is None:
-                raise ValueError("The first call to partial_fit with y needs classes: "
-                                 "every class that y will hold.")
-            known = np.unique(column_or_1d(classes)) if labelled else None
+            known = None
+            if labelled:
+                known = np.unique(column_or_1d(y if classes is None else classes))
             rbms = layer_rbms(self, check_random_state(self.random_state),
                               0 if known is None else len(known),
                               ais_n_chains=self.ais_n_chains, ais_n_betas=self.ais_n_betas)
