@@ -51,6 +51,18 @@ def test_same_seed_same_samples_in_float32_and_float64(loss):
     assert not np.allclose(model.sample(20, random_state=2), samples)
 
 
+def test_same_seed_same_samples_at_any_thread_count():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    X = _data(256)
+    params = {**SMALL, "generator_layer_sizes": (128,), "discriminator_layer_sizes": (128,),
+              "batch_size": 128, "max_iter": 2}
+    samples = []
+    for n_threads in (1, 2):
+        with threadpoolctl.threadpool_limits(limits=n_threads):
+            samples.append(GAN(**params).fit(X).sample(50, random_state=1))
+    assert_array_equal(samples[0], samples[1])
+
+
 def test_partial_fit_continues_and_counts_each_players_steps():
     X = _data(80)
     model = GAN(**SMALL, n_critic=2)
