@@ -189,3 +189,39 @@ def test_scorer_in_a_grid_search(digits):
     search.set_params(scoring=sample_scorer(sample_params={"n_gibbs_steps": 20}, cv=2))
     scores = search.fit(X).cv_results_["mean_test_score"]
     assert np.all((scores >= 0) & (scores <= 1))
+
+
+def _samplers():
+    from skgen.utils.discovery import all_estimators
+
+    return sorted(name for name, Estimator in all_estimators() if hasattr(Estimator, "sample"))
+
+
+@pytest.mark.parametrize("name", _samplers())
+def test_scorer_works_with_every_estimator_that_samples(name, digits):
+    import warnings
+
+    from skgen.utils.discovery import all_estimators
+
+    Estimator = dict(all_estimators())[name]
+    small = {"n_iter": 2, "max_iter": 3, "pretrain_iter": 2, "ais_n_betas": 20,
+             "ais_n_chains": 5, "random_state": 0}
+    defaults = Estimator().get_params()
+    if "hidden_layer_sizes" in defaults:
+        small["hidden_layer_sizes"] = (8, 6) if name.startswith("DBM") else (8,)
+    for key in ("n_components", "n_hidden"):
+        if key in defaults:
+            small[key] = 4
+    model = Estimator(**{k: v for k, v in small.items() if k in defaults})
+    X, y = digits
+    X, y = X[:80], y[:80]
+    if name == "BoltzmannMachine":
+        X = (X > 0.5).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y) if "Classifier" in name else model.fit(X)
+    sample_params = {"n_gibbs_steps": 2} if "n_gibbs_steps" in model.sample.__code__.co_varnames \
+        else {}
+    score = sample_scorer("mmd", sample_params=sample_params)(model, X)
+    # The unbiased -MMD^2 can come out slightly above 0 for close sets.
+    assert np.isfinite(score) and score < 0.05
