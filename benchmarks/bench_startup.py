@@ -61,6 +61,8 @@ ESTIMATORS = {
                          "random_state=0)", False, "binary"),
     "HopfieldNetwork": ("HopfieldNetwork(random_state=0)", False, "binary"),
     "ModernHopfieldNetwork": ("ModernHopfieldNetwork()", False, "unit"),
+    "GAN": ("GAN(n_components=8, generator_layer_sizes=(32,), "
+            "discriminator_layer_sizes=(32,), max_iter=2, random_state=0)", False, "unit"),
 }
 
 #: The calls timed after fitting, in order; each is skipped when the fitted
