@@ -319,8 +319,8 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
 
     def _check_binary(self, X, allow_nan=False):
         observed = X[~np.isnan(X)] if allow_nan else X
-        if observed.size and ((observed != 0) & (observed != 1)).any():
-            bad = observed[(observed != 0) & (observed != 1)]
+        bad = observed[(observed != 0) & (observed != 1)]
+        if bad.size:
             # sklearn's checks expect this wording for negative input.
             problem = ("Negative values in data passed to" if (bad < 0).any()
                        else "Values other than 0 and 1 passed to")

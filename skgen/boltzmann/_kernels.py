@@ -176,30 +176,28 @@ def fit_epoch(model, data, order, streams, particles, settings):
 
 
 @kernel
-def log_partition_exact(weights, bias):
-    """log Z = log sum_s exp(-E(s)) over every binary state, in float64.
+def _gray_code_log_sum(weights, states, fields, energy, first):
+    """log sum exp(-E) over every state of the units ``first`` onwards, the
+    others held at ``states``, in float64.
 
-    The states are visited in Gray-code order, so that consecutive ones differ
-    in one unit: the energy changes by that unit's local field, and the fields
-    by its row of W, O(n) per state.
+    ``states`` starts with those units off, ``fields`` holds their local fields
+    and ``energy`` the energy of that state. The states are visited in
+    Gray-code order, so that consecutive ones differ in one unit: the energy
+    changes by that unit's field, and the fields by its row of W, O(n) per
+    state. ``states`` and ``fields`` are scratch.
     """
     n_units = weights.shape[0]
-    states = np.zeros(n_units)
-    fields = np.empty(n_units)
-    for j in range(n_units):
-        fields[j] = bias[j]
-    energy = 0.0
-    running_max = 0.0  # -E of the all-off state
+    running_max = -energy
     running_sum = 1.0
-    for code in range(1, 1 << n_units):
-        unit = 0
-        while not (code >> unit) & 1:
+    for code in range(1, 1 << (n_units - first)):
+        unit = first
+        while not (code >> (unit - first)) & 1:
             unit += 1
         change = 1.0 - 2.0 * states[unit]
         energy -= change * fields[unit]
         states[unit] += change
         row = weights[unit]
-        for j in range(n_units):
+        for j in range(first, n_units):
             fields[j] += change * row[j]
         value = -energy
         if value > running_max:
@@ -211,48 +209,41 @@ def log_partition_exact(weights, bias):
 
 
 @kernel
+def log_partition_exact(weights, bias):
+    """log Z = log sum_s exp(-E(s)) over every binary state, in float64, by
+    enumeration in Gray-code order (``_gray_code_log_sum``)."""
+    n_units = weights.shape[0]
+    fields = np.empty(n_units)
+    for j in range(n_units):
+        fields[j] = bias[j]
+    return _gray_code_log_sum(weights, np.zeros(n_units), fields, 0.0, 0)
+
+
+@kernel
 def hidden_sums_exact(weights, bias, visible, out):
     """``out[r] = log sum_h exp(-E(visible[r], h))``, every hidden state
-    enumerated in Gray-code order, in float64."""
+    enumerated in Gray-code order (``_gray_code_log_sum``), in float64."""
     n_units = weights.shape[0]
     n_visible = visible.shape[1]
-    n_hidden = n_units - n_visible
-    hidden = np.zeros(n_hidden)
-    fields = np.empty(n_hidden)
+    states = np.zeros(n_units)
+    fields = np.empty(n_units)
     for r in range(visible.shape[0]):
         v = visible[r]
         energy = 0.0
         for i in range(n_visible):
+            states[i] = v[i]
             if v[i] != 0.0:
                 inner = 0.0
                 for j in range(n_visible):
                     inner += weights[i, j] * v[j]
                 energy -= v[i] * (0.5 * inner + bias[i])
-        for k in range(n_hidden):
-            hidden[k] = 0.0
-            total = bias[n_visible + k]
+        for k in range(n_visible, n_units):
+            states[k] = 0.0
+            total = bias[k]
             for j in range(n_visible):
-                total += weights[n_visible + k, j] * v[j]
+                total += weights[k, j] * v[j]
             fields[k] = total
-        running_max = -energy
-        running_sum = 1.0
-        for code in range(1, 1 << n_hidden):
-            unit = 0
-            while not (code >> unit) & 1:
-                unit += 1
-            change = 1.0 - 2.0 * hidden[unit]
-            energy -= change * fields[unit]
-            hidden[unit] += change
-            row = weights[n_visible + unit]
-            for k in range(n_hidden):
-                fields[k] += change * row[n_visible + k]
-            value = -energy
-            if value > running_max:
-                running_sum = running_sum * np.exp(running_max - value) + 1.0
-                running_max = value
-            else:
-                running_sum += np.exp(value - running_max)
-        out[r] = running_max + np.log(running_sum)
+        out[r] = _gray_code_log_sum(weights, states, fields, energy, n_visible)
 
 
 @kernel

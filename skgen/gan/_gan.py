@@ -292,10 +292,9 @@ class GAN(UnsupervisedNetwork):
         return "output_activation='sigmoid'", "output_activation='identity'"
 
     def _build_network(self, n_features):
-        return GANNetwork(n_features, self.n_components,
-                          check_widths(self.generator_layer_sizes, "generator_layer_sizes"),
-                          check_widths(self.discriminator_layer_sizes,
-                                  "discriminator_layer_sizes"),
+        generator = check_widths(self.generator_layer_sizes, "generator_layer_sizes")
+        critic = check_widths(self.discriminator_layer_sizes, "discriminator_layer_sizes")
+        return GANNetwork(n_features, self.n_components, generator, critic,
                           self.activation, self.output_activation)
 
     def _initial_state(self, X, y, rng):
