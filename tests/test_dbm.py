@@ -22,7 +22,7 @@ from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
 from skgen import DBM, BernoulliRBM, DivergenceError, GaussianBernoulliRBM
-from skgen.dbn._base import layer_seeds
+from skgen.utils._stacking import layer_seeds
 
 #: A brief fit: the tests that need a fitted model, not a trained one.
 BRIEF = dict(n_iter=2, batch_size=10, n_particles=10, pretrain_iter=2)

@@ -109,6 +109,8 @@ class Autoencoder(MixtureSamplingMixin, BaseAutoencoder):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        pretrain=None,
+        pretrain_max_iter=10,
         n_mixture_components=10,
     ):
         super().__init__(
@@ -135,5 +137,7 @@ class Autoencoder(MixtureSamplingMixin, BaseAutoencoder):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            pretrain=pretrain,
+            pretrain_max_iter=pretrain_max_iter,
         )
         self.n_mixture_components = n_mixture_components

@@ -20,7 +20,9 @@ from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._losses import RECONSTRUCTION_LOSSES, output_loss
 from ..network._passes import predict
+from ..utils._callbacks import fit_context, subtasks
 from ..utils._random import copy_random_state, extend_streams, row_streams
+from ..utils._stacking import fit_greedily, layer_seeds, layer_sizes
 from ..utils._validation import as_dense_and_csr, check_count
 from ._kernels import autoencoder_epoch, reconstruction_losses
 
@@ -56,6 +58,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
             Interval(Integral, 1, None, closed="left"),
         ],
         "momentum": [Interval(Real, 0, 1, closed="both")],
+        "pretrain": [StrOptions({"greedy"}), None],
+        "pretrain_max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
     @abstractmethod
@@ -85,6 +89,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         beta_2,
         epsilon,
         n_iter_no_change,
+        pretrain,
+        pretrain_max_iter,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -109,6 +115,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.pretrain = pretrain
+        self.pretrain_max_iter = pretrain_max_iter
 
     _state_names = (
         *UnsupervisedNetwork._state_names,
@@ -117,9 +125,12 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         "n_layers_",
         "n_outputs_",
         "out_activation_",
+        "autoencoders_",
     )
 
     _layout_parameters = ("hidden_layer_sizes", "tied_weights")
+
+    _epochs_task = "fine-tuning"
 
     # -- what a variant provides ------------------------------------------------------
 
@@ -161,19 +172,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
 
     def _build_network(self, n_features):
         """The network: the encoder's sizes, then the same in reverse to n_features."""
-        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
-        if (
-            hidden.ndim != 1
-            or hidden.size == 0
-            or hidden.dtype.kind not in "iuf"
-            or np.any(hidden < 1)
-            or np.any(hidden != np.round(hidden))
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a non-empty sequence of positive integers, "
-                f"got {self.hidden_layer_sizes!r}."
-            )
-        hidden = [int(width) for width in hidden]
+        hidden = layer_sizes(self.hidden_layer_sizes)
         n_encoder = len(hidden)
         units = [n_features, *hidden, *hidden[-2::-1], n_features]
         shared = None
@@ -183,17 +182,79 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
         return Network(units, self.activation, self.output_activation, shared)
 
     def _initial_state(self, X, y, rng):
+        """A new network: Glorot-uniform, or from greedy pretraining (which draws
+        its layers' seeds first)."""
         network = self._build_network(X.shape[1])
+        state = {"_network": network, "autoencoders_": []}
+        if self.pretrain == "greedy":
+            tasks = subtasks(fit_context(self), self, X, y)
+            with warnings.catch_warnings():
+                # Each layer's budget of epochs is meant to run out.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                layers, stopped = fit_greedily(self._layer_autoencoders(rng), X, tasks)
+            state["autoencoders_"] = layers
+            if stopped:
+                state["_stopped"] = True
         factor = 2.0 if self.activation == "sigmoid" else 6.0
+        params = network.initial_params(rng, X.dtype, factor)
+        if state["autoencoders_"]:
+            params = self._stacked_params(network, params, state["autoencoders_"])
         return {
-            "_network": network,
-            "_params": network.initial_params(rng, X.dtype, factor),
+            **state,
+            "_params": params,
             "_streams": row_streams(rng, self._n_streams()),
             "_sampler_rng": np.random.RandomState(rng.randint(np.iinfo(np.int32).max)),
             "n_layers_": network.n_layers + 1,
             "n_outputs_": X.shape[1],
             "out_activation_": network.output_activation,
         }
+
+    def _n_tasks_before_epochs(self):
+        """One callback task per pretrained layer."""
+        if self.pretrain == "greedy":
+            return len(layer_sizes(self.hidden_layer_sizes))
+        return 0
+
+    def _layer_autoencoders(self, rng):
+        """The unfitted shallow autoencoders of greedy pretraining, bottom first.
+
+        Layer l is this estimator with ``hidden_layer_sizes=(h_l,)``, no
+        pretraining, ``max_iter=pretrain_max_iter``, ``warm_start=False`` and
+        the l-th of :func:`~skgen.utils._stacking.layer_seeds` as
+        ``random_state``. The layers above the first reconstruct codes, so their
+        output activation is ``activation`` (that of the deep decoder's layer
+        they initialise), with the cross-entropy for sigmoid codes and the
+        squared error otherwise.
+        """
+        sizes = layer_sizes(self.hidden_layer_sizes)
+        params = self.get_params(deep=False)
+        params.update(pretrain=None, max_iter=self.pretrain_max_iter, warm_start=False)
+        upper = {"output_activation": self.activation,
+                 "loss": "bce" if self.activation == "sigmoid" else "mse"}
+        layers = []
+        for layer, (width, seed) in enumerate(zip(sizes, layer_seeds(rng, len(sizes)))):
+            layer_params = {**params, "hidden_layer_sizes": (width,), "random_state": seed}
+            if layer:
+                layer_params.update(upper)
+            layers.append(type(self)(**layer_params))
+        return layers
+
+    @staticmethod
+    def _stacked_params(network, params, layers):
+        """``params`` with the weights and biases of the pretrained shallow
+        autoencoders: encoder layer l and its mirror decoder layer from
+        ``layers[l]`` (a tied decoder layer keeps reading its encoder's weights)."""
+        coefs, intercepts = network.coefs(params), network.intercepts(params)
+        n_layers = network.n_layers
+        for layer, shallow in enumerate(layers):
+            (encoder, decoder), (encoder_bias, decoder_bias) = (
+                shallow.coefs_, shallow.intercepts_)
+            coefs[layer][...] = encoder
+            intercepts[layer][...] = encoder_bias
+            if network.shared[n_layers - 1 - layer] is None:
+                coefs[n_layers - 1 - layer][...] = decoder
+            intercepts[n_layers - 1 - layer][...] = decoder_bias
+        return params
 
     def _continued_state(self, warm_start):
         state = super()._continued_state(warm_start)
@@ -543,7 +604,24 @@ default="identity"
     epsilon : float, default=1e-8
         Adam's numerical stability constant.
     n_iter_no_change : int, default=10
-        Number of epochs without improvement by ``tol`` that stops training."""
+        Number of epochs without improvement by ``tol`` that stops training.
+    pretrain : {"greedy"} or None, default=None
+        How a new model starts: None, from Glorot-uniform weights; "greedy",
+        from greedy layer-wise pretraining (Vincent et al. 2010, "Stacked
+        denoising autoencoders", JMLR 11, section 3.5): encoder layer l and its mirror
+        decoder layer are those of a shallow autoencoder of the same kind (the
+        same noise or penalty), with ``h_l`` hidden units, fitted to the codes
+        of the layer below (X for the first). :meth:`fit` then fine-tunes the
+        whole network for ``max_iter`` epochs. Above the first layer, the
+        shallow autoencoders reconstruct codes with the output activation
+        ``activation``, and the cross-entropy for sigmoid codes or the squared
+        error otherwise. Layer l's ``random_state`` is the l-th integer drawn
+        from ``random_state``. Pretraining runs whenever a model starts anew:
+        in :meth:`fit` without ``warm_start``, and in the first
+        :meth:`partial_fit` call, on its data.
+    pretrain_max_iter : int, default=10
+        Maximum number of epochs of each shallow autoencoder of greedy
+        pretraining (its ``max_iter``)."""
 
 MIXTURE_PARAMETER_DOC = """\
     n_mixture_components : int, default=10
@@ -582,6 +660,9 @@ ATTRIBUTES_DOC = """\
         Number of outputs: ``n_features_in_``.
     out_activation_ : str
         The output activation.
+    autoencoders_ : list of estimators
+        The fitted shallow autoencoders of greedy pretraining (``pretrain``),
+        bottom first, before fine-tuning; empty without pretraining.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)

@@ -126,6 +126,8 @@ class ContractiveAE(MixtureSamplingMixin, BaseAutoencoder):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        pretrain=None,
+        pretrain_max_iter=10,
         contraction_weight=0.1,
         n_mixture_components=10,
     ):
@@ -153,6 +155,8 @@ class ContractiveAE(MixtureSamplingMixin, BaseAutoencoder):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            pretrain=pretrain,
+            pretrain_max_iter=pretrain_max_iter,
         )
         self.contraction_weight = contraction_weight
         self.n_mixture_components = n_mixture_components

@@ -131,6 +131,8 @@ class DenoisingAE(BaseAutoencoder):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        pretrain=None,
+        pretrain_max_iter=10,
         noise="masking",
         noise_level=0.25,
     ):
@@ -158,6 +160,8 @@ class DenoisingAE(BaseAutoencoder):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            pretrain=pretrain,
+            pretrain_max_iter=pretrain_max_iter,
         )
         self.noise = noise
         self.noise_level = noise_level

@@ -133,6 +133,8 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        pretrain=None,
+        pretrain_max_iter=10,
         sparsity="l1",
         sparsity_weight="auto",
         sparsity_target=0.05,
@@ -162,6 +164,8 @@ class SparseAE(MixtureSamplingMixin, BaseAutoencoder):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            pretrain=pretrain,
+            pretrain_max_iter=pretrain_max_iter,
         )
         self.sparsity = sparsity
         self.sparsity_weight = sparsity_weight

@@ -6,18 +6,11 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import softmax
-from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..dbn._base import layer_seeds, layer_sizes, one_hot
-from ..dbn._classifier import DBNClassifier, _logits
-from ..network._base import BaseNetwork
-from ..network._layers import Network
+from ..network._classifier import FineTunedClassifier, classifier_network
 from ..utils._callbacks import fit_context, subtasks
-from ..utils._validation import check_interval
+from ..utils._stacking import layer_seeds
 from ._dbm import DBM
 
 #: Rows per call of the DBM's mean-field inference when building the network's
@@ -33,7 +26,7 @@ DBM_PARAMETERS = (
 )
 
 
-class DBMClassifier(ClassifierMixin, BaseNetwork):
+class DBMClassifier(FineTunedClassifier):
     """Classifier made of a Deep Boltzmann Machine, unrolled into a feed-forward
     network and fine-tuned by backpropagation.
 
@@ -215,17 +208,13 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **BaseNetwork._parameter_constraints,
+        **FineTunedClassifier._parameter_constraints,
         **{name: DBM._parameter_constraints[name] for name in DBM_PARAMETERS},
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fine_tune_batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "fine_tune_momentum": [Interval(Real, 0, 1, closed="both")],
     }
-
-    _epoch_name = "fine-tuning pass"
-
-    _epochs_task = "fine-tuning"
 
     def __init__(
         self,
@@ -296,38 +285,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         self.verbose = verbose
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Fit the DBM to X, then fine-tune the network on (X, y).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Class labels.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, incremental=False)
-
     # -- what the network floor asks for ------------------------------------------------
-
-    def _validate_training_data(self, X, y, reset):
-        layer_sizes(self.hidden_layer_sizes)
-        # _fit undoes validate_data's feature bookkeeping if a check fails.
-        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr",
-                             dtype=(np.float64, np.float32))
-        self._check_support(X)
-        check_classification_targets(y)
-        return X, y
-
-    def _check_support(self, X):
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
     def _n_tasks_before_epochs(self):
         return 1
@@ -353,47 +311,9 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
             state["_stopped"] = True
         return state
 
-    def _training_data(self, X, y, state):
-        """The network's input, the one-hot targets, and the encoded labels."""
-        classes, encoded = np.unique(y, return_inverse=True)
-        inputs = network_input(state["dbm_"], X)
-        return inputs, one_hot(encoded, len(classes), inputs.dtype), encoded
-
-    # The same epochs, split and validation score as the DBN classifier's.
-    _split_stratification = DBNClassifier._split_stratification
-    _epoch_runner = DBNClassifier._epoch_runner
-    _validation_score = DBNClassifier._validation_score
-
-    # -- prediction ---------------------------------------------------------------------
-
-    def predict_proba(self, X):
-        """Class probabilities: the softmax outputs of the fine-tuned network
-        for v and the DBM's mean-field q(h2 | v).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The data to classify.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            P(y = c | x) in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False,
-                          dtype=self._params.dtype)
-        self._check_support(X)
-        inputs = network_input(self.dbm_, X)
-        return softmax(_logits(self._network, self._params, inputs), axis=1)
-
-    predict = DBNClassifier.predict
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.input_tags.positive_only = self.visible_units == "bernoulli"
-        return tags
+    def _network_input(self, state, X):
+        """X followed by the DBM's mean-field q(h2 | v) (see ``network_input``)."""
+        return network_input(state["dbm_"], X)
 
 
 def network_input(dbm, X):
@@ -417,9 +337,8 @@ def network_input(dbm, X):
 
 def dbm_network(dbm, n_classes, rng, dtype):
     """The network of sigmoid layers initialised from the DBM (see the Notes of
-    DBMClassifier), with a softmax layer (identity activation; the loss applies
-    the softmax) of Glorot-uniform weights and zero biases on top, and its flat
-    parameters."""
+    DBMClassifier), with a softmax layer on top (``classifier_network``), and its
+    flat parameters."""
     weights = dbm.components_
     biases = dbm.intercepts_
     n_features = weights[0].shape[1]
@@ -429,13 +348,9 @@ def dbm_network(dbm, n_classes, rng, dtype):
         # The DBM's hidden units see v / sigma.
         bottom = bottom / dbm.sigma_[:, np.newaxis]
     if len(weights) == 1:
-        units = [n_features, *hidden, n_classes]
+        units = [n_features, *hidden]
         coefs = [bottom]
     else:
-        units = [n_features + hidden[1], *hidden, n_classes]
+        units = [n_features + hidden[1], *hidden]
         coefs = [np.vstack([bottom, weights[1]])] + [w.T for w in weights[1:]]
-    network = Network(units, "sigmoid", "identity")
-    bound = np.sqrt(6.0 / (hidden[-1] + n_classes))
-    coefs.append(rng.uniform(-bound, bound, (hidden[-1], n_classes)))
-    intercepts = [*biases[1:], np.zeros(n_classes)]
-    return network, network.pack(coefs, intercepts, dtype)
+    return classifier_network(units, "sigmoid", coefs, biases[1:], n_classes, rng, dtype)

@@ -17,13 +17,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ..dbn._base import layer_seeds, layer_sizes
 from ..exceptions import DivergenceError
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
+from ..utils._stacking import layer_seeds, layer_sizes
 from ..utils._state import cache_key, copy_state
 from ..utils._validation import (
     as_dense_and_csr,

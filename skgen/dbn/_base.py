@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
+from ..utils._stacking import fit_greedily, layer_seeds, layer_sizes
 from ._labelled import LabelledRBM
 
 #: The RBM training parameters that take one value per layer, and the
@@ -57,23 +58,6 @@ class PretrainedStack:
         return [list(rbm.train_scores_) for rbm in self.rbms_]
 
 
-def layer_sizes(hidden_layer_sizes):
-    """``hidden_layer_sizes`` as a list of ints, or a ValueError."""
-    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes))
-    if (
-        sizes.ndim != 1
-        or sizes.size == 0
-        or sizes.dtype.kind not in "iuf"
-        or np.any(sizes < 1)
-        or np.any(sizes != np.round(sizes))
-    ):
-        raise ValueError(
-            "hidden_layer_sizes must be a non-empty sequence of positive integers, "
-            f"got {hidden_layer_sizes!r}."
-        )
-    return [int(size) for size in sizes]
-
-
 def layer_values(estimator, name, n_layers):
     """The value of a per-layer parameter for each layer: a scalar repeated, or a
     sequence of one value per layer, each checked against its constraint (the
@@ -95,11 +79,6 @@ def layer_values(estimator, name, n_layers):
             {f"{name}[{layer}]": item}, type(estimator).__name__,
         )
     return values
-
-
-def layer_seeds(rng, n_layers):
-    """The ``random_state`` of each layer's RBM, drawn first from the DBN's stream."""
-    return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=n_layers)]
 
 
 def layer_rbms(estimator, rng, n_labels=0, **rbm_params):
@@ -148,31 +127,17 @@ def pretrain(estimator, X, rng, labels=None, tasks=None, fitted=None, **rbm_para
     """Fit a stack of RBMs greedily, bottom to top; return them, and whether a
     callback stopped the fit.
 
-    The RBMs are those of :func:`layer_rbms`; layer l is fitted to the mean
+    The RBMs are those of :func:`layer_rbms`, fitted by
+    :func:`skgen.utils._stacking.fit_greedily`: layer l is fitted to the mean
     activations P(h|v) of the layer below it (X for layer 0). With ``labels``
     (one-hot rows), the top RBM is fitted to the columns of its input followed
-    by the labels.
-
-    With callback ``tasks`` (:class:`skgen.utils._callbacks.Tasks`), each
-    layer's fit is a task, whose callbacks see ``fitted(rbms)`` (the fitted
-    attributes of the stack of ``rbms``, or None) and can stop the stack there.
+    by the labels. ``tasks`` and ``fitted`` are the callback tasks of
+    ``fit_greedily``.
     """
     stack = layer_rbms(estimator, rng, 0 if labels is None else labels.shape[1],
                        **rbm_params)
-    rbms = []
-    data = X
-    for layer, rbm in enumerate(stack):
-        if layer == len(stack) - 1 and labels is not None:
-            data = join_labels(data, labels)
-        rbms.append(rbm)
-        if tasks is None:
-            rbm.fit(data)
-        elif tasks.fit_estimator(f"pretraining layer {layer}", rbm, data,
-                                 fitted and (lambda: fitted(rbms))):
-            return rbms, True
-        if layer < len(stack) - 1:
-            data = rbm.transform(data)
-    return rbms, False
+    top_input = None if labels is None else (lambda data: join_labels(data, labels))
+    return fit_greedily(stack, X, tasks, fitted, top_input)
 
 
 def partial_pretrain(rbms, X, labels=None):

@@ -4,31 +4,14 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import softmax
-from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..network._base import BaseNetwork
-from ..network._layers import Network
-from ..network._losses import SOFTMAX_CROSS_ENTROPY
-from ..network._passes import predict, supervised_epoch
+from ..network._classifier import FineTunedClassifier, classifier_network
 from ..utils._callbacks import fit_context, subtasks
-from ..utils._validation import as_dense_and_csr, check_interval
-from ._base import (
-    PRETRAINING_CONSTRAINTS,
-    PretrainedStack,
-    layer_sizes,
-    one_hot,
-    pretrain,
-)
-
-#: Rows per call of the inference kernel.
-_INFERENCE_ROWS = 512
+from ._base import PRETRAINING_CONSTRAINTS, PretrainedStack, layer_sizes, pretrain
 
 
-class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
+class DBNClassifier(PretrainedStack, FineTunedClassifier):
     """Classifier pretrained as a Deep Belief Network, then fine-tuned by
     backpropagation.
 
@@ -177,17 +160,13 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **BaseNetwork._parameter_constraints,
+        **FineTunedClassifier._parameter_constraints,
         **PRETRAINING_CONSTRAINTS,
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fine_tune_batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "fine_tune_momentum": [Interval(Real, 0, 1, closed="both")],
     }
-
-    _epoch_name = "fine-tuning pass"
-
-    _epochs_task = "fine-tuning"
 
     def __init__(
         self,
@@ -250,30 +229,6 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         self.verbose = verbose
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Pretrain the RBMs on X, then fine-tune the network on (X, y).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Class labels.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, incremental=False)
-
-    def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(self, X, y, accept_sparse="csr",
-                             dtype=(np.float64, np.float32))
-        check_classification_targets(y)
-        return X, y
-
     def _n_tasks_before_epochs(self):
         return len(layer_sizes(self.hidden_layer_sizes))
 
@@ -289,108 +244,11 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
             state["_stopped"] = True
         return state
 
-    def _training_data(self, X, y, state):
-        """X, the one-hot targets, and the encoded labels."""
-        classes, encoded = np.unique(y, return_inverse=True)
-        return X, one_hot(encoded, len(classes), X.dtype), encoded
-
-    def _split_stratification(self, data):
-        encoded = data[2]
-        return encoded if np.bincount(encoded).min() >= 2 else None
-
-    def _epoch_runner(self, data, state):
-        X, targets, _ = data
-        network, params = state["_network"], state["_params"]
-        dtype = params.dtype
-        n_samples = X.shape[0]
-        batch_size = min(self.fine_tune_batch_size, n_samples)
-        optimizer = self._make_optimizer(self.fine_tune_momentum)
-        fit_epoch = supervised_epoch(network.activation, network.output_activation,
-                                     SOFTMAX_CROSS_ENTROPY, optimizer.step)
-        X_parts = as_dense_and_csr(X)
-        buffers = (network.buffer(batch_size, dtype), network.buffer(batch_size, dtype),
-                   np.empty(batch_size * targets.shape[1], dtype=dtype),
-                   network.columns(dtype))
-        grads = np.empty_like(params)
-        n_batches = -(-n_samples // batch_size)
-
-        def run_epoch(order):
-            total = fit_epoch(*X_parts, targets, order, batch_size, params, grads,
-                              network.layers, state["_moments"], state["_n_updates"],
-                              optimizer.settings, float(self.alpha), *buffers)
-            # sklearn adds the L2 term of the current weights to every batch's loss.
-            weights = params[:network.n_coefs]
-            return total + n_batches * (0.5 * self.alpha * float(np.dot(weights, weights)))
-
-        return run_epoch
-
-    def _validation_score(self, data, state):
-        """The accuracy on the validation rows."""
-        X, _, encoded = data
-        return _accuracy(state["_network"], state["_params"], X, encoded)
-
-    def predict_proba(self, X):
-        """Class probabilities: the softmax outputs of the fine-tuned network.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The data to classify.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            P(y = c | x) in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False,
-                          dtype=self._params.dtype)
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
-        return softmax(_logits(self._network, self._params, X), axis=1)
-
-    def predict(self, X):
-        """The most probable class of each row.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The data to classify.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            The predicted classes.
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.input_tags.positive_only = self.visible_units == "bernoulli"
-        return tags
-
 
 def _pretrained_network(rbms, n_classes, rng, dtype):
     """The network of sigmoid layers initialised from the RBMs, with a softmax
-    layer (identity activation; the loss applies the softmax) of Glorot-uniform
-    weights and zero biases on top, and its flat parameters."""
+    layer on top (``classifier_network``), and its flat parameters."""
     units = [rbms[0].components_.shape[1]] + [rbm.n_components for rbm in rbms]
-    network = Network([*units, n_classes], "sigmoid", "identity")
     coefs = [rbms[0]._input_weights()] + [rbm.components_.T for rbm in rbms[1:]]
-    bound = np.sqrt(6.0 / (units[-1] + n_classes))
-    coefs.append(rng.uniform(-bound, bound, (units[-1], n_classes)))
-    intercepts = [rbm.intercept_hidden_ for rbm in rbms] + [np.zeros(n_classes)]
-    return network, network.pack(coefs, intercepts, dtype)
-
-
-def _accuracy(network, params, X, y):
-    """The share of rows of X whose largest logit is at their encoded label y."""
-    return float(np.mean(np.argmax(_logits(network, params, X), axis=1) == y))
-
-
-def _logits(network, params, X):
-    """The output layer's pre-softmax values for the rows of X (dense or CSR)."""
-    capacity = max(1, min(_INFERENCE_ROWS, X.shape[0]))
-    return predict(network, params, X, 0, network.n_layers, capacity)
+    intercepts = [rbm.intercept_hidden_ for rbm in rbms]
+    return classifier_network(units, "sigmoid", coefs, intercepts, n_classes, rng, dtype)

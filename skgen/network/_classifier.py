@@ -1,0 +1,180 @@
+"""The base of the classifiers that pretrain a generative model and fine-tune a
+feed-forward network with a softmax output on top of it: DBNClassifier,
+DBMClassifier and SDAClassifier."""
+
+from abc import abstractmethod
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._stacking import layer_sizes
+from ..utils._validation import as_dense_and_csr, check_interval
+from ._base import BaseNetwork
+from ._layers import Network
+from ._losses import SOFTMAX_CROSS_ENTROPY
+from ._passes import predict, supervised_epoch
+
+#: Rows per call of the inference kernel.
+_INFERENCE_ROWS = 512
+
+
+class FineTunedClassifier(ClassifierMixin, BaseNetwork):
+    """Base class of the classifiers fine-tuned from a pretrained model.
+
+    A subclass pretrains in ``_initial_state``, which returns ``classes_`` and
+    the network and parameters that pretraining initialises (with any fitted
+    pretrained model). Fine-tuning minimises the mean softmax cross-entropy plus
+    sklearn's L2 term over mini-batches of ``fine_tune_batch_size``, with the
+    optimiser of ``solver`` (SGD's momentum is ``fine_tune_momentum``), as
+    sklearn's MLPClassifier. The subclass's parameters name the visible units
+    (``visible_units``) and the fine-tuning settings as DBNClassifier does.
+    """
+
+    _epoch_name = "fine-tuning pass"
+
+    _epochs_task = "fine-tuning"
+
+    @abstractmethod
+    def _initial_state(self, X, y, rng):
+        """Pretrain; return at least ``classes_``, ``_network`` and ``_params``."""
+
+    def _network_input(self, state, X):
+        """The rows the network reads for the rows of X: X itself by default."""
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Pretrain on X (see the Notes), then fine-tune the network on (X, y).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, incremental=False)
+
+    def _validate_training_data(self, X, y, reset):
+        layer_sizes(self.hidden_layer_sizes)
+        # _fit undoes validate_data's feature bookkeeping if a check fails.
+        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr",
+                             dtype=(np.float64, np.float32))
+        self._check_support(X)
+        check_classification_targets(y)
+        return X, y
+
+    def _check_support(self, X):
+        if self.visible_units == "bernoulli":
+            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
+
+    def _training_data(self, X, y, state):
+        """The network's input, the one-hot targets, and the encoded labels."""
+        classes, encoded = np.unique(y, return_inverse=True)
+        inputs = self._network_input(state, X)
+        targets = np.eye(len(classes), dtype=inputs.dtype)[encoded]
+        return inputs, targets, encoded
+
+    def _split_stratification(self, data):
+        encoded = data[2]
+        return encoded if np.bincount(encoded).min() >= 2 else None
+
+    def _epoch_runner(self, data, state):
+        X, targets, _ = data
+        network, params = state["_network"], state["_params"]
+        dtype = params.dtype
+        n_samples = X.shape[0]
+        batch_size = min(self.fine_tune_batch_size, n_samples)
+        optimizer = self._make_optimizer(self.fine_tune_momentum)
+        fit_epoch = supervised_epoch(network.activation, network.output_activation,
+                                     SOFTMAX_CROSS_ENTROPY, optimizer.step)
+        X_parts = as_dense_and_csr(X)
+        buffers = (network.buffer(batch_size, dtype), network.buffer(batch_size, dtype),
+                   np.empty(batch_size * targets.shape[1], dtype=dtype),
+                   network.columns(dtype))
+        grads = np.empty_like(params)
+        n_batches = -(-n_samples // batch_size)
+
+        def run_epoch(order):
+            total = fit_epoch(*X_parts, targets, order, batch_size, params, grads,
+                              network.layers, state["_moments"], state["_n_updates"],
+                              optimizer.settings, float(self.alpha), *buffers)
+            # sklearn adds the L2 term of the current weights to every batch's loss.
+            weights = params[:network.n_coefs]
+            return total + n_batches * (0.5 * self.alpha * float(np.dot(weights, weights)))
+
+        return run_epoch
+
+    def _validation_score(self, data, state):
+        """The accuracy on the validation rows."""
+        X, _, encoded = data
+        logits = network_logits(state["_network"], state["_params"], X)
+        return float(np.mean(np.argmax(logits, axis=1) == encoded))
+
+    def predict_proba(self, X):
+        """Class probabilities: the softmax outputs of the fine-tuned network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            P(y = c | x) in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False,
+                          dtype=self._params.dtype)
+        self._check_support(X)
+        inputs = self._network_input(self.__dict__, X)
+        return softmax(network_logits(self._network, self._params, inputs), axis=1)
+
+    def predict(self, X):
+        """The most probable class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to classify.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The predicted classes.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = self.visible_units == "bernoulli"
+        return tags
+
+
+def classifier_network(units, activation, coefs, intercepts, n_classes, rng, dtype):
+    """The network of ``units`` with hidden ``activation`` and the given weights
+    and biases, with a softmax layer (identity activation; the loss applies the
+    softmax) of Glorot-uniform weights drawn from ``rng`` and zero biases on top;
+    and its flat parameters."""
+    network = Network([*units, n_classes], activation, "identity")
+    bound = np.sqrt(6.0 / (units[-1] + n_classes))
+    coefs = [*coefs, rng.uniform(-bound, bound, (units[-1], n_classes))]
+    intercepts = [*intercepts, np.zeros(n_classes)]
+    return network, network.pack(coefs, intercepts, dtype)
+
+
+def network_logits(network, params, X):
+    """The output layer's pre-softmax values for the rows of X (dense or CSR)."""
+    capacity = max(1, min(_INFERENCE_ROWS, X.shape[0]))
+    return predict(network, params, X, 0, network.n_layers, capacity)
