@@ -27,6 +27,7 @@ from skgen import (
     DBNClassifier,
     DenoisingAE,
     GaussianBernoulliRBM,
+    SDAClassifier,
 )
 from skgen.utils import _callbacks
 from skgen.utils.discovery import all_estimators
@@ -168,6 +169,24 @@ def test_a_dbn_has_a_task_per_layer_with_its_epochs_then_fine_tuning(digits):
         [(root, "BernoulliRBM:fit", "BernoulliRBM:epoch"), (root, "BernoulliRBM:fit")] * 2
         + [(*fine_tuning, "DBNClassifier:epoch")] * 2 + [fine_tuning, (root,)]
     )
+
+
+def test_greedy_pretraining_has_a_task_per_layer_then_fine_tuning(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    recorder = PropagatedRecorder()
+    DenoisingAE((6, 4), pretrain="greedy", pretrain_max_iter=2, max_iter=3,
+                random_state=0).set_callbacks(recorder).fit(X)
+    root = "DenoisingAE:fit"
+    layer, fine_tuning = (root, "DenoisingAE:fit"), (root, "DenoisingAE:fine-tuning")
+    assert recorder.ends() == (
+        ([(*layer, "DenoisingAE:epoch")] * 2 + [layer]) * 2
+        + [(*fine_tuning, "DenoisingAE:epoch")] * 3 + [fine_tuning, (root,)]
+    )
+    classifier = SDAClassifier((6, 4), n_iter=2, max_iter=3, random_state=0)
+    classifier.set_callbacks(StopAt("pretraining layer 0", 1)).fit(X, y)
+    # One pretrained layer; the second keeps its Glorot start, nothing is fine-tuned.
+    assert len(classifier.autoencoders_) == 1 and classifier.n_iter_ == 0
+    assert classifier.predict(X).shape == (100,)
 
 
 def test_progress_bar_through_a_grid_search_over_a_pipeline(digits, capsys):

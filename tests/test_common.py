@@ -89,10 +89,10 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-# The DBNs and DBMs are checked with Gaussian visible units and the VAE with a Gaussian
-# likelihood, which accept the checks' data, so that every check runs;
-# tests/test_dbn.py, tests/test_dbm_classifier.py and tests/test_vae.py cover
-# their Bernoulli units.
+# The DBNs, DBMs and SDAClassifier are checked with Gaussian visible units and the
+# VAE with a Gaussian likelihood, which accept the checks' data, so that every check
+# runs; tests/test_dbn.py, tests/test_dbm_classifier.py, tests/test_pretraining.py and
+# tests/test_vae.py cover their Bernoulli units.
 _OVERRIDES = {
     "VAE": {"likelihood": "gaussian"},
     "GAN": {"n_components": 2, "generator_layer_sizes": (8,),
@@ -104,6 +104,8 @@ _OVERRIDES = {
     "DBNClassifier": {"visible_units": "gaussian", "learning_rate": 0.01,
                       "hidden_layer_sizes": (16,), "max_iter": 100,
                       "learning_rate_init": 0.01},
+    "SDAClassifier": {"visible_units": "gaussian", "hidden_layer_sizes": (16,),
+                      "max_iter": 100, "learning_rate_init": 0.01},
     "DBMClassifier": {"visible_units": "gaussian", "hidden_layer_sizes": (8, 6),
                       "batch_size": 10, "n_particles": 10, "learning_rate": 0.01,
                       "pretrain_iter": 3, "max_iter": 100, "learning_rate_init": 0.01},
