@@ -11,7 +11,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..network._activations import ACTIVATIONS
-from ..network._classifier import FineTunedClassifier, classifier_network
+from ..network._classifier import (
+    FINE_TUNING_ATTRIBUTES_DOC,
+    FINE_TUNING_PARAMETERS_DOC,
+    FineTunedClassifier,
+    classifier_network,
+)
 from ..network._layers import Network
 from ..utils._callbacks import fit_context, subtasks
 from ..utils._stacking import fit_greedily, layer_sizes
@@ -23,7 +28,7 @@ _VISIBLE_OUTPUTS = {"bernoulli": ("sigmoid", "bce"), "gaussian": ("identity", "m
 
 
 class SDAClassifier(FineTunedClassifier):
-    """Classifier pretrained as a stack of denoising autoencoders, then
+    __doc__ = f"""Classifier pretrained as a stack of denoising autoencoders, then
     fine-tuned by backpropagation.
 
     Each hidden layer is first trained greedily as a shallow
@@ -38,13 +43,13 @@ class SDAClassifier(FineTunedClassifier):
     ----------
     hidden_layer_sizes : array-like of shape (n_layers,) or int, default=(256, 256)
         Number of hidden units of each layer, from the bottom.
-    visible_units : {"bernoulli", "gaussian"}, default="bernoulli"
+    visible_units : {{"bernoulli", "gaussian"}}, default="bernoulli"
         What the bottom autoencoder reconstructs: data in [0, 1], with sigmoid
         outputs and the cross-entropy, or real-valued standardised data, with
         identity outputs and the squared error.
-    activation : {"sigmoid", "relu", "tanh", "selu", "identity"}, default="sigmoid"
+    activation : {{"sigmoid", "relu", "tanh", "selu", "identity"}}, default="sigmoid"
         Activation of every hidden layer, in pretraining and fine-tuning.
-    noise : {"masking", "gaussian", "salt_and_pepper"}, default="masking"
+    noise : {{"masking", "gaussian", "salt_and_pepper"}}, default="masking"
         Pretraining: the corruption of each autoencoder's input (see
         :class:`DenoisingAE`).
     noise_level : float, default=0.25
@@ -62,39 +67,7 @@ class SDAClassifier(FineTunedClassifier):
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass, in
         pretraining and fine-tuning.
-    solver : {"adam", "sgd"}, default="adam"
-        Fine-tuning: the optimiser, as in MLPClassifier.
-    alpha : float, default=1e-4
-        Fine-tuning: L2 penalty on the weights, as in MLPClassifier; the
-        autoencoders of pretraining use the same.
-    fine_tune_batch_size : int, default=200
-        Fine-tuning: mini-batch size (at most the number of samples).
-    learning_rate_init : float, default=1e-3
-        Fine-tuning: the optimiser's learning rate.
-    max_iter : int, default=200
-        Fine-tuning: maximum number of passes over the data.
-    tol : float, default=1e-4
-        Fine-tuning: the improvement of the loss (or of the validation
-        accuracy with ``early_stopping``) below which a pass does not count as
-        one.
-    early_stopping : bool, default=False
-        Fine-tuning: set aside ``validation_fraction`` of the data (stratified)
-        and stop when its accuracy has not improved for ``n_iter_no_change``
-        passes, keeping the best parameters.
-    validation_fraction : float, default=0.1
-        Share of the data set aside with ``early_stopping``.
-    n_iter_no_change : int, default=10
-        Fine-tuning: passes without improvement before stopping.
-    fine_tune_momentum : float, default=0.9
-        Fine-tuning: momentum of ``solver="sgd"``.
-    nesterovs_momentum : bool, default=True
-        Fine-tuning: Nesterov's momentum for ``solver="sgd"``.
-    beta_1 : float, default=0.9
-        Adam's decay rate of the first moment.
-    beta_2 : float, default=0.999
-        Adam's decay rate of the second moment.
-    epsilon : float, default=1e-8
-        Adam's numerical stability constant.
+{FINE_TUNING_PARAMETERS_DOC}
     verbose : int, default=0
         Print the loss after each pass of pretraining and fine-tuning.
     random_state : int, RandomState instance or None, default=None
@@ -116,26 +89,7 @@ class SDAClassifier(FineTunedClassifier):
         The fine-tuned weight matrix of each layer, of shape (fan_in, fan_out).
     intercepts_ : list of ndarray
         The fine-tuned bias vector of each layer.
-    loss_ : float
-        The cross-entropy (with the L2 term) of the last fine-tuning pass.
-    loss_curve_ : list of float
-        The loss of each fine-tuning pass.
-    best_loss_ : float or None
-        The lowest loss; None with ``early_stopping``.
-    validation_scores_ : list of float or None
-        The validation accuracy after each pass, with ``early_stopping``.
-    best_validation_score_ : float or None
-        The best validation accuracy, with ``early_stopping``.
-    n_iter_ : int
-        Number of fine-tuning passes run.
-    t_ : int
-        Number of training samples seen by fine-tuning.
-    n_features_in_ : int
-        Number of features seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
+{FINE_TUNING_ATTRIBUTES_DOC}
     See Also
     --------
     DBNClassifier : The same classifier pretrained with RBMs.

@@ -8,7 +8,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval
 
-from ..network._classifier import FineTunedClassifier, classifier_network
+from ..network._classifier import (
+    FINE_TUNING_ATTRIBUTES_DOC,
+    FINE_TUNING_PARAMETERS_DOC,
+    FineTunedClassifier,
+    classifier_network,
+)
 from ..utils._callbacks import fit_context, subtasks
 from ..utils._stacking import layer_seeds
 from ._dbm import DBM
@@ -27,7 +32,7 @@ DBM_PARAMETERS = (
 
 
 class DBMClassifier(FineTunedClassifier):
-    """Classifier made of a Deep Boltzmann Machine, unrolled into a feed-forward
+    __doc__ = f"""Classifier made of a Deep Boltzmann Machine, unrolled into a feed-forward
     network and fine-tuned by backpropagation.
 
     A :class:`DBM` is fitted to X, without the labels. Its weights and biases
@@ -43,7 +48,7 @@ class DBMClassifier(FineTunedClassifier):
     ----------
     hidden_layer_sizes : array-like of shape (n_layers,) or int, default=(500, 1000)
         Number of units of each hidden layer of the DBM, from the bottom.
-    visible_units : {"bernoulli", "gaussian"}, default="bernoulli"
+    visible_units : {{"bernoulli", "gaussian"}}, default="bernoulli"
         The DBM's visible units: binary, for data in [0, 1], or Gaussian of unit
         variance, for real-valued standardised data.
     learning_rate : float, default=0.005
@@ -77,38 +82,7 @@ class DBMClassifier(FineTunedClassifier):
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass, in
         the DBM's training and in fine-tuning.
-    solver : {"adam", "sgd"}, default="adam"
-        Fine-tuning: the optimiser, as in MLPClassifier.
-    alpha : float, default=1e-4
-        Fine-tuning: L2 penalty on the weights, as in MLPClassifier.
-    fine_tune_batch_size : int, default=200
-        Fine-tuning: mini-batch size (at most the number of samples).
-    learning_rate_init : float, default=1e-3
-        Fine-tuning: the optimiser's learning rate.
-    max_iter : int, default=200
-        Fine-tuning: maximum number of passes over the data.
-    tol : float, default=1e-4
-        Fine-tuning: the improvement of the loss (or of the validation
-        accuracy with ``early_stopping``) below which a pass does not count as
-        one.
-    early_stopping : bool, default=False
-        Fine-tuning: set aside ``validation_fraction`` of the data (stratified)
-        and stop when its accuracy has not improved for ``n_iter_no_change``
-        passes, keeping the best parameters. The DBM is fitted to all of X.
-    validation_fraction : float, default=0.1
-        Share of the data set aside with ``early_stopping``.
-    n_iter_no_change : int, default=10
-        Fine-tuning: passes without improvement before stopping.
-    fine_tune_momentum : float, default=0.9
-        Fine-tuning: momentum of ``solver="sgd"``.
-    nesterovs_momentum : bool, default=True
-        Fine-tuning: Nesterov's momentum for ``solver="sgd"``.
-    beta_1 : float, default=0.9
-        Adam's decay rate of the first moment.
-    beta_2 : float, default=0.999
-        Adam's decay rate of the second moment.
-    epsilon : float, default=1e-8
-        Adam's numerical stability constant.
+{FINE_TUNING_PARAMETERS_DOC}
     verbose : int, default=0
         Print the DBM's progress and the loss after each fine-tuning pass.
     random_state : int, RandomState instance or None, default=None
@@ -129,26 +103,7 @@ class DBMClassifier(FineTunedClassifier):
         hidden_layer_sizes[1]`` rows, those of v then those of q(h2 | v).
     intercepts_ : list of ndarray
         The fine-tuned bias vector of each layer.
-    loss_ : float
-        The cross-entropy (with the L2 term) of the last fine-tuning pass.
-    loss_curve_ : list of float
-        The loss of each fine-tuning pass.
-    best_loss_ : float or None
-        The lowest loss; None with ``early_stopping``.
-    validation_scores_ : list of float or None
-        The validation accuracy after each pass, with ``early_stopping``.
-    best_validation_score_ : float or None
-        The best validation accuracy, with ``early_stopping``.
-    n_iter_ : int
-        Number of fine-tuning passes run.
-    t_ : int
-        Number of training samples seen by fine-tuning.
-    n_features_in_ : int
-        Number of features seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
+{FINE_TUNING_ATTRIBUTES_DOC}
     See Also
     --------
     DBM : The unsupervised model.

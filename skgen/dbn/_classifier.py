@@ -6,13 +6,18 @@ from typing import ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ..network._classifier import FineTunedClassifier, classifier_network
+from ..network._classifier import (
+    FINE_TUNING_ATTRIBUTES_DOC,
+    FINE_TUNING_PARAMETERS_DOC,
+    FineTunedClassifier,
+    classifier_network,
+)
 from ..utils._callbacks import fit_context, subtasks
 from ._base import PRETRAINING_CONSTRAINTS, PretrainedStack, layer_sizes, pretrain
 
 
 class DBNClassifier(PretrainedStack, FineTunedClassifier):
-    """Classifier pretrained as a Deep Belief Network, then fine-tuned by
+    __doc__ = f"""Classifier pretrained as a Deep Belief Network, then fine-tuned by
     backpropagation.
 
     A stack of RBMs is trained greedily on X as in :class:`DBN`. Its weights
@@ -25,7 +30,7 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
     ----------
     hidden_layer_sizes : array-like of shape (n_layers,) or int, default=(256, 256)
         Number of hidden units of each layer, from the bottom.
-    visible_units : {"bernoulli", "gaussian"}, default="bernoulli"
+    visible_units : {{"bernoulli", "gaussian"}}, default="bernoulli"
         The bottom RBM's visible units: binary, for data in [0, 1], or Gaussian,
         for real-valued standardised data.
     learning_rate : float or array-like of shape (n_layers,), default=0.1
@@ -43,7 +48,7 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
         Pretraining: momentum of each RBM's updates.
     weight_decay : float or array-like of shape (n_layers,), default=0.0
         Pretraining: L2 penalty on each RBM's weights.
-    visible_bias_init : {"data", "zeros"}, default="data"
+    visible_bias_init : {{"data", "zeros"}}, default="data"
         Pretraining: the start of every RBM's visible biases, those of
         independent units with the means of its training data, or sklearn's
         zeros.
@@ -55,38 +60,7 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
     shuffle : bool, default=True
         Whether to visit the samples in a new random order on each pass, in
         pretraining and fine-tuning.
-    solver : {"adam", "sgd"}, default="adam"
-        Fine-tuning: the optimiser, as in MLPClassifier.
-    alpha : float, default=1e-4
-        Fine-tuning: L2 penalty on the weights, as in MLPClassifier.
-    fine_tune_batch_size : int, default=200
-        Fine-tuning: mini-batch size (at most the number of samples).
-    learning_rate_init : float, default=1e-3
-        Fine-tuning: the optimiser's learning rate.
-    max_iter : int, default=200
-        Fine-tuning: maximum number of passes over the data.
-    tol : float, default=1e-4
-        Fine-tuning: the improvement of the loss (or of the validation
-        accuracy with ``early_stopping``) below which a pass does not count as
-        one.
-    early_stopping : bool, default=False
-        Fine-tuning: set aside ``validation_fraction`` of the data (stratified)
-        and stop when its accuracy has not improved for ``n_iter_no_change``
-        passes, keeping the best parameters.
-    validation_fraction : float, default=0.1
-        Share of the data set aside with ``early_stopping``.
-    n_iter_no_change : int, default=10
-        Fine-tuning: passes without improvement before stopping.
-    fine_tune_momentum : float, default=0.9
-        Fine-tuning: momentum of ``solver="sgd"``.
-    nesterovs_momentum : bool, default=True
-        Fine-tuning: Nesterov's momentum for ``solver="sgd"``.
-    beta_1 : float, default=0.9
-        Adam's decay rate of the first moment.
-    beta_2 : float, default=0.999
-        Adam's decay rate of the second moment.
-    epsilon : float, default=1e-8
-        Adam's numerical stability constant.
+{FINE_TUNING_PARAMETERS_DOC}
     verbose : int, default=0
         Print the RBMs' progress and the loss after each fine-tuning pass.
     random_state : int, RandomState instance or None, default=None
@@ -107,26 +81,7 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
         The fine-tuned weight matrix of each layer, of shape (fan_in, fan_out).
     intercepts_ : list of ndarray
         The fine-tuned bias vector of each layer.
-    loss_ : float
-        The cross-entropy (with the L2 term) of the last fine-tuning pass.
-    loss_curve_ : list of float
-        The loss of each fine-tuning pass.
-    best_loss_ : float or None
-        The lowest loss; None with ``early_stopping``.
-    validation_scores_ : list of float or None
-        The validation accuracy after each pass, with ``early_stopping``.
-    best_validation_score_ : float or None
-        The best validation accuracy, with ``early_stopping``.
-    n_iter_ : int
-        Number of fine-tuning passes run.
-    t_ : int
-        Number of training samples seen by fine-tuning.
-    n_features_in_ : int
-        Number of features seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
+{FINE_TUNING_ATTRIBUTES_DOC}
     See Also
     --------
     DBN : The unsupervised model, which can also classify generatively.
@@ -134,7 +89,7 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
 
     Notes
     -----
-    Layer l of the network computes ``sigmoid(h_{l-1} W_l.T + c_l)``, with W_l
+    Layer l of the network computes ``sigmoid(h_{{l-1}} W_l.T + c_l)``, with W_l
     and c_l the weights and hidden biases of RBM l [1]_ (for Gaussian visible
     units, the input is scaled by the RBM's standard deviations, folded into
     W_1). The output layer starts from Glorot-uniform weights. Fine-tuning

@@ -178,3 +178,61 @@ def network_logits(network, params, X):
     """The output layer's pre-softmax values for the rows of X (dense or CSR)."""
     capacity = max(1, min(_INFERENCE_ROWS, X.shape[0]))
     return predict(network, params, X, 0, network.n_layers, capacity)
+
+
+# -- documentation shared by the classifiers' docstrings --------------------------------
+
+FINE_TUNING_PARAMETERS_DOC = """\
+    solver : {"adam", "sgd"}, default="adam"
+        Fine-tuning: the optimiser, as in MLPClassifier.
+    alpha : float, default=1e-4
+        Fine-tuning: L2 penalty on the weights, as in MLPClassifier.
+    fine_tune_batch_size : int, default=200
+        Fine-tuning: mini-batch size (at most the number of samples).
+    learning_rate_init : float, default=1e-3
+        Fine-tuning: the optimiser's learning rate.
+    max_iter : int, default=200
+        Fine-tuning: maximum number of passes over the data.
+    tol : float, default=1e-4
+        Fine-tuning: the improvement of the loss (or of the validation
+        accuracy with ``early_stopping``) below which a pass does not count as
+        one.
+    early_stopping : bool, default=False
+        Fine-tuning: set aside ``validation_fraction`` of the data (stratified)
+        and stop when its accuracy has not improved for ``n_iter_no_change``
+        passes, keeping the best parameters. Pretraining sees all of X.
+    validation_fraction : float, default=0.1
+        Share of the data set aside with ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Fine-tuning: passes without improvement before stopping.
+    fine_tune_momentum : float, default=0.9
+        Fine-tuning: momentum of ``solver="sgd"``.
+    nesterovs_momentum : bool, default=True
+        Fine-tuning: Nesterov's momentum for ``solver="sgd"``.
+    beta_1 : float, default=0.9
+        Adam's decay rate of the first moment.
+    beta_2 : float, default=0.999
+        Adam's decay rate of the second moment.
+    epsilon : float, default=1e-8
+        Adam's numerical stability constant."""
+
+FINE_TUNING_ATTRIBUTES_DOC = """\
+    loss_ : float
+        The cross-entropy (with the L2 term) of the last fine-tuning pass.
+    loss_curve_ : list of float
+        The loss of each fine-tuning pass.
+    best_loss_ : float or None
+        The lowest loss; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        The validation accuracy after each pass, with ``early_stopping``.
+    best_validation_score_ : float or None
+        The best validation accuracy, with ``early_stopping``.
+    n_iter_ : int
+        Number of fine-tuning passes run.
+    t_ : int
+        Number of training samples seen by fine-tuning.
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings."""
