@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..exceptions import DivergenceError
 from ..rbm._partition import estimate_log_partition
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams, row_streams
 from ..utils._state import cache_key, copy_state
@@ -52,7 +53,8 @@ MEAN_FIELD_MAX_ITER = 100
 INFERENCE_CHAINS = 10
 
 
-class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
+                       CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
                        TransformerMixin, BaseEstimator):
     """Boltzmann machine with visible and hidden binary units (Ackley, Hinton &
     Sejnowski 1985).

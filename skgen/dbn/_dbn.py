@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._validation import check_count
 from ._base import (
@@ -53,7 +54,7 @@ def _fitted_with_labels(estimator):
     return True
 
 
-class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
+class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, CallbackSupportMixin,
           ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep Belief Network (DBN): a stack of RBMs trained greedily, layer by layer.
 
