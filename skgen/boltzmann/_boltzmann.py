@@ -138,7 +138,7 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
         The centering offsets c (zeros when ``centering=False``).
     n_features_in_ : int
         Number of visible units.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string feature names.
 
     See Also
@@ -516,7 +516,7 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
 
         Returns
         -------
-        V : ndarray of shape (n_samples, n_features_in_)
+        V : ndarray of shape (n_samples, `n_features_in_`)
             The visible marginals.
         """
         check_is_fitted(self)
@@ -578,7 +578,7 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Binary rows, in the dtype of the model.
         """
         check_is_fitted(self)

@@ -214,7 +214,7 @@ class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, Callback
     the top RBM's states: on sklearn's digits, the class of label-clamped
     samples survives two layers once the bottom RBM is trained long enough
     to reconstruct well (300 passes with momentum) and up-down fine-tuning
-    has tuned its generative weights (``examples/dbn_generation.py``).
+    has tuned its generative weights (``examples/plot_dbn_generation.py``).
 
     With labels, the top RBM is a :class:`LabelledRBM` over
     ``[h_{L-1}, label]`` whose label units form one softmax group, as in [1]_:
