@@ -55,7 +55,9 @@ html_show_sourcelink = False
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": "/plot_",
+    # The DBN and DBM examples take minutes of their own on two cores: the
+    # gallery shows their code and text, and they run as scripts.
+    "filename_pattern": r"/plot_(?!dbm_mnist|dbn_generation)",
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
     "abort_on_example_error": True,

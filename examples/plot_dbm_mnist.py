@@ -19,6 +19,9 @@ so log Z is rougher), and 300 Gibbs steps per sample. The default ``DBM()``
 (layers of (500, 1000), 20 and 20 passes) on 4000 images is the model of
 ``benchmarks/RESULTS.md``; set ``N_TRAIN = 4000``, ``MODEL = DBM(random_state=0)``
 and ``N_GIBBS_STEPS = 1000`` to fit and sample it. Its samples are cleaner.
+
+The documentation's gallery does not run this example, which takes minutes on
+two cores: run it as a script, ``python examples/plot_dbm_mnist.py``, to see its figure.
 """
 
 import time

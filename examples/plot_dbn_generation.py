@@ -9,6 +9,9 @@ and Hinton et al.'s layout with an RBM below it. For each it prints the
 generative classification accuracy (the labels settled in the top RBM) and how
 often a logistic regression trained on real digits recognises the class of the
 generated ones, and it shows one row of samples per class for both.
+
+The documentation's gallery does not run this example, which takes minutes on
+two cores: run it as a script, ``python examples/plot_dbn_generation.py``, to see its figure.
 """
 
 import matplotlib.pyplot as plt
