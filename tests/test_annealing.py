@@ -167,8 +167,9 @@ def test_anneal_rejects_bad_problems(weights, bias, kwargs, message):
 
 
 def test_the_travelling_salesman_example_finds_the_optimum():
-    example = runpy.run_path(str(Path(__file__).parents[1] / "examples" / "annealing_tsp.py"))
-    best, (optimum_length, _) = example["main"](n_cities=6, seed=1)
+    path = Path(__file__).parents[1] / "examples" / "plot_annealing_tsp.py"
+    example = runpy.run_path(str(path))
+    best, (optimum_length, _), _ = example["solve"](n_cities=6, seed=1)
     rng = np.random.default_rng(1)
     cities = rng.random((6, 2))
     distances = np.linalg.norm(cities[:, None] - cities[None], axis=2)

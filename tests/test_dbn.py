@@ -264,7 +264,7 @@ def test_sampling_shapes_dtypes_and_seeding(binary_data, dtype):
 
 N_PER_CLASS = 30
 
-#: The labelled DBNs of the generation tests, as in examples/dbn_generation.py.
+#: The labelled DBNs of the generation tests, as in examples/plot_dbn_generation.py.
 #: The top RBM of each is trained with the hybrid term (discriminative_weight).
 GENERATORS = {
     # The associative memory on the pixels: 300 hidden units and 10 labels.
@@ -339,7 +339,7 @@ def test_every_class_of_the_samples_is_recognisable(generated_digits, layout):
 @pytest.mark.parametrize("use_labels", [True, False])
 @pytest.mark.parametrize("random_state", [0, 1])
 def test_dbn_features_are_as_good_as_an_rbms(digits, random_state, use_labels):
-    """As examples/quickstart.py: binarised digits, 200 units, logistic regression,
+    """As examples/plot_quickstart.py: binarised digits, 200 units, logistic regression,
     each model in a Pipeline.
 
     The comparison is fair by construction: the RBM is seeded as the DBN's first

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..exceptions import DivergenceError
 from ..rbm._partition import estimate_log_partition
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams, row_streams
 from ..utils._state import cache_key, copy_state
@@ -52,7 +53,8 @@ MEAN_FIELD_MAX_ITER = 100
 INFERENCE_CHAINS = 10
 
 
-class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
+                       CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
                        TransformerMixin, BaseEstimator):
     """Boltzmann machine with visible and hidden binary units (Ackley, Hinton &
     Sejnowski 1985).
@@ -136,7 +138,7 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
         The centering offsets c (zeros when ``centering=False``).
     n_features_in_ : int
         Number of visible units.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string feature names.
 
     See Also
@@ -514,7 +516,7 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
 
         Returns
         -------
-        V : ndarray of shape (n_samples, n_features_in_)
+        V : ndarray of shape (n_samples, `n_features_in_`)
             The visible marginals.
         """
         check_is_fitted(self)
@@ -576,7 +578,7 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Binary rows, in the dtype of the model.
         """
         check_is_fitted(self)

@@ -21,6 +21,7 @@ from ..exceptions import DivergenceError
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
 from ..utils._stacking import layer_seeds, layer_sizes
@@ -51,7 +52,8 @@ _SCORED_ROWS = 256
 EXACT_MAX_HIDDEN_UNITS = 12
 
 
-class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class DBM(DocumentationLinkMixin, VersionedStateMixin,
+          CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
           TransformerMixin, BaseEstimator):
     """Deep Boltzmann Machine (DBM): binary hidden layers with undirected
     connections between neighbours, pretrained greedily and trained jointly.

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._validation import check_count
 from ._base import (
@@ -53,7 +54,7 @@ def _fitted_with_labels(estimator):
     return True
 
 
-class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
+class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, CallbackSupportMixin,
           ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep Belief Network (DBN): a stack of RBMs trained greedily, layer by layer.
 
@@ -213,7 +214,7 @@ class DBN(PretrainedStack, VersionedStateMixin, CallbackSupportMixin,
     the top RBM's states: on sklearn's digits, the class of label-clamped
     samples survives two layers once the bottom RBM is trained long enough
     to reconstruct well (300 passes with momentum) and up-down fine-tuning
-    has tuned its generative weights (``examples/dbn_generation.py``).
+    has tuned its generative weights (``examples/plot_dbn_generation.py``).
 
     With labels, the top RBM is a :class:`LabelledRBM` over
     ``[h_{L-1}, label]`` whose label units form one softmax group, as in [1]_:

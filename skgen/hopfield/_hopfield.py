@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..annealing._anneal import quadratic_energy, run_sweeps, spin_to_binary
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams
 from ..utils._validation import validate_support
@@ -26,7 +27,8 @@ _OFF_VALUES = {"binary": 0.0, "spin": -1.0}
 _NAMED_ROWS = 10
 
 
-class HopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergyScoresMixin,
+class HopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
+                      CallbackSupportMixin, EnergyScoresMixin,
                       BaseEstimator):
     """Hopfield network: a content-addressable memory of binary patterns.
 

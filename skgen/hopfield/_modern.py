@@ -9,11 +9,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ._base import EnergyScoresMixin
 
 
-class ModernHopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergyScoresMixin,
+class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
+                            CallbackSupportMixin, EnergyScoresMixin,
                             BaseEstimator):
     """Modern (dense) Hopfield network of Ramsauer et al.: continuous states,
     exponentially many stored patterns.

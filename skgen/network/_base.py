@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._state import copy_state
 from ..utils._validation import stored_values, validation_split
@@ -25,7 +26,8 @@ from ._training import (
 )
 
 
-class BaseNetwork(VersionedStateMixin, CallbackSupportMixin, BaseEstimator, ABC):
+class BaseNetwork(DocumentationLinkMixin, VersionedStateMixin,
+                  CallbackSupportMixin, BaseEstimator, ABC):
     """Base class of the estimators whose model is a network over one flat
     parameter vector, trained by mini-batch gradient descent.
 

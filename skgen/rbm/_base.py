@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
+from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
 from ..utils._state import cache_key, copy_state
@@ -63,7 +64,8 @@ INITIAL_HIDDEN_OFFSET = 0.5
 _HIDDEN_MEAN_ROWS = 1000
 
 
-class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
+              CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
               TransformerMixin, BaseEstimator, ABC):
     """Base class of the RBM estimators. Subclasses provide the visible units."""
 

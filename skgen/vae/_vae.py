@@ -105,7 +105,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
         log-variances of q(z|x).
     intercepts_ : list of ndarray of shape (fan_out,)
         The bias vector of each layer.
-    output_variance_ : ndarray of shape (n_features_in_,) or None
+    output_variance_ : ndarray of shape (`n_features_in_`,) or None
         The variance of each feature under p(x|z) for the Gaussian likelihood;
         None for the Bernoulli one.
     n_iter_ : int

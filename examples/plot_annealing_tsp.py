@@ -1,21 +1,23 @@
-"""A travelling salesman tour by simulated annealing, in Hopfield & Tank's encoding.
+"""
+=================================================
+A travelling salesman tour by simulated annealing
+=================================================
 
 Hopfield & Tank (1985) wrote the tour of n cities as n x n binary units,
 unit (c, p) on when city c is visited at position p, and the problem as an
 energy over them: penalties for a city visited twice or a position filled
 twice (each row and each column of the unit matrix must hold exactly one 1),
 plus the length of the tour. That energy is quadratic,
-E(s) = -1/2 s.W.s - b.s + constant, so ``skgen.anneal`` can minimise it. This
-example does so for 8 random cities and compares the tour with the optimum
-found by trying all (n - 1)! / 2 tours.
-
-Run: python examples/annealing_tsp.py
+E(s) = -1/2 s.W.s - b.s + constant, so :func:`skgen.anneal` can minimise it.
+This example does so for 8 random cities and compares the tour with the
+optimum found by trying all (n - 1)! / 2 tours.
 """
 
 import itertools
 import math
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from skgen import anneal
@@ -60,7 +62,9 @@ def tour_length(tour, distances):
     return sum(distances[tour[k], tour[(k + 1) % len(tour)]] for k in range(len(tour)))
 
 
-def main(n_cities=8, seed=0):
+def solve(n_cities=8, seed=0):
+    """The best annealed tour of ``n_cities`` random cities, the brute-force optimum
+    as (length, tour), the cities, and the annealing's share of valid tours."""
     rng = np.random.default_rng(seed)
     cities = rng.random((n_cities, 2))
     distances = np.linalg.norm(cities[:, None] - cities[None], axis=2)
@@ -68,27 +72,37 @@ def main(n_cities=8, seed=0):
 
     start = time.perf_counter()
     result = anneal(weights, bias, schedule=1000, n_restarts=50, random_state=seed)
-    annealing_seconds = time.perf_counter() - start
+    print(f"{n_cities} cities, {n_cities ** 2} units; 50 restarts of 1000 annealing sweeps "
+          f"in {time.perf_counter() - start:.2f} s")
     tours = [decode(x, n_cities) for x in result.xs]
     valid = [t for t in tours if t is not None]
+    print(f"valid tours: {len(valid)} of 50")
     best = min(valid, key=lambda t: tour_length(t, distances)) if valid else None
 
     start = time.perf_counter()
     optimum = min((tour_length([0, *rest], distances), [0, *rest])
                   for rest in itertools.permutations(range(1, n_cities)))
-    brute_seconds = time.perf_counter() - start
-
-    print(f"{n_cities} cities, {n_cities ** 2} units; 50 restarts of 1000 annealing sweeps "
-          f"in {annealing_seconds:.2f} s")
-    print(f"valid tours: {len(valid)} of 50")
-    if best is not None:
-        length = tour_length(best, distances)
-        print(f"best annealed tour: {best}, length {length:.4f}")
-        print(f"optimum (brute force over {math.factorial(n_cities - 1) // 2} tours, "
-              f"{brute_seconds:.2f} s): {optimum[1]}, length {optimum[0]:.4f}")
-        print(f"annealed / optimal length: {length / optimum[0]:.4f}")
-    return best, optimum
+    print(f"optimum (brute force over {math.factorial(n_cities - 1) // 2} tours, "
+          f"{time.perf_counter() - start:.2f} s): {optimum[1]}, length {optimum[0]:.4f}")
+    return best, optimum, cities
 
 
-if __name__ == "__main__":
-    main()
+# %%
+# Anneal, and compare with the optimum
+# ------------------------------------
+# 50 restarts of 1000 sweeps each; the best valid tour is kept.
+
+best, (optimum_length, optimum_tour), cities = solve()
+distances = np.linalg.norm(cities[:, None] - cities[None], axis=2)
+figure, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharex=True, sharey=True)
+for axis, tour, title in ((axes[0], best, "annealed"), (axes[1], optimum_tour, "optimal")):
+    axis.scatter(*cities.T, color="black", zorder=2)
+    if tour is not None:
+        closed = cities[[*tour, tour[0]]]
+        axis.plot(*closed.T, color="tab:blue")
+        title = f"{title} tour, length {tour_length(tour, distances):.3f}"
+    axis.set(title=title, aspect="equal", xticks=[], yticks=[])
+if best is not None:
+    print(f"best annealed tour: {best}, length {tour_length(best, distances):.4f}")
+    print(f"annealed / optimal length: {tour_length(best, distances) / optimum_length:.4f}")
+plt.show()
