@@ -9,6 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen import Autoencoder, ContractiveAE, DenoisingAE, SDAClassifier, SparseAE
 
@@ -224,3 +225,16 @@ def test_sda_same_seed_same_bits(digits):
     second = SDAClassifier(**params).fit(X, y)
     for a, b in zip(first.coefs_, second.coefs_):
         assert_array_equal(a, b)
+
+
+# -- sklearn's checks with pretraining on -----------------------------------------------
+
+
+@parametrize_with_checks(
+    [Model(hidden_layer_sizes=(6, 3), pretrain="greedy", pretrain_max_iter=2, max_iter=3,
+           random_state=0, **extra) for Model, extra in FAMILIES]
+    + [SDAClassifier((16, 8), visible_units="gaussian", n_iter=2, max_iter=100,
+                     learning_rate_init=0.01, random_state=0)]
+)
+def test_sklearn_compatible_with_greedy_pretraining(estimator, check):
+    check(estimator)
