@@ -53,6 +53,8 @@ ESTIMATORS = {
                  False, "unit"),
     "ContractiveAE": ("ContractiveAE(hidden_layer_sizes=(32,), max_iter=2, "
                       "random_state=0)", False, "unit"),
+    "SDAClassifier": ("SDAClassifier(hidden_layer_sizes=(64, 64), n_iter=2, "
+                      "max_iter=2, random_state=0)", True, "unit"),
     "VAE": ("VAE(n_components=2, hidden_layer_sizes=(32,), max_iter=2, "
             "random_state=0)", False, "unit"),
     "DBM": ("DBM(hidden_layer_sizes=(64, 64), pretrain_iter=2, n_iter=2, "

@@ -42,7 +42,8 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         """Pretrain; return at least ``classes_``, ``_network`` and ``_params``."""
 
     def _network_input(self, state, X):
-        """The rows the network reads for the rows of X: X itself by default."""
+        """The rows the network reads for the rows of X, given the training
+        ``state`` (or the fitted attributes): X itself by default."""
         return X
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -136,7 +137,8 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         X = validate_data(self, X, accept_sparse="csr", reset=False,
                           dtype=self._params.dtype)
         self._check_support(X)
-        inputs = self._network_input(self.__dict__, X)
+        # The fitted attributes are the committed training state.
+        inputs = self._network_input(vars(self), X)
         return softmax(network_logits(self._network, self._params, inputs), axis=1)
 
     def predict(self, X):
