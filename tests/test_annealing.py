@@ -167,6 +167,8 @@ def test_anneal_rejects_bad_problems(weights, bias, kwargs, message):
 
 
 def test_the_travelling_salesman_example_finds_the_optimum():
+    # The example draws its tour; matplotlib is in the examples' extra, not the tests'.
+    pytest.importorskip("matplotlib")
     path = Path(__file__).parents[1] / "examples" / "plot_annealing_tsp.py"
     example = runpy.run_path(str(path))
     best, (optimum_length, _), _ = example["solve"](n_cities=6, seed=1)

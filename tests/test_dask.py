@@ -9,7 +9,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skgen import DBN, VAE, Autoencoder, BernoulliRBM, GaussianBernoulliRBM
+from skgen import (
+    DBN,
+    VAE,
+    Autoencoder,
+    BernoulliRBM,
+    DBNClassifier,
+    GaussianBernoulliRBM,
+)
 
 distributed = pytest.importorskip("distributed")
 dask_array = pytest.importorskip("dask.array")
@@ -60,6 +67,27 @@ def test_incremental_trains_block_by_block(client, digits, make_model):
         expected.partial_fit(X[start:start + 60])
     assert_allclose(incremental.estimator_.transform(X), expected.transform(X),
                     rtol=1e-10, atol=1e-12)
+
+
+def test_incremental_fine_tunes_a_classifier_block_by_block(client, digits):
+    X, y = digits[0][:240], digits[1][:240]
+    X_blocks = dask_array.from_array(X, chunks=(60, X.shape[1]))
+    y_blocks = dask_array.from_array(y, chunks=60)
+
+    def make_model():
+        return DBNClassifier((12,), n_iter=2, fine_tune_batch_size=20, random_state=0)
+
+    incremental = wrappers.Incremental(make_model(), shuffle_blocks=False)
+    incremental.fit(X_blocks, y_blocks, classes=list(range(10)))
+    # The first block pretrains; each block then takes one fine-tuning pass.
+    expected = make_model()
+    for start in range(0, 240, 60):
+        expected.partial_fit(X[start:start + 60], y[start:start + 60], classes=range(10))
+    fitted = incremental.estimator_
+    assert fitted.n_iter_ == 4
+    assert_array_equal(fitted.classes_, range(10))
+    assert_allclose(fitted.predict_proba(X), expected.predict_proba(X), rtol=1e-10)
+    assert_array_equal(incremental.predict(X_blocks).compute(), expected.predict(X))
 
 
 def test_parallel_post_fit_transforms_by_block(client, digits):

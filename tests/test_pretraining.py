@@ -12,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen import Autoencoder, ContractiveAE, DenoisingAE, SDAClassifier, SparseAE
+from skgen.network._classifier import Labels
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +144,8 @@ def test_sda_layers_are_denoising_autoencoders_fitted_by_hand(digits):
     for fitted, by_hand in zip(model.autoencoders_, [first, second]):
         assert_array_equal(fitted.coefs_[0], by_hand.coefs_[0])
         assert_array_equal(fitted.intercepts_[1], by_hand.intercepts_[1])
-    start = model._initial_state(X, y, np.random.RandomState(5))
+    labels = Labels(y, *np.unique(y, return_inverse=True))
+    start = model._initial_state(X, labels, np.random.RandomState(5))
     network, params = start["_network"], start["_params"]
     coefs, intercepts = network.coefs(params), network.intercepts(params)
     for layer, shallow in enumerate([first, second]):

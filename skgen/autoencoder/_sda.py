@@ -5,7 +5,6 @@ import warnings
 from numbers import Integral, Real
 from typing import ClassVar
 
-import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -15,6 +14,7 @@ from ..network._classifier import (
     FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_PARAMETERS_DOC,
     FineTunedClassifier,
+    IncrementalFineTunedClassifier,
     classifier_network,
 )
 from ..network._layers import Network
@@ -27,7 +27,7 @@ from ._noise import NOISE_MODELS
 _VISIBLE_OUTPUTS = {"bernoulli": ("sigmoid", "bce"), "gaussian": ("identity", "mse")}
 
 
-class SDAClassifier(FineTunedClassifier):
+class SDAClassifier(IncrementalFineTunedClassifier):
     __doc__ = f"""Classifier pretrained as a stack of denoising autoencoders, then
     fine-tuned by backpropagation.
 
@@ -112,6 +112,8 @@ class SDAClassifier(FineTunedClassifier):
     biases; the output layer starts from Glorot-uniform weights. Fine-tuning
     minimises the mean cross-entropy of ``softmax`` outputs plus ``alpha / (2
     n_rows) ||W||**2`` per mini-batch, as MLPClassifier does [2]_.
+    ``partial_fit`` pretrains the autoencoders on its first batch only, then
+    runs one fine-tuning pass per call (see :meth:`partial_fit`).
 
     References
     ----------
@@ -211,6 +213,9 @@ class SDAClassifier(FineTunedClassifier):
         check_is_fitted(self)
         return [list(layer.loss_curve_) for layer in self.autoencoders_]
 
+    def _hidden_activation(self):
+        return self.activation
+
     def _n_tasks_before_epochs(self):
         return len(layer_sizes(self.hidden_layer_sizes)) if self.n_iter else 0
 
@@ -227,15 +232,15 @@ class SDAClassifier(FineTunedClassifier):
             pretrain_max_iter=max(self.n_iter, 1),
         )
 
-    def _initial_state(self, X, y, rng):
+    def _initial_state(self, X, labels, rng):
         """The pretrained autoencoders, and the network they initialise (from the
         layers pretrained before a callback stopped the fit, if one did)."""
-        classes = np.unique(y)
+        classes = labels.classes
         sizes = layer_sizes(self.hidden_layer_sizes)
         units = [X.shape[1], *sizes]
         state = {"classes_": classes, "autoencoders_": []}
         if self.n_iter:
-            tasks = subtasks(fit_context(self), self, X, y)
+            tasks = subtasks(fit_context(self), self, X, labels.y)
             with warnings.catch_warnings():
                 # Each layer's budget of passes is meant to run out.
                 warnings.simplefilter("ignore", ConvergenceWarning)

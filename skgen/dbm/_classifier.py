@@ -249,12 +249,12 @@ class DBMClassifier(FineTunedClassifier):
         return DBM(**{name: getattr(self, name) for name in DBM_PARAMETERS},
                    random_state=random_state)
 
-    def _initial_state(self, X, y, rng):
+    def _initial_state(self, X, labels, rng):
         """The fitted DBM and the network it initialises (a callback that stops
         the fit after the DBM leaves that network as it is, not fine-tuned)."""
-        classes = np.unique(y)
+        classes = labels.classes
         dbm = self._make_dbm(layer_seeds(rng, 1)[0])
-        tasks = subtasks(fit_context(self), self, X, y)
+        tasks = subtasks(fit_context(self), self, X, labels.y)
         if tasks is not None:
             tasks.begin("fitting the DBM")
         dbm.fit(X)

@@ -3,20 +3,20 @@
 from numbers import Integral, Real
 from typing import ClassVar
 
-import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ..network._classifier import (
     FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_PARAMETERS_DOC,
     FineTunedClassifier,
+    IncrementalFineTunedClassifier,
     classifier_network,
 )
 from ..utils._callbacks import fit_context, subtasks
 from ._base import PRETRAINING_CONSTRAINTS, PretrainedStack, layer_sizes, pretrain
 
 
-class DBNClassifier(PretrainedStack, FineTunedClassifier):
+class DBNClassifier(PretrainedStack, IncrementalFineTunedClassifier):
     __doc__ = f"""Classifier pretrained as a Deep Belief Network, then fine-tuned by
     backpropagation.
 
@@ -95,6 +95,11 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
     W_1). The output layer starts from Glorot-uniform weights. Fine-tuning
     minimises the mean cross-entropy of ``softmax`` outputs plus
     ``alpha / (2 n_rows) ||W||**2`` per mini-batch, as MLPClassifier does [2]_.
+
+    ``partial_fit`` pretrains the RBMs on its first batch (``n_iter`` passes
+    each, as ``fit`` does), then runs one fine-tuning pass per call, so that a
+    stream of batches fine-tunes on every batch (see :meth:`partial_fit` for
+    why the RBMs see only the first one).
 
     References
     ----------
@@ -187,11 +192,15 @@ class DBNClassifier(PretrainedStack, FineTunedClassifier):
     def _n_tasks_before_epochs(self):
         return len(layer_sizes(self.hidden_layer_sizes))
 
-    def _initial_state(self, X, y, rng):
+    def _hidden_activation(self):
+        return "sigmoid"
+
+    def _initial_state(self, X, labels, rng):
         """The pretrained RBMs, and the network they initialise (from the
         layers pretrained before a callback stopped the fit, if one did)."""
-        classes = np.unique(y)
-        rbms, stopped = pretrain(self, X, rng, tasks=subtasks(fit_context(self), self, X, y))
+        classes = labels.classes
+        tasks = subtasks(fit_context(self), self, X, labels.y)
+        rbms, stopped = pretrain(self, X, rng, tasks=tasks)
         network, params = _pretrained_network(rbms, len(classes), rng, X.dtype)
         state = {"classes_": classes, "rbms_": rbms, "_network": network,
                  "_params": params}

@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
-from ..utils._validation import check_count
+from ..utils._validation import check_count, encode_labels
 from ._base import (
     PRETRAINING_CONSTRAINTS,
     PretrainedStack,
@@ -438,12 +438,7 @@ class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, Callback
             y = column_or_1d(y, warn=True)
             if y.shape[0] != X.shape[0]:
                 raise ValueError(f"X has {X.shape[0]} samples, but y has {y.shape[0]}.")
-            encoded = np.searchsorted(known, y)
-            unseen = (encoded >= len(known)) | (known[np.minimum(encoded, len(known) - 1)] != y)
-            if unseen.any():
-                raise ValueError(f"y holds classes {np.unique(y[unseen])} that are not in "
-                                 f"classes ({known}).")
-            labels = one_hot(encoded, len(known), X.dtype)
+            labels = one_hot(encode_labels(y, known), len(known), X.dtype)
         context = begin_fit(self, 0, X, y)
         partial_pretrain(rbms, X, labels)
         self.rbms_, self.recognition_rbms_ = rbms, rbms[:-1]

@@ -164,14 +164,18 @@ class BaseNetwork(DocumentationLinkMixin, VersionedStateMixin,
         without ``partial_fit`` and ``warm_start``."""
         return False
 
-    def _fit(self, X, y, incremental):
-        """Train into a copy of the state, and keep it only if all went well."""
+    def _fit(self, X, y, incremental, **data_options):
+        """Train into a copy of the state, and keep it only if all went well;
+        ``data_options`` go to ``_validate_training_data`` (a classifier's
+        ``classes``)."""
         continuing = self._continues(incremental)
         reset = not (continuing and incremental)
         with all_or_nothing(self):
-            X, y_fit = self._validate_training_data(X, y, reset=not continuing)
+            X, y_fit = self._validate_training_data(X, y, reset=not continuing,
+                                                    **data_options)
             n_epochs = 1 if incremental else self.max_iter
-            n_before = self._n_tasks_before_epochs()
+            # A continued fit starts from the fitted state: it pretrains nothing.
+            n_before = 0 if continuing else self._n_tasks_before_epochs()
             context = begin_fit(self, n_before + 1 if n_before else n_epochs, X, y)
             if continuing:
                 state = self._continued_state(warm_start=not incremental)
@@ -254,26 +258,70 @@ class BaseNetwork(DocumentationLinkMixin, VersionedStateMixin,
         return self._network.intercepts(self._params)
 
 
-class IncrementalNetwork(BaseNetwork):
-    """Base class of the network models that continue training: ``partial_fit``
-    runs one epoch from the fitted state, and ``fit`` with ``warm_start``
-    continues the fitted parameters with a new optimiser state, as sklearn's MLP.
+class ContinuingNetwork(BaseNetwork):
+    """Base class of the network models whose fit can continue the fitted
+    state (``_continues``): its parameters, optimiser state, random streams and
+    records, in a network of the current parameters, which must have the fitted
+    layout.
 
     A subclass also provides ``_build_network`` and ``_layout_parameters``, the
     parameters that shape the network and must stay the same to continue.
+    """
+
+    #: The parameters that a continued fit must keep, for its error message.
+    _layout_parameters = ("hidden_layer_sizes",)
+
+    #: What continues the fitted model, and what starts anew, for that message.
+    _continued_by = ("warm_start and partial_fit", "fit with warm_start=False")
+
+    @abstractmethod
+    def _build_network(self, n_features):
+        """The network of the current parameters for ``n_features`` inputs."""
+
+    def _partial_fit(self, X, y, **data_options):
+        """One epoch of training on (X, y) from the fitted state, or from a new
+        one on the first call."""
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        return self._fit(X, y, incremental=True, **data_options)
+
+    def _continued_state(self, warm_start):
+        """A copy of the fitted state, with the network of the current parameters.
+
+        A warm start (``fit``) keeps the parameters and restarts the optimiser,
+        as sklearn does; ``partial_fit`` continues both.
+        """
+        state = copy_state({name: getattr(self, name) for name in self._state_names})
+        network = self._build_network(self.n_features_in_)
+        previous = state["_network"]
+        if network.layout != previous.layout:
+            *others, last = self._layout_parameters
+            names = f"{', '.join(others)} and {last}" if others else last
+            continued_by, start_anew = self._continued_by
+            raise ValueError(
+                f"The fitted {type(self).__name__} has layers {previous.description}; "
+                f"{continued_by} continue it, so {names} must stay the same. Use "
+                f"{start_anew} to start anew."
+            )
+        state["_network"] = network
+        continue_records(state, self.early_stopping)
+        if warm_start:
+            state["_moments"][:] = 0
+            state["_n_updates"][:] = 0
+            state["n_iter_"] = 0
+        return state
+
+
+class IncrementalNetwork(ContinuingNetwork):
+    """Base class of the network models that continue training: ``partial_fit``
+    runs one epoch from the fitted state, and ``fit`` with ``warm_start``
+    continues the fitted parameters with a new optimiser state, as sklearn's MLP.
     """
 
     _parameter_constraints: ClassVar[dict] = {
         **BaseNetwork._parameter_constraints,
         "warm_start": ["boolean"],
     }
-
-    #: The parameters that a continued fit must keep, for its error message.
-    _layout_parameters = ("hidden_layer_sizes",)
-
-    @abstractmethod
-    def _build_network(self, n_features):
-        """The network of the current parameters for ``n_features`` inputs."""
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -294,37 +342,10 @@ class IncrementalNetwork(BaseNetwork):
         self : object
             The updated estimator.
         """
-        if self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        return self._fit(X, y, incremental=True)
+        return self._partial_fit(X, y)
 
     def _continues(self, incremental):
         return hasattr(self, "_params") and (incremental or self.warm_start)
-
-    def _continued_state(self, warm_start):
-        """A copy of the fitted state, with the network of the current parameters.
-
-        A warm start (``fit``) keeps the parameters and restarts the optimiser,
-        as sklearn does; ``partial_fit`` continues both.
-        """
-        state = copy_state({name: getattr(self, name) for name in self._state_names})
-        network = self._build_network(self.n_features_in_)
-        previous = state["_network"]
-        if network.layout != previous.layout:
-            *others, last = self._layout_parameters
-            names = f"{', '.join(others)} and {last}" if others else last
-            raise ValueError(
-                f"The fitted {type(self).__name__} has layers {previous.description}; "
-                f"warm_start and partial_fit continue it, so {names} must stay the "
-                "same. Use fit with warm_start=False to start anew."
-            )
-        state["_network"] = network
-        continue_records(state, self.early_stopping)
-        if warm_start:
-            state["_moments"][:] = 0
-            state["_n_updates"][:] = 0
-            state["n_iter_"] = 0
-        return state
 
 
 class UnsupervisedNetwork(IncrementalNetwork):

@@ -3,16 +3,17 @@ feed-forward network with a softmax output on top of it: DBNClassifier,
 DBMClassifier and SDAClassifier."""
 
 from abc import abstractmethod
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ..utils._stacking import layer_sizes
-from ..utils._validation import as_dense_and_csr, check_interval
-from ._base import BaseNetwork
+from ..utils._validation import as_dense_and_csr, check_interval, encode_labels
+from ._base import BaseNetwork, ContinuingNetwork
 from ._layers import Network
 from ._losses import SOFTMAX_CROSS_ENTROPY
 from ._passes import predict, supervised_epoch
@@ -21,16 +22,27 @@ from ._passes import predict, supervised_epoch
 _INFERENCE_ROWS = 512
 
 
+class Labels(NamedTuple):
+    """A classifier's checked training labels: ``y`` as given (for the
+    callbacks), every class the model knows, sorted, and each label's index
+    among them."""
+
+    y: np.ndarray
+    classes: np.ndarray
+    encoded: np.ndarray
+
+
 class FineTunedClassifier(ClassifierMixin, BaseNetwork):
     """Base class of the classifiers fine-tuned from a pretrained model.
 
-    A subclass pretrains in ``_initial_state``, which returns ``classes_`` and
-    the network and parameters that pretraining initialises (with any fitted
-    pretrained model). Fine-tuning minimises the mean softmax cross-entropy plus
-    sklearn's L2 term over mini-batches of ``fine_tune_batch_size``, with the
-    optimiser of ``solver`` (SGD's momentum is ``fine_tune_momentum``), as
-    sklearn's MLPClassifier. The subclass's parameters name the visible units
-    (``visible_units``) and the fine-tuning settings as DBNClassifier does.
+    A subclass pretrains in ``_initial_state``, which returns ``classes_`` (the
+    ``classes`` of its :class:`Labels`) and the network and parameters that
+    pretraining initialises (with any fitted pretrained model). Fine-tuning
+    minimises the mean softmax cross-entropy plus sklearn's L2 term over
+    mini-batches of ``fine_tune_batch_size``, with the optimiser of ``solver``
+    (SGD's momentum is ``fine_tune_momentum``), as sklearn's MLPClassifier.
+    The subclass's parameters name the visible units (``visible_units``) and
+    the fine-tuning settings as DBNClassifier does.
     """
 
     _epoch_name = "fine-tuning pass"
@@ -38,7 +50,7 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
     _epochs_task = "fine-tuning"
 
     @abstractmethod
-    def _initial_state(self, X, y, rng):
+    def _initial_state(self, X, labels, rng):
         """Pretrain; return at least ``classes_``, ``_network`` and ``_params``."""
 
     def _network_input(self, state, X):
@@ -64,25 +76,33 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         """
         return self._fit(X, y, incremental=False)
 
-    def _validate_training_data(self, X, y, reset):
+    def _validate_training_data(self, X, y, reset, classes=None):
+        """X in the model's dtype, and y's :class:`Labels`: among the classes of
+        the fitted model, or else of ``classes`` (those of y when None)."""
         layer_sizes(self.hidden_layer_sizes)
+        dtype = (np.float64, np.float32) if reset else self._params.dtype
         # _fit undoes validate_data's feature bookkeeping if a check fails.
-        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr",
-                             dtype=(np.float64, np.float32))
+        X, y = validate_data(self, X, y, reset=reset, accept_sparse="csr", dtype=dtype)
         self._check_support(X)
         check_classification_targets(y)
-        return X, y
+        if reset:
+            known = np.unique(y if classes is None else column_or_1d(classes))
+        else:
+            known = self.classes_
+            if classes is not None and not np.array_equal(np.unique(classes), known):
+                raise ValueError(f"classes={classes!r} is not the same as on the first "
+                                 f"call to partial_fit, {known!r}.")
+        return X, Labels(y, known, encode_labels(y, known))
 
     def _check_support(self, X):
         if self.visible_units == "bernoulli":
             check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
 
-    def _training_data(self, X, y, state):
+    def _training_data(self, X, labels, state):
         """The network's input, the one-hot targets, and the encoded labels."""
-        classes, encoded = np.unique(y, return_inverse=True)
         inputs = self._network_input(state, X)
-        targets = np.eye(len(classes), dtype=inputs.dtype)[encoded]
-        return inputs, targets, encoded
+        targets = np.eye(len(labels.classes), dtype=inputs.dtype)[labels.encoded]
+        return inputs, targets, labels.encoded
 
     def _split_stratification(self, data):
         encoded = data[2]
@@ -162,6 +182,66 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         tags.input_tags.sparse = True
         tags.input_tags.positive_only = self.visible_units == "bernoulli"
         return tags
+
+
+class IncrementalFineTunedClassifier(FineTunedClassifier, ContinuingNetwork):
+    """A :class:`FineTunedClassifier` with ``partial_fit``: the first call
+    pretrains on its batch and builds the network as ``fit`` does, and every
+    call runs one fine-tuning pass, continuing the parameters, the optimiser
+    state and the random stream. A subclass names its hidden layers'
+    activation (``_hidden_activation``) for the layout check of a continued
+    fit."""
+
+    _continued_by = ("partial_fit", "fit")
+
+    @abstractmethod
+    def _hidden_activation(self):
+        """The activation of the network's hidden layers."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None):
+        """Run one fine-tuning pass over (X, y); the first call pretrains on X.
+
+        The first call pretrains, builds the network and fine-tunes it for one
+        pass, exactly as ``fit`` with ``max_iter=1`` on its batch would (without
+        the ConvergenceWarning). Each later call runs one more fine-tuning pass
+        over its batch, continuing the network's parameters, the optimiser
+        state and the random stream of the sample order: calls on the same
+        data are the passes of ``fit`` with a larger ``max_iter``. Pretraining
+        happens once, on the first batch, because fine-tuning moves the
+        network away from the pretrained weights at once: training the
+        pretrained model on later batches could not reach the network
+        without discarding what fine-tuning had learned. Over a stream of
+        batches (or dask-ml's ``Incremental`` over the blocks of a dask
+        array), every batch takes a fine-tuning pass, and the first one also
+        decides the pretraining: make it large and representative.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels, among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that y will hold over all calls, as MLPClassifier's.
+            Read on the first call; None takes the classes of the first
+            call's y, so later calls cannot bring new ones. Later calls may
+            pass it again, unchanged.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._partial_fit(X, y, classes=classes)
+
+    def _continues(self, incremental):
+        return incremental and hasattr(self, "_params")
+
+    def _build_network(self, n_features):
+        sizes = layer_sizes(self.hidden_layer_sizes)
+        return Network([n_features, *sizes, len(self.classes_)], self._hidden_activation(),
+                       "identity")
 
 
 def classifier_network(units, activation, coefs, intercepts, n_classes, rng, dtype):

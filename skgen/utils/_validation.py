@@ -121,3 +121,15 @@ def check_widths(sizes, name):
             f"{name} must be a sequence of positive integers, got {sizes!r}."
         )
     return [int(width) for width in widths]
+
+
+def encode_labels(y, classes):
+    """The index of each label of y in the sorted ``classes``; a ValueError
+    naming the labels that are not among them."""
+    encoded = np.searchsorted(classes, y)
+    inside = np.minimum(encoded, len(classes) - 1)
+    unseen = (encoded >= len(classes)) | (classes[inside] != y)
+    if unseen.any():
+        raise ValueError(f"y holds classes {np.unique(y[unseen])} that are not in "
+                         f"classes ({classes}).")
+    return encoded
