@@ -9,7 +9,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -20,7 +19,7 @@ from ..rbm._partition import estimate_log_partition
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams, row_streams
-from ..utils._state import cache_key, copy_state
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import validate_support
 from . import _kernels
 
@@ -246,7 +245,7 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the machine to binary data X, from new random weights.
 
@@ -281,7 +280,7 @@ class BoltzmannMachine(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefi
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one training pass over X, in mini-batches of ``batch_size``.
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import softmax
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -17,6 +17,7 @@ from ..dbn._classifier import DBNClassifier, _logits
 from ..network._base import BaseNetwork
 from ..network._layers import Network
 from ..utils._callbacks import fit_context, subtasks
+from ..utils._state import fit_transaction
 from ..utils._validation import check_interval
 from ._dbm import DBM
 
@@ -296,7 +297,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         self.verbose = verbose
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Fit the DBM to X, then fine-tune the network on (X, y).
 

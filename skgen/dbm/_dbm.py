@@ -10,7 +10,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -24,7 +23,7 @@ from ..rbm._units import BernoulliUnits, GaussianUnits
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
-from ..utils._state import cache_key, copy_state
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
@@ -295,7 +294,7 @@ class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutM
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Pretrain (with ``pretrain``), then train the DBM jointly on X.
 
@@ -323,7 +322,7 @@ class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutM
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one pass of joint training over X, in the order of its rows.
 

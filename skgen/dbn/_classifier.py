@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -15,6 +15,7 @@ from ..network._layers import Network
 from ..network._losses import SOFTMAX_CROSS_ENTROPY
 from ..network._passes import predict, supervised_epoch
 from ..utils._callbacks import fit_context, subtasks
+from ..utils._state import fit_transaction
 from ..utils._validation import as_dense_and_csr, check_interval
 from ._base import (
     PRETRAINING_CONSTRAINTS,
@@ -250,7 +251,7 @@ class DBNClassifier(PretrainedStack, ClassifierMixin, BaseNetwork):
         self.verbose = verbose
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Pretrain the RBMs on X, then fine-tune the network on (X, y).
 

@@ -4,12 +4,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp, softmax
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ..utils._persistence import VersionedStateMixin
+from ..utils._state import fit_transaction
 from ._base import EnergyScoresMixin
 
 
@@ -96,7 +97,7 @@ class ModernHopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergySco
         self.max_iter = max_iter
         self.tol = tol
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Store the rows of X as patterns.
 

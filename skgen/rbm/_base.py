@@ -12,7 +12,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -22,7 +21,7 @@ from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
-from ..utils._state import cache_key, copy_state
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
@@ -202,7 +201,7 @@ class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeatures
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the model to X, starting from new random parameters.
 
@@ -233,7 +232,7 @@ class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeatures
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one training pass over X, in mini-batches of ``batch_size``.
 

@@ -8,8 +8,6 @@ from sklearn.utils.validation import validate_data
 
 from ._reductions import add_column_moments, value_range
 
-_FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
-
 
 def stored_values(X):
     """The values of a dense array, or the stored values of a sparse container."""
@@ -39,25 +37,10 @@ def check_interval(X, low, high, estimator_name, units):
 
 
 def validate_support(estimator, X, check_support, *, reset, **check_params):
-    """``validate_data`` followed by a support check, all or nothing.
-
-    When the support check fails, the feature bookkeeping that ``validate_data``
-    did with ``reset=True`` is undone, so that a rejected call leaves the
-    estimator exactly as it was.
-    """
-    previous = {
-        name: estimator.__dict__[name]
-        for name in _FEATURE_ATTRIBUTES
-        if name in estimator.__dict__
-    }
+    """``validate_data`` followed by a support check. In a fit, a failed check
+    leaves the estimator as it was (``_state.fit_transaction``)."""
     X = validate_data(estimator, X, reset=reset, **check_params)
-    try:
-        check_support(X)
-    except ValueError:
-        for name in _FEATURE_ATTRIBUTES:
-            estimator.__dict__.pop(name, None)
-        estimator.__dict__.update(previous)
-        raise
+    check_support(X)
     return X
 
 
