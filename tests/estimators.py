@@ -4,8 +4,9 @@ interruption, threads, determinism)."""
 
 import inspect
 
+import joblib
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import BaseEstimator, is_classifier
 
 from skgen.utils.discovery import all_estimators
 
@@ -92,3 +93,23 @@ def outputs(estimator, X, methods=OUTPUT_METHODS):
         else:
             found[method] = function(X)
     return found
+
+
+def fingerprint(estimator):
+    """A hash of the estimator's attributes (but its callbacks, which may hold
+    threads), that sees random generators by their state alone: two copies of a
+    generator differ in their seed sequences, which do not matter."""
+    return joblib.hash(_plain({name: value for name, value in vars(estimator).items()
+                               if name != "_skl_callbacks"}))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, np.random.RandomState):
+        return "RandomState", value.get_state()
+    if isinstance(value, BaseEstimator):
+        return type(value).__name__, _plain(vars(value))
+    return value

@@ -6,10 +6,9 @@ fit intact and usable, and a new estimator unfitted."""
 import _thread
 import threading
 
-import joblib
 import numpy as np
 import pytest
-from estimators import binary_data, fit, outputs, small_estimators
+from estimators import binary_data, fingerprint, fit, outputs, small_estimators
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -63,15 +62,8 @@ def fitted(model, seed=0):
     return fit(clone(model), X, y), X
 
 
-def state_hash(model):
-    """A hash of the estimator's attributes but its callbacks (a timer thread
-    does not pickle)."""
-    return joblib.hash({name: value for name, value in model.__dict__.items()
-                        if name != "_skl_callbacks"})
-
-
 def assert_intact(model, before_hash, before_outputs, X):
-    assert state_hash(model) == before_hash
+    assert fingerprint(model) == before_hash
     after = outputs(model, X)
     assert after.keys() == before_outputs.keys()
     for method, value in before_outputs.items():
@@ -83,11 +75,11 @@ def assert_intact(model, before_hash, before_outputs, X):
 @pytest.mark.parametrize("name, model", ESTIMATORS, ids=IDS)
 def test_an_interrupted_first_fit_leaves_the_estimator_unfitted(name, model, error):
     model = clone(model).set_callbacks(RaiseAtFirstEnd(error))
-    before = state_hash(model)
+    before = fingerprint(model)
     X, y = binary_data()
     with pytest.raises(type(error)):
         fit(model, X, y)
-    assert state_hash(model) == before
+    assert fingerprint(model) == before
     with pytest.raises(NotFittedError):
         check_is_fitted(model)
 
@@ -104,7 +96,7 @@ def test_an_interrupted_refit_leaves_the_earlier_fit_intact(name, model, method,
     model, X = fitted(model)
     expected = outputs(model, X)  # also fills the lazy caches, which must survive
     model.set_callbacks(RaiseAtFirstEnd(error))
-    before = state_hash(model)
+    before = fingerprint(model)
     other, y = binary_data(seed=1)
     with pytest.raises(type(error)):
         fit(model, other, y, method)
@@ -123,7 +115,7 @@ def test_partial_fit_on_bad_data_leaves_the_model_intact(name, model):
     X, y = binary_data()
     model = fit(clone(model), X, y, "partial_fit")
     expected = outputs(model, X)
-    before = state_hash(model)
+    before = fingerprint(model)
     for problem, bad in _bad_batches(X).items():
         with pytest.raises(ValueError):
             fit(model, bad, y, "partial_fit")
@@ -143,7 +135,7 @@ def test_ctrl_c_during_a_long_fit_leaves_the_earlier_fit_intact(name, model):
     interrupt = InterruptSoon(0.05)
     model.set_params(**{key: value for key, value in _LONG.items() if key in params})
     model.set_callbacks(interrupt)
-    before = state_hash(model)
+    before = fingerprint(model)
     other, y = binary_data(seed=1)
     with pytest.raises(KeyboardInterrupt):
         fit(model, other, y)
@@ -159,11 +151,11 @@ def test_ctrl_c_inside_one_long_compiled_epoch(digits):
     X = np.repeat(digits[0], 60, axis=0)  # 107,820 rows: a pass of a third of a second
     model = BernoulliRBM(n_components=64, n_iter=1, random_state=0).fit(X[:200])
     expected = model.transform(X[:50])
-    before = state_hash(model)
+    before = fingerprint(model)
     timer = threading.Timer(0.1, _thread.interrupt_main)
     timer.start()
     with pytest.raises(KeyboardInterrupt):
         model.fit(X)
         timer.join()  # if the fit was too quick, the interrupt lands here and fails below
-    assert state_hash(model) == before
+    assert fingerprint(model) == before
     assert_array_equal(model.transform(X[:50]), expected)

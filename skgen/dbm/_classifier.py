@@ -18,7 +18,7 @@ from ..network._base import BaseNetwork
 from ..network._layers import Network
 from ..utils._callbacks import fit_context, subtasks
 from ..utils._state import fit_transaction
-from ..utils._validation import check_interval
+from ..utils._validation import check_visible_units
 from ._dbm import DBM
 
 #: Rows per call of the DBM's mean-field inference when building the network's
@@ -327,8 +327,7 @@ class DBMClassifier(ClassifierMixin, BaseNetwork):
         return X, y
 
     def _check_support(self, X):
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
+        check_visible_units(X, self.visible_units, type(self).__name__)
 
     def _n_tasks_before_epochs(self):
         return 1

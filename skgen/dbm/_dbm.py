@@ -27,7 +27,7 @@ from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
-    check_interval,
+    check_visible_units,
     column_moments,
     validate_support,
 )
@@ -360,8 +360,7 @@ class DBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeaturesOutM
                                 accept_sparse="csr", dtype=dtype)
 
     def _check_support(self, X):
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
+        check_visible_units(X, self.visible_units, type(self).__name__)
 
     def _sizes(self, n_features):
         return [n_features, *layer_sizes(self.hidden_layer_sizes)]

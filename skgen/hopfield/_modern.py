@@ -11,7 +11,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ..utils._persistence import VersionedStateMixin
 from ..utils._state import fit_transaction
+from ..utils._validation import check_square_scale
 from ._base import EnergyScoresMixin
+
+#: What squares the data, for ``check_square_scale``.
+_SQUARES = "its energy and updates take inner products of"
 
 
 class ModernHopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergyScoresMixin,
@@ -114,6 +118,7 @@ class ModernHopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergySco
             The fitted network.
         """
         X = validate_data(self, X, dtype=[np.float64, np.float32])
+        check_square_scale(X, type(self).__name__, _SQUARES)
         context = begin_fit(self, 0, X, y)
         self.patterns_ = np.array(X, order="C")
         end_fit(context, self, X, y)
@@ -167,7 +172,9 @@ class ModernHopfieldNetwork(VersionedStateMixin, CallbackSupportMixin, EnergySco
 
     def _validate_states(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        check_square_scale(X, type(self).__name__, _SQUARES)
+        return X
 
     def _largest_norm(self):
         return float(np.max(np.linalg.norm(self.patterns_, axis=1)))

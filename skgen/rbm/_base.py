@@ -363,15 +363,20 @@ class BaseRBM(VersionedStateMixin, CallbackSupportMixin, ClassNamePrefixFeatures
                 tasks.begin("epoch", fitted)
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             self._fit_epoch(X, order.astype(np.int64), state, sparse)
-            if not all(np.isfinite(p).all() for p in self._parameter_arrays(state)):
+            finite = all(np.isfinite(p).all() for p in self._parameter_arrays(state))
+            end = time.time()
+            if finite:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    scores = self._record_scores(state, scored, held_out)
+                # Finite parameters may still be too large for the model's energy.
+                finite = np.isfinite(state["train_scores_"][-1])
+            if not finite:
                 raise DivergenceError(
                     f"{type(self).__name__} diverged in training pass {iteration}: its "
-                    "parameters contain NaN or infinite values. Lower learning_rate "
-                    f"(now {self.learning_rate:g}) or momentum (now {self.momentum:g}), "
-                    "or check the scale of the data."
+                    "parameters or its training score are NaN or infinite. Lower "
+                    f"learning_rate (now {self.learning_rate:g}) or momentum (now "
+                    f"{self.momentum:g}), or check the scale of the data."
                 )
-            end = time.time()
-            scores = self._record_scores(state, scored, held_out)
             if verbose:
                 print(f"[{type(self).__name__}] Iteration {iteration}, {scores}, "
                       f"time = {end - begin:.2f}s")

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
+from ..utils._validation import GAUSSIAN_SQUARES, check_square_scale
 from . import _kernels, _partition
 from ._base import BaseRBM
 from ._units import GaussianBase, GaussianUnits
@@ -300,8 +301,9 @@ class GaussianBernoulliRBM(BaseRBM):
         self.random_state = random_state
 
     def _check_support(self, X):
-        # Any finite value is in the support; validation already rejects NaN/inf.
-        pass
+        # Any finite value is in the support (validation already rejects NaN and
+        # inf), but not every one has a finite energy.
+        check_square_scale(X, type(self).__name__, GAUSSIAN_SQUARES)
 
     def _initial_state(self, X, rng, moments):
         """sklearn's N(0, 0.01) weights, visible means by ``visible_bias_init``
