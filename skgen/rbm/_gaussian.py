@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
+from ..utils._batches import row_chunks
 from ..utils._validation import GAUSSIAN_SQUARES, check_square_scale
 from . import _kernels, _partition
 from ._base import BaseRBM
@@ -511,5 +512,9 @@ def _visible_energy(X, visible_bias, sigma):
         squares = np.asarray(X.multiply(X) @ precision).ravel()
         cross = np.asarray(X @ (bias * precision)).ravel()
         return 0.5 * (squares - 2.0 * cross + np.sum(bias**2 * precision))
-    centred = X.astype(np.float64) - bias
-    return 0.5 * (np.square(centred) @ precision)
+    energy = np.empty(X.shape[0])
+    # A float64 copy of the rows is the scratch: a chunk at a time.
+    for rows in row_chunks(X.shape[0], 16 * X.shape[1]):
+        centred = X[rows].astype(np.float64) - bias
+        energy[rows] = 0.5 * (np.square(centred, out=centred) @ precision)
+    return energy
