@@ -23,6 +23,7 @@ Run ``python benchmarks/bench_memory.py --help`` for the options.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -70,7 +71,7 @@ CASES = {
 
 #: Fewer rows for the slowest methods (see the module docstring).
 ROWS = {
-    "VAE score_samples (IWAE, K=500)": 20_000,
+    "VAE score_samples (IWAE, K=500)": 2_000,
     "BoltzmannMachine transform": 5_000,
     "ModernHopfieldNetwork score_samples": 50_000,
 }
@@ -117,7 +118,8 @@ out = run(X)
 seconds = time.perf_counter() - start
 peak = status("VmHWM")
 print("RESULT " + json.dumps({
-    "rows": n_rows, "input": 0 if "sample" in call else X.nbytes, "output": out.nbytes,
+    "rows": n_rows, "input": 0 if call.startswith("model.sample(") else X.nbytes,
+    "output": out.nbytes,
     "extra": peak - before, "chunk": _batches.CHUNK_BYTES, "seconds": seconds}))
 """
 
@@ -126,8 +128,12 @@ def run_case(name, n_rows, python):
     constructor, supervised, call = CASES[name]
     arguments = [constructor, supervised, call, n_rows, N_FEATURES,
                  N_TRAIN.get(name, 2000)]
+    # The skgen of this tree, beside which the script lies, rather than an installed one.
+    tree = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [tree, *filter(None, [os.environ.get("PYTHONPATH")])]))
     completed = subprocess.run([python, "-c", WORKER, json.dumps(arguments)],
-                               capture_output=True, text=True, check=False)
+                               capture_output=True, text=True, check=False, env=env)
     for line in completed.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
