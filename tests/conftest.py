@@ -1,7 +1,10 @@
-"""Shared test data."""
+"""Shared test data, and the hypothesis profiles."""
+
+import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
 from sklearn.datasets import load_digits
 
 
@@ -21,3 +24,11 @@ def mnist_sized_digits(digits):
     large = np.kron(images, np.ones((3, 3)))
     large = np.pad(large, ((0, 0), (2, 2), (2, 2)))
     return (large.reshape(len(X), 784) > 0.5).astype(np.float64), y
+
+
+# The hypothesis profiles, for the tests that do not set their own number of
+# examples: "default" keeps the fuzz suite (tests/test_fuzz_*.py) within its share
+# of the suite's time; SKGEN_HYPOTHESIS_PROFILE=long searches 25 times longer.
+settings.register_profile("default", max_examples=12, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=300, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("SKGEN_HYPOTHESIS_PROFILE", "default"))

@@ -535,3 +535,21 @@ def test_denoising_chain_with_mse_samples_gaussian_residuals(digits):
     assert np.isfinite(samples).all() and len(np.unique(samples)) > 1000
     with pytest.raises(ValueError, match="n_steps"):
         model.sample(2, n_steps=-1)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_sample_after_training_on_one_row_or_on_large_float32_data():
+    # Found by the fuzz suite: the code mixture failed to fit on a single
+    # training code, on two float32 codes of the order of 1e8, and on a code of
+    # the order of 1e30 (whose covariance swamps sklearn's reg_covar).
+    one_row = np.array([[1.0, 0.0, 1.0]])
+    model = Autoencoder(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    model.partial_fit(one_row)
+    assert model.code_mixture_.n_components == 1
+    assert np.isfinite(model.sample(3)).all()
+    large = np.array([[1, 0, 1], [0, 1, 1]], dtype=np.float32) * np.float32(1e8)
+    model = ContractiveAE(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(large)
+    samples = model.sample(3)
+    assert samples.dtype == np.float32 and np.isfinite(samples).all()
+    model = ContractiveAE(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    assert np.isfinite(model.fit(one_row * 1e30).sample(3)).all()

@@ -322,3 +322,21 @@ def test_verbose_prints_the_reconstruction_error(real_data, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("[GaussianBernoulliRBM] Iteration 1, reconstruction error")
+
+
+@pytest.mark.parametrize("dtype, scale", [(np.float64, 1e300), (np.float32, 1e30)])
+def test_data_whose_squares_overflow_is_rejected_by_name(dtype, scale):
+    # Found by the fuzz suite: at this scale fit used to finish, with weights near
+    # 1e298, and score_samples then returned NaN with only a RuntimeWarning.
+    X = (np.random.RandomState(0).normal(size=(30, 4)) * scale).astype(dtype)
+    model = GaussianBernoulliRBM(n_components=3, n_iter=2, random_state=0)
+    with pytest.raises(ValueError, match="Values too large .* StandardScaler"):
+        model.fit(X)
+    model.fit(X / scale)
+    with pytest.raises(ValueError, match="Values too large"):
+        model.score_samples(X)
+    # Just inside the limit, every output is finite.
+    X_large = X * (1e-5 * np.sqrt(np.finfo(dtype).max) / np.abs(X).max())
+    model.fit(X_large)
+    assert np.isfinite(model.score_samples(X_large)).all()
+    assert np.isfinite(model.transform(X_large)).all()

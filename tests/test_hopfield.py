@@ -322,3 +322,15 @@ def test_recall_leaves_the_cues_alone(update):
     given = cues.copy()
     HopfieldNetwork(update=update).fit(patterns).predict(cues)
     assert_array_equal(cues, given)
+
+
+@pytest.mark.parametrize("dtype, scale", [(np.float64, 1e300), (np.float32, 1e30)])
+def test_modern_network_rejects_patterns_whose_squares_overflow(dtype, scale):
+    # Found by the fuzz suite: a pattern of 1e30 in float32 was stored, and
+    # score_samples then returned NaN with only RuntimeWarnings.
+    patterns = np.array([[1.0, -1.0], [1.0, 1.0]], dtype=dtype)
+    with pytest.raises(ValueError, match="Values too large"):
+        ModernHopfieldNetwork().fit(patterns * dtype(scale))
+    memory = ModernHopfieldNetwork().fit(patterns)
+    with pytest.raises(ValueError, match="Values too large"):
+        memory.score_samples(patterns * dtype(scale))

@@ -471,17 +471,31 @@ class MixtureSamplingMixin:
         """sklearn.mixture.GaussianMixture: the mixture of training codes that
         :meth:`sample` draws from, fitted on first use."""
         if self._code_mixture is None:
-            codes = self._training_codes
-            mixture = GaussianMixture(
-                n_components=min(self.n_mixture_components, codes.shape[0]),
-                covariance_type="full",
-                random_state=copy_random_state(self._sampler_rng),
-            )
+            # In float64, which float32 codes of a large scale need for their
+            # covariances; a single code is a component of its own (of
+            # covariance reg_covar), which GaussianMixture fits from two rows.
+            codes = self._training_codes.astype(np.float64)
+            n_components = min(self.n_mixture_components, codes.shape[0])
+            if codes.shape[0] == 1:
+                codes = np.repeat(codes, 2, axis=0)
             with warnings.catch_warnings():
                 # Few samples or dead units make degenerate mixtures; reg_covar copes.
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                self._code_mixture = mixture.fit(codes)
+                try:
+                    mixture = self._fit_mixture(codes, n_components, 1e-6)
+                except (ValueError, np.linalg.LinAlgError):
+                    # Codes so large that sklearn's reg_covar is lost in rounding:
+                    # the same regularisation, relative to their scale.
+                    scale = float(np.max(np.abs(codes), initial=1.0)) ** 2
+                    mixture = self._fit_mixture(codes, n_components, 1e-6 * scale)
+            self._code_mixture = mixture
         return self._code_mixture
+
+    def _fit_mixture(self, codes, n_components, reg_covar):
+        return GaussianMixture(
+            n_components=n_components, covariance_type="full", reg_covar=reg_covar,
+            random_state=copy_random_state(self._sampler_rng),
+        ).fit(codes)
 
     def _sample_codes(self, n_samples, rng):
         """Codes drawn from ``code_mixture_``, clipped to the code activation's range."""

@@ -9,7 +9,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -17,11 +16,12 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..exceptions import DivergenceError
 from ..rbm._partition import estimate_log_partition
+from ..utils._batches import row_chunks
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
-from ..utils._random import keyed_streams, row_streams
-from ..utils._state import cache_key, copy_state
+from ..utils._random import row_streams, seeded_keyed_streams
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import validate_support
 from . import _kernels
 
@@ -248,7 +248,7 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the machine to binary data X, from new random weights.
 
@@ -283,7 +283,7 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one training pass over X, in mini-batches of ``batch_size``.
 
@@ -455,15 +455,23 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
         (the caller's input row) and its number, so a row's result does not
         depend on the other rows or on its position.
         """
-        rng = check_random_state(random_state)
-        chains = np.repeat(states, INFERENCE_CHAINS, axis=0)
-        if free.shape[0] > 1:
-            free = np.repeat(free, INFERENCE_CHAINS, axis=0)
-        streams = keyed_streams(keys, INFERENCE_CHAINS, rng)
-        averages = np.zeros_like(chains)
-        _kernels.clamped_averages(self.weights_, self.bias_, chains, free,
-                                  self._schedule(), int(self.n_sweeps), streams, averages)
-        return averages.reshape(states.shape[0], INFERENCE_CHAINS, -1).mean(axis=1)
+        seed = row_streams(check_random_state(random_state), 1)[0]
+        n_rows, n_units = states.shape
+        schedule = self._schedule()
+        marginals = np.empty_like(states)
+        # Scratch per row: the chains, their averages and flags, and their keys.
+        row_bytes = INFERENCE_CHAINS * (n_units * (2 * states.itemsize + 1)
+                                        + 8 * (keys.shape[1] + 2))
+        for rows in row_chunks(n_rows, row_bytes):
+            chains = np.repeat(states[rows], INFERENCE_CHAINS, axis=0)
+            chain_free = free if free.shape[0] == 1 else np.repeat(
+                free[rows], INFERENCE_CHAINS, axis=0)
+            streams = seeded_keyed_streams(keys[rows], INFERENCE_CHAINS, seed)
+            averages = np.zeros_like(chains)
+            _kernels.clamped_averages(self.weights_, self.bias_, chains, chain_free,
+                                      schedule, int(self.n_sweeps), streams, averages)
+            marginals[rows] = averages.reshape(-1, INFERENCE_CHAINS, n_units).mean(axis=1)
+        return marginals
 
     def _marginals(self, states, free, keys):
         if self.inference == "mean-field":
@@ -693,28 +701,35 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
         """log sum_h exp(-E(v, h)) for each row v of X, exact up to
         ``EXACT_MAX_HIDDEN`` hidden units, by clamped AIS beyond."""
         weights, bias = self._float64_parameters()
-        unique, inverse = np.unique(X.astype(np.float64), axis=0, return_inverse=True)
+        # The rows' own binary values find the repeated ones: a float64 copy of
+        # X would double the memory of the sort.
+        unique, inverse = np.unique(X, axis=0, return_inverse=True)
+        unique = unique.astype(np.float64)
         out = np.empty(unique.shape[0])
         if self.n_hidden <= EXACT_MAX_HIDDEN or weights.shape[0] <= EXACT_MAX_UNITS:
             _kernels.hidden_sums_exact(weights, bias, np.ascontiguousarray(unique), out)
         else:
-            rng = check_random_state(self.random_state)
+            seed = row_streams(check_random_state(self.random_state), 1)[0]
             n_units, n_visible = weights.shape[0], unique.shape[1]
             runs = _CLAMPED_AIS_RUNS
-            states = np.zeros((unique.shape[0] * runs, n_units))
-            states[:, :n_visible] = np.repeat(unique, runs, axis=0)
-            free = np.zeros(states.shape, dtype=bool)
-            free[:, n_visible:] = True
             betas = np.linspace(0.0, 1.0, self.ais_n_betas)
-            # Each run's stream is keyed by its row and number (see keyed_streams).
-            log_weights = _kernels.ais_log_weights(
-                weights, bias, np.zeros(n_units), states, free, betas,
-                keyed_streams(unique, runs, rng), np.empty((betas.shape[0], 0)))
-            log_weights = log_weights.reshape(unique.shape[0], runs)
-            largest = log_weights.max(axis=1)
-            # The base model exp(0 . s) sums to 2**n_hidden over the hidden states.
-            out[:] = (self.n_hidden * np.log(2.0) + largest
-                      + np.log(np.exp(log_weights - largest[:, None]).mean(axis=1)))
+            # Scratch per row: the runs' states and flags, and their keys.
+            for rows in row_chunks(unique.shape[0], runs * (n_units * 9 + 8 * n_visible)):
+                chunk = unique[rows]
+                states = np.zeros((chunk.shape[0] * runs, n_units))
+                states[:, :n_visible] = np.repeat(chunk, runs, axis=0)
+                free = np.zeros(states.shape, dtype=bool)
+                free[:, n_visible:] = True
+                # Each run's stream is keyed by its row and number (see keyed_streams).
+                log_weights = _kernels.ais_log_weights(
+                    weights, bias, np.zeros(n_units), states, free, betas,
+                    seeded_keyed_streams(chunk, runs, seed),
+                    np.empty((betas.shape[0], 0)))
+                log_weights = log_weights.reshape(-1, runs)
+                largest = log_weights.max(axis=1)
+                # The base model exp(0 . s) sums to 2**n_hidden over the hidden states.
+                out[rows] = (self.n_hidden * np.log(2.0) + largest
+                             + np.log(np.exp(log_weights - largest[:, None]).mean(axis=1)))
         return out[inverse.ravel()]
 
     def score_samples(self, X):

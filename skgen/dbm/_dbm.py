@@ -10,7 +10,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -25,11 +24,11 @@ from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
 from ..utils._stacking import layer_seeds, layer_sizes
-from ..utils._state import cache_key, copy_state
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
-    check_interval,
+    check_visible_units,
     column_moments,
     validate_support,
 )
@@ -297,7 +296,7 @@ class DBM(DocumentationLinkMixin, VersionedStateMixin,
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Pretrain (with ``pretrain``), then train the DBM jointly on X.
 
@@ -325,7 +324,7 @@ class DBM(DocumentationLinkMixin, VersionedStateMixin,
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one pass of joint training over X, in the order of its rows.
 
@@ -363,8 +362,7 @@ class DBM(DocumentationLinkMixin, VersionedStateMixin,
                                 accept_sparse="csr", dtype=dtype)
 
     def _check_support(self, X):
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
+        check_visible_units(X, self.visible_units, type(self).__name__)
 
     def _sizes(self, n_features):
         return [n_features, *layer_sizes(self.hidden_layer_sizes)]

@@ -10,7 +10,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import ClassifierTags, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -25,6 +24,7 @@ from sklearn.utils.validation import (
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
+from ..utils._state import fit_transaction
 from ..utils._validation import check_count, encode_labels
 from ._base import (
     PRETRAINING_CONSTRAINTS,
@@ -323,7 +323,7 @@ class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, Callback
         self.verbose = verbose
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the stack of RBMs greedily, from the bottom.
 
@@ -386,7 +386,7 @@ class DBN(PretrainedStack, DocumentationLinkMixin, VersionedStateMixin, Callback
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, classes=None):
         """Run one training pass of every layer on X, bottom to top.
 

@@ -4,7 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -15,6 +15,7 @@ from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import keyed_streams
+from ..utils._state import fit_transaction
 from ..utils._validation import validate_support
 from ._base import EnergyScoresMixin
 from ._kernels import FIXED_POINT, TWO_CYCLE, sync_sweeps
@@ -162,7 +163,7 @@ class HopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
         self.max_iter = max_iter
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Store the rows of X as patterns.
 

@@ -4,14 +4,20 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp, softmax
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._batches import row_chunks
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
+from ..utils._state import fit_transaction
+from ..utils._validation import check_square_scale
 from ._base import EnergyScoresMixin
+
+#: What squares the data, for ``check_square_scale``.
+_SQUARES = "its energy and updates take inner products of"
 
 
 class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
@@ -98,7 +104,7 @@ class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
         self.max_iter = max_iter
         self.tol = tol
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Store the rows of X as patterns.
 
@@ -115,6 +121,7 @@ class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
             The fitted network.
         """
         X = validate_data(self, X, dtype=[np.float64, np.float32])
+        check_square_scale(X, type(self).__name__, _SQUARES)
         context = begin_fit(self, 0, X, y)
         self.patterns_ = np.array(X, order="C")
         end_fit(context, self, X, y)
@@ -138,9 +145,13 @@ class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
         tolerance = self.tol * self._largest_norm()
         states = X
         for _ in range(self.max_iter):
-            new = softmax(self.beta * (states @ patterns.T), axis=1) @ patterns
-            change = np.max(np.abs(new - states), initial=0.0)
-            states = new.astype(X.dtype, copy=False)
+            new, change = np.empty_like(X), 0.0
+            # The similarities to every pattern are the scratch: a chunk at a time.
+            for rows in self._chunks(X):
+                block = softmax(self.beta * (states[rows] @ patterns.T), axis=1) @ patterns
+                change = max(change, np.max(np.abs(block - states[rows]), initial=0.0))
+                new[rows] = block
+            states = new
             if change <= tolerance:
                 break
         return states
@@ -160,7 +171,8 @@ class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
         """
         X = self._validate_states(X)
         patterns = self.patterns_.astype(X.dtype, copy=False)
-        lse = logsumexp(self.beta * (X @ patterns.T), axis=1) / self.beta
+        lse = np.concatenate([logsumexp(self.beta * (X[rows] @ patterns.T), axis=1)
+                              for rows in self._chunks(X)]) / self.beta
         constant = (np.log(patterns.shape[0]) / self.beta
                     + 0.5 * self._largest_norm() ** 2)
         energy = -lse + 0.5 * np.einsum("ij,ij->i", X, X) + constant
@@ -168,7 +180,13 @@ class ModernHopfieldNetwork(DocumentationLinkMixin, VersionedStateMixin,
 
     def _validate_states(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        check_square_scale(X, type(self).__name__, _SQUARES)
+        return X
+
+    def _chunks(self, X):
+        """Row chunks of X whose similarities to the patterns fit in a chunk."""
+        return row_chunks(X.shape[0], 3 * X.itemsize * self.patterns_.shape[0])
 
     def _largest_norm(self):
         return float(np.max(np.linalg.norm(self.patterns_, axis=1)))

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -15,11 +15,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
-from ..utils._state import copy_state
+from ..utils._state import copy_state, fit_transaction
 from ..utils._validation import stored_values, validation_split
 from ._optimizers import SOLVERS, Optimizer, make_optimizer
 from ._training import (
-    all_or_nothing,
     continue_records,
     new_records,
     run_epochs,
@@ -141,7 +140,7 @@ class BaseNetwork(DocumentationLinkMixin, VersionedStateMixin,
 
     # -- fitting ----------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the model to X, from new parameters unless ``warm_start``.
 
@@ -170,30 +169,29 @@ class BaseNetwork(DocumentationLinkMixin, VersionedStateMixin,
         ``classes``)."""
         continuing = self._continues(incremental)
         reset = not (continuing and incremental)
-        with all_or_nothing(self):
-            X, y_fit = self._validate_training_data(X, y, reset=not continuing,
-                                                    **data_options)
-            n_epochs = 1 if incremental else self.max_iter
-            # A continued fit starts from the fitted state: it pretrains nothing.
-            n_before = 0 if continuing else self._n_tasks_before_epochs()
-            context = begin_fit(self, n_before + 1 if n_before else n_epochs, X, y)
-            if continuing:
-                state = self._continued_state(warm_start=not incremental)
-            else:
-                state = self._new_state(X, y_fit, check_random_state(self.random_state))
+        X, y_fit = self._validate_training_data(X, y, reset=not continuing,
+                                                **data_options)
+        n_epochs = 1 if incremental else self.max_iter
+        # A continued fit starts from the fitted state: it pretrains nothing.
+        n_before = 0 if continuing else self._n_tasks_before_epochs()
+        context = begin_fit(self, n_before + 1 if n_before else n_epochs, X, y)
+        if continuing:
+            state = self._continued_state(warm_start=not incremental)
+        else:
+            state = self._new_state(X, y_fit, check_random_state(self.random_state))
 
-            def fitted(params):
-                return self._fitted_state(X, state, params, reset)
+        def fitted(params):
+            return self._fitted_state(X, state, params, reset)
 
-            # A callback may have stopped the fit in the tasks before the epochs.
-            if not state.pop("_stopped", False):
-                outer = tasks = subtasks(context, self, X, y)
-                if outer is not None and n_before:
-                    tasks = outer.begin(self._epochs_task, n_tasks=n_epochs)
-                self._train(X, y_fit, state, incremental, tasks, fitted)
-                if outer is not None and n_before:
-                    outer.end(lambda: fitted(state["_params"]))
-            self._complete_state(X, state, reset)
+        # A callback may have stopped the fit in the tasks before the epochs.
+        if not state.pop("_stopped", False):
+            outer = tasks = subtasks(context, self, X, y)
+            if outer is not None and n_before:
+                tasks = outer.begin(self._epochs_task, n_tasks=n_epochs)
+            self._train(X, y_fit, state, incremental, tasks, fitted)
+            if outer is not None and n_before:
+                outer.end(lambda: fitted(state["_params"]))
+        self._complete_state(X, state, reset)
         for name, value in state.items():
             setattr(self, name, value)
         end_fit(context, self, X, y)
@@ -323,7 +321,7 @@ class IncrementalNetwork(ContinuingNetwork):
         "warm_start": ["boolean"],
     }
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one training pass (epoch) over X, in mini-batches of ``batch_size``.
 

@@ -7,12 +7,13 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ..utils._stacking import layer_sizes
-from ..utils._validation import as_dense_and_csr, check_interval, encode_labels
+from ..utils._state import fit_transaction
+from ..utils._validation import as_dense_and_csr, check_visible_units, encode_labels
 from ._base import BaseNetwork, ContinuingNetwork
 from ._layers import Network
 from ._losses import SOFTMAX_CROSS_ENTROPY
@@ -58,7 +59,7 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         ``state`` (or the fitted attributes): X itself by default."""
         return X
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Pretrain on X (see the Notes), then fine-tune the network on (X, y).
 
@@ -95,8 +96,7 @@ class FineTunedClassifier(ClassifierMixin, BaseNetwork):
         return X, Labels(y, known, encode_labels(y, known))
 
     def _check_support(self, X):
-        if self.visible_units == "bernoulli":
-            check_interval(X, 0.0, 1.0, type(self).__name__, "Bernoulli")
+        check_visible_units(X, self.visible_units, type(self).__name__)
 
     def _training_data(self, X, labels, state):
         """The network's input, the one-hot targets, and the encoded labels."""
@@ -198,7 +198,7 @@ class IncrementalFineTunedClassifier(FineTunedClassifier, ContinuingNetwork):
     def _hidden_activation(self):
         """The activation of the network's hidden layers."""
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None):
         """Run one fine-tuning pass over (X, y); the first call pretrains on X.
 

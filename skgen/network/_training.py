@@ -6,10 +6,9 @@ callbacks of each epoch (a private hook, and sklearn's callback tasks).
 It keeps sklearn's MLP conventions (``n_iter_``, ``t_``, ``loss_curve_``,
 ``best_loss_``, ``validation_scores_``, ...), in a state dict whose keys are the
 names of the fitted attributes, so that an estimator commits it whole or not
-at all (``all_or_nothing``).
+at all (``skgen.utils._state.fit_transaction``).
 """
 
-import contextlib
 import warnings
 
 import numpy as np
@@ -155,19 +154,3 @@ def warn_max_iter(max_iter):
         "optimization hasn't converged yet.",
         ConvergenceWarning,
     )
-
-
-@contextlib.contextmanager
-def all_or_nothing(estimator):
-    """Undo the feature bookkeeping of ``validate_data`` if the body raises, so
-    that a failed fit leaves the estimator as it was (the fitted state itself is
-    committed only after the body)."""
-    names = ("n_features_in_", "feature_names_in_")
-    saved = {name: estimator.__dict__[name] for name in names if name in estimator.__dict__}
-    try:
-        yield
-    except BaseException:
-        for name in names:
-            estimator.__dict__.pop(name, None)
-        estimator.__dict__.update(saved)
-        raise

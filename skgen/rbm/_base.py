@@ -12,7 +12,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -23,7 +22,7 @@ from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtask
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
 from ..utils._random import row_streams
-from ..utils._state import cache_key, copy_state
+from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
     check_count,
@@ -204,7 +203,7 @@ class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
 
     # -- fitting --------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the model to X, starting from new random parameters.
 
@@ -235,7 +234,7 @@ class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
         end_fit(context, self, X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_transaction(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Run one training pass over X, in mini-batches of ``batch_size``.
 
@@ -366,15 +365,20 @@ class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
                 tasks.begin("epoch", fitted)
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             self._fit_epoch(X, order.astype(np.int64), state, sparse)
-            if not all(np.isfinite(p).all() for p in self._parameter_arrays(state)):
+            finite = all(np.isfinite(p).all() for p in self._parameter_arrays(state))
+            end = time.time()
+            if finite:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    scores = self._record_scores(state, scored, held_out)
+                # Finite parameters may still be too large for the model's energy.
+                finite = np.isfinite(state["train_scores_"][-1])
+            if not finite:
                 raise DivergenceError(
                     f"{type(self).__name__} diverged in training pass {iteration}: its "
-                    "parameters contain NaN or infinite values. Lower learning_rate "
-                    f"(now {self.learning_rate:g}) or momentum (now {self.momentum:g}), "
-                    "or check the scale of the data."
+                    "parameters or its training score are NaN or infinite. Lower "
+                    f"learning_rate (now {self.learning_rate:g}) or momentum (now "
+                    f"{self.momentum:g}), or check the scale of the data."
                 )
-            end = time.time()
-            scores = self._record_scores(state, scored, held_out)
             if verbose:
                 print(f"[{type(self).__name__}] Iteration {iteration}, {scores}, "
                       f"time = {end - begin:.2f}s")

@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.extmath import safe_sparse_dot
 
+from ..utils._batches import row_chunks
+from ..utils._validation import GAUSSIAN_SQUARES, check_square_scale
 from . import _kernels, _partition
 from ._base import BaseRBM
 from ._units import GaussianBase, GaussianUnits
@@ -300,8 +302,9 @@ class GaussianBernoulliRBM(BaseRBM):
         self.random_state = random_state
 
     def _check_support(self, X):
-        # Any finite value is in the support; validation already rejects NaN/inf.
-        pass
+        # Any finite value is in the support (validation already rejects NaN and
+        # inf), but not every one has a finite energy.
+        check_square_scale(X, type(self).__name__, GAUSSIAN_SQUARES)
 
     def _initial_state(self, X, rng, moments):
         """sklearn's N(0, 0.01) weights, visible means by ``visible_bias_init``
@@ -509,5 +512,9 @@ def _visible_energy(X, visible_bias, sigma):
         squares = np.asarray(X.multiply(X) @ precision).ravel()
         cross = np.asarray(X @ (bias * precision)).ravel()
         return 0.5 * (squares - 2.0 * cross + np.sum(bias**2 * precision))
-    centred = X.astype(np.float64) - bias
-    return 0.5 * (np.square(centred) @ precision)
+    energy = np.empty(X.shape[0])
+    # A float64 copy of the rows is the scratch: a chunk at a time.
+    for rows in row_chunks(X.shape[0], 16 * X.shape[1]):
+        centred = X[rows].astype(np.float64) - bias
+        energy[rows] = 0.5 * (np.square(centred, out=centred) @ precision)
+    return energy

@@ -1,6 +1,22 @@
-"""Mini-batch building blocks shared by the kernels of every model family."""
+"""Mini-batch building blocks shared by the kernels of every model family, and
+the row chunks that keep inference's scratch memory bounded."""
+
+from sklearn.utils import gen_batches
 
 from ._numba import kernel
+
+#: The scratch memory, in bytes, that a method may hold for its rows at once:
+#: methods whose scratch grows with the rows (Monte Carlo chains, importance
+#: weights, similarities to every pattern) run over chunks of rows of at most
+#: this much, so that their peak memory is that of the input, the output and one
+#: chunk. Read at each call (tests lower it).
+CHUNK_BYTES = 64 * 2**20
+
+
+def row_chunks(n_rows, row_bytes):
+    """Slices of consecutive rows of ``n_rows``, each of at most ``CHUNK_BYTES``
+    of scratch at ``row_bytes`` a row (and at least one row)."""
+    return gen_batches(n_rows, max(1, CHUNK_BYTES // max(1, int(row_bytes))))
 
 
 @kernel

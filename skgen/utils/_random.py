@@ -174,14 +174,19 @@ def keyed_streams(keys, n_streams, random_state):
     keyed by one seed drawn from ``random_state``, the row's values and the
     stream's number (``content_streams``): so a row's streams depend neither
     on the other rows nor on its position."""
+    return seeded_keyed_streams(keys, n_streams, row_streams(random_state, 1)[0])
+
+
+def seeded_keyed_streams(keys, n_streams, seed):
+    """:func:`keyed_streams` with its seed given: chunks of rows that share one
+    seed get the streams of the whole."""
     keys = np.asarray(keys, dtype=np.float64)
     numbered = np.empty((keys.shape[0] * n_streams, keys.shape[1] + 1))
     numbered[:, :-1] = np.repeat(keys, n_streams, axis=0)
     numbered[:, -1] = np.tile(np.arange(n_streams, dtype=np.float64), keys.shape[0])
     out = np.empty(numbered.shape[0], dtype=np.uint64)
     content_streams(numbered, np.empty(0), np.empty(0, dtype=np.int64),
-                    np.empty(0, dtype=np.int64), row_streams(random_state, 1)[0],
-                    np.empty(numbered.shape[1]), out)
+                    np.empty(0, dtype=np.int64), seed, np.empty(numbered.shape[1]), out)
     return out
 
 

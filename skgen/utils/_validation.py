@@ -8,8 +8,6 @@ from sklearn.utils.validation import validate_data
 
 from ._reductions import add_column_moments, value_range
 
-_FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
-
 
 def stored_values(X):
     """The values of a dense array, or the stored values of a sparse container."""
@@ -38,26 +36,47 @@ def check_interval(X, low, high, estimator_name, units):
         )
 
 
-def validate_support(estimator, X, check_support, *, reset, **check_params):
-    """``validate_data`` followed by a support check, all or nothing.
+#: Values up to this fraction of the square root of the dtype's largest number
+#: keep sums of squares (and inner products) over 2.5e9 entries finite.
+SQUARE_SCALE_MARGIN = 1e-5
 
-    When the support check fails, the feature bookkeeping that ``validate_data``
-    did with ``reset=True`` is undone, so that a rejected call leaves the
-    estimator exactly as it was.
-    """
-    previous = {
-        name: estimator.__dict__[name]
-        for name in _FEATURE_ATTRIBUTES
-        if name in estimator.__dict__
-    }
+
+def check_square_scale(X, estimator_name, squares):
+    """Raise a ValueError naming the problem when X has values so large that a sum
+    of their squares overflows X.dtype: ``squares`` says what squares them."""
+    values = stored_values(X)
+    if values.size == 0:
+        return
+    smallest, largest = value_range(np.asarray(values))
+    magnitude = max(-smallest, largest)
+    limit = SQUARE_SCALE_MARGIN * np.sqrt(np.finfo(values.dtype).max)
+    if magnitude > limit:
+        raise ValueError(
+            f"Values too large passed to {estimator_name}: {squares} "
+            f"the data, which overflows {values.dtype} for values beyond "
+            f"{limit:.3g}, but X has values up to {magnitude:.3g} in magnitude. "
+            "Standardise the data first, for example with sklearn's StandardScaler."
+        )
+
+
+#: What squares the data of Gaussian visible units, for ``check_square_scale``.
+GAUSSIAN_SQUARES = "the energy of its Gaussian visible units squares"
+
+
+def check_visible_units(X, visible_units, estimator_name):
+    """The support check of a stack whose ``visible_units`` are "bernoulli" (X
+    in [0, 1]) or "gaussian" (X of a scale whose squares stay finite)."""
+    if visible_units == "bernoulli":
+        check_interval(X, 0.0, 1.0, estimator_name, "Bernoulli")
+    else:
+        check_square_scale(X, estimator_name, GAUSSIAN_SQUARES)
+
+
+def validate_support(estimator, X, check_support, *, reset, **check_params):
+    """``validate_data`` followed by a support check. In a fit, a failed check
+    leaves the estimator as it was (``_state.fit_transaction``)."""
     X = validate_data(estimator, X, reset=reset, **check_params)
-    try:
-        check_support(X)
-    except ValueError:
-        for name in _FEATURE_ATTRIBUTES:
-            estimator.__dict__.pop(name, None)
-        estimator.__dict__.update(previous)
-        raise
+    check_support(X)
     return X
 
 

@@ -13,6 +13,7 @@ from ..network._activations import ACTIVATIONS
 from ..network._base import UnsupervisedNetwork
 from ..network._layers import Network
 from ..network._passes import predict
+from ..utils._batches import row_chunks
 from ..utils._random import content_streams, extend_streams, row_streams
 from ..utils._validation import as_dense_and_csr, check_count, check_widths
 from ._kernels import (
@@ -537,9 +538,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, UnsupervisedNetwork
         """
         X = self._validate_data(X)
         streams = self._code_streams(X, random_state)
-        log_weights = self._log_weights(X, self.n_importance_samples, False, streams)
         scores = np.empty(X.shape[0])
-        log_mean_exp_rows(log_weights, scores)
+        # The K log weights of a row are its scratch: a chunk of rows at a time.
+        for rows in row_chunks(X.shape[0], 8 * self.n_importance_samples):
+            log_weights = self._log_weights(X[rows], self.n_importance_samples, False,
+                                            streams[rows])
+            log_mean_exp_rows(log_weights, scores[rows])
         return scores
 
     def score(self, X, y=None, random_state=None):
