@@ -278,18 +278,21 @@ def _threads(count):
 
 
 def _thread_counts(torch=None):
-    """``openblas 2, openmp 2, torch 2``: the threads of each pool loaded so far."""
-    counts = []
+    """``openblas 2/2, openmp 2, torch 2``: the threads of each pool loaded so far,
+    by kind (numpy and scipy load an OpenBLAS each)."""
+    counts = {}
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
         pass
     else:
-        counts = [f"{pool.get('internal_api', '?')} {pool.get('num_threads', '?')}"
-                  for pool in threadpool_info()]
+        for pool in threadpool_info():
+            counts.setdefault(pool.get("internal_api", "?"), []).append(
+                str(pool.get("num_threads", "?")))
     if torch is not None:
-        counts.append(f"torch {torch.get_num_threads()}")
-    return ", ".join(counts) or "unknown"
+        counts["torch"] = [str(torch.get_num_threads())]
+    return ", ".join(f"{kind} {'/'.join(threads)}" for kind, threads in counts.items()) \
+        or "unknown"
 
 
 def _blas_libraries():
@@ -502,6 +505,8 @@ def machine_summary(info):
     parts = [f"{info['cpu']}, {cpus} cpus", f"threads {info.get('threads', 'unknown')}"]
     if "load average (start)" in info:
         parts.append(f"load average {info['load average (start)']}")
+    if "cpu busy before start" in info:
+        parts.append(f"cpus {info['cpu busy before start']} busy before the start")
     return "; ".join(parts)
 
 
