@@ -474,20 +474,25 @@ def figures_table(tables):
     if len(tables) == 1:
         keys, figures = _headline_columns(tables[0])
         columns = keys + figures
-        return format_table([tables[0].headers[index] for index in columns],
-                            [[row[index] for index in columns] for row in tables[0].rows],
-                            markdown=True, left_columns=len(keys))
-    rows = []
-    for table in tables:
-        keys, figures = _headline_columns(table)
-        for row in table.rows:
-            case = ", ".join(f"{table.headers[index]}={row[index]}"
-                             if _looks_numeric(str(row[index])) else str(row[index])
-                             for index in keys)
-            rows += [[table.section, case, table.headers[index], row[index]]
-                     for index in figures if str(row[index]).strip()]
-    return format_table(["section", "case", "figure", "value"], rows, markdown=True,
-                        left_columns=3)
+        headers = [tables[0].headers[index] for index in columns]
+        rows = [[row[index] for index in columns] for row in tables[0].rows]
+        left_columns = len(keys)
+    else:
+        headers, rows, left_columns = ["section", "case", "figure", "value"], [], 3
+        for table in tables:
+            keys, figures = _headline_columns(table)
+            for row in table.rows:
+                case = ", ".join(f"{table.headers[index]}={row[index]}"
+                                 if _looks_numeric(str(row[index])) else str(row[index])
+                                 for index in keys)
+                rows += [[table.section, case, table.headers[index], row[index]]
+                         for index in figures if str(row[index]).strip()]
+
+    def escaped(cells):  # a "|" in a cell ("max |error|") would split it
+        return [str(cell).replace("|", "\\|") for cell in cells]
+
+    return format_table(escaped(headers), [escaped(row) for row in rows], markdown=True,
+                        left_columns=left_columns)
 
 
 def rate_figures(rates, section="speed"):
