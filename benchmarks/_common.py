@@ -430,9 +430,10 @@ class Headline(NamedTuple):
     """Which columns of a table are its headline figures.
 
     ``keys`` leading columns name a row; ``figures`` are the columns of the
-    figures that answer the issues' bars. Figures the table does not have (a
-    contender that did not run) are left out; without any of them (no figures
-    given, or a section that was skipped) all the other columns are shown.
+    figures that answer the issues' bars. Figures the table does not have, or
+    that read ``n/a`` in every row (a contender that did not run), are left out;
+    without any of them (no figures given, or a section that was skipped) all
+    the other columns are shown.
     """
 
     figures: tuple = ()
@@ -454,7 +455,8 @@ def _headline_columns(table):
     headline = table.headline or Headline()
     keys = list(range(headline.keys))
     values = range(headline.keys, len(table.headers))
-    figures = [index for index in values if table.headers[index] in headline.figures]
+    figures = [index for index in values if table.headers[index] in headline.figures
+               and any(row[index] != "n/a" for row in table.rows)]
     # None of the figures: a section that was skipped, say, shows all it has.
     return keys, figures or list(values)
 
