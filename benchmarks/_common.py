@@ -453,8 +453,9 @@ class FiguresTable(NamedTuple):
 def _headline_columns(table):
     """The indices of the key and figure columns of a :class:`FiguresTable`."""
     headline = table.headline or Headline()
-    keys = list(range(headline.keys))
-    values = range(headline.keys, len(table.headers))
+    # A table of one column (the reason a section was skipped) has no keys.
+    keys = list(range(min(headline.keys, len(table.headers) - 1)))
+    values = range(len(keys), len(table.headers))
     figures = [index for index in values if table.headers[index] in headline.figures
                and any(row[index] != "n/a" for row in table.rows)]
     # None of the figures: a section that was skipped, say, shows all it has.
