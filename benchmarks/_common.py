@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -276,6 +277,24 @@ def _threads(count):
     return f"{count} thread" if count == 1 else f"{count} threads"
 
 
+def _thread_counts(torch=None):
+    """``openblas 2/2, openmp 2, torch 2``: the threads of each pool loaded so far,
+    by kind (numpy and scipy load an OpenBLAS each)."""
+    counts = {}
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        pass
+    else:
+        for pool in threadpool_info():
+            counts.setdefault(pool.get("internal_api", "?"), []).append(
+                str(pool.get("num_threads", "?")))
+    if torch is not None:
+        counts["torch"] = [str(torch.get_num_threads())]
+    return ", ".join(f"{kind} {'/'.join(threads)}" for kind, threads in counts.items()) \
+        or "unknown"
+
+
 def _blas_libraries():
     """One line per BLAS/OpenMP runtime loaded so far, from threadpoolctl."""
     try:
@@ -322,6 +341,7 @@ def machine_info(torch=None):
     blas = _blas_libraries()
     if blas:
         info["thread pools"] = blas
+    info["threads"] = _thread_counts(torch)
     return info
 
 
@@ -388,6 +408,142 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], markdown
     return "\n".join([line(headers), rule_line, *(line(row) for row in rows)])
 
 
+# -- current figures ---------------------------------------------------------------
+#
+# With ``--markdown FILE``, a benchmark writes its current figures to FILE: a
+# Markdown section headed by the benchmark's name, with the command line, the
+# date, a one-line machine summary and one table of its headline figures.
+# ``current_figures.py`` copies such fragments into the block at the top of
+# RESULTS.md.
+
+
+def add_markdown_argument(parser):
+    """Add ``--markdown [FILE]``: print Markdown tables; with FILE, also write the
+    current figures there (see :func:`write_figures`)."""
+    parser.add_argument("--markdown", nargs="?", const=True, default=False,
+                        metavar="FILE",
+                        help="print the tables as Markdown; with FILE, also write the "
+                        "current figures to FILE, for current_figures.py")
+
+
+class Headline(NamedTuple):
+    """Which columns of a table are its headline figures.
+
+    ``keys`` leading columns name a row; ``figures`` are the columns of the
+    figures that answer the issues' bars. Figures the table does not have, or
+    that read ``n/a`` in every row (a contender that did not run), are left out;
+    without any of them (no figures given, or a section that was skipped) all
+    the other columns are shown.
+    """
+
+    figures: tuple = ()
+    keys: int = 1
+
+
+class FiguresTable(NamedTuple):
+    """A table of a benchmark's section, and its :class:`Headline` (None: all
+    columns, the first one naming the rows)."""
+
+    section: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    headline: Headline = None
+
+
+def _headline_columns(table):
+    """The indices of the key and figure columns of a :class:`FiguresTable`."""
+    headline = table.headline or Headline()
+    # A table of one column (the reason a section was skipped) has no keys.
+    keys = list(range(min(headline.keys, len(table.headers) - 1)))
+    values = range(len(keys), len(table.headers))
+    figures = [index for index in values if table.headers[index] in headline.figures
+               and any(row[index] != "n/a" for row in table.rows)]
+    # None of the figures: a section that was skipped, say, shows all it has.
+    return keys, figures or list(values)
+
+
+def _looks_numeric(cell):
+    return cell.replace(".", "", 1).replace(",", "").lstrip("-").isdigit()
+
+
+def figures_table(tables):
+    """One Markdown table of the headline figures of ``tables``.
+
+    One section gives its own table, cut to the headline columns. Several give
+    one long table, a row per figure (section, case, figure, value), since their
+    columns differ; a case is the row's key cells, a number shown with its
+    column's name (``alpha=0.1``). Empty cells are left out.
+    """
+    if len(tables) == 1:
+        keys, figures = _headline_columns(tables[0])
+        columns = keys + figures
+        headers = [tables[0].headers[index] for index in columns]
+        rows = [[row[index] for index in columns] for row in tables[0].rows]
+        left_columns = len(keys)
+    else:
+        headers, rows, left_columns = ["section", "case", "figure", "value"], [], 3
+        for table in tables:
+            keys, figures = _headline_columns(table)
+            for row in table.rows:
+                case = ", ".join(f"{table.headers[index]}={row[index]}"
+                                 if _looks_numeric(str(row[index])) else str(row[index])
+                                 for index in keys)
+                rows += [[table.section, case, table.headers[index], row[index]]
+                         for index in figures if str(row[index]).strip()]
+
+    def escaped(cells):  # a "|" in a cell ("max |error|") would split it
+        return [str(cell).replace("|", "\\|") for cell in cells]
+
+    return format_table(escaped(headers), [escaped(row) for row in rows], markdown=True,
+                        left_columns=left_columns)
+
+
+def rate_figures(rates, section="speed"):
+    """A :class:`FiguresTable` of each contender's samples per second (``rates``,
+    by name) and skgen's ratio to it."""
+    rows = [[name, format_number(rate),
+             "" if name == "skgen" else format_ratio(ratio(rates.get("skgen"), rate))]
+            for name, rate in rates.items()]
+    return FiguresTable(section, ("contender", "samples/s", "skgen/contender"), rows)
+
+
+def machine_summary(info):
+    """One line from :func:`machine_info`: cpu, threads and load average."""
+    cpus = info.get("usable cpus", info["cpu count"])
+    parts = [f"{info['cpu']}, {cpus} cpus", f"threads {info.get('threads', 'unknown')}"]
+    if "load average (start)" in info:
+        parts.append(f"load average {info['load average (start)']}")
+    if "cpu busy before start" in info:
+        parts.append(f"cpus {info['cpu busy before start']} busy before the start")
+    return "; ".join(parts)
+
+
+def figures_section(tables, info, name=None, notes=()):
+    """The current-figures section of a benchmark, as Markdown: a heading with
+    ``name`` (the script's, by default), the command, the date, the machine
+    summary, the table of :func:`figures_table` and any ``notes`` lines."""
+    if name is None:
+        name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    lines = [f"### {name}", "",
+             f"- command: `{info['command']}`",
+             f"- date: {info['date']}",
+             f"- machine: {machine_summary(info)}",
+             "", figures_table(tables)]
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def write_figures(args, tables, info, name=None, notes=()):
+    """Write :func:`figures_section` to the FILE of ``--markdown FILE``, if given."""
+    path = args.markdown if isinstance(args.markdown, str) else None
+    if path is None:
+        return
+    with open(path, "w") as handle:
+        handle.write(figures_section(tables, info, name, notes))
+    print(f"current figures written to {path}", file=sys.stderr, flush=True)
+
+
 # -- an earlier version of skgen beside this one -----------------------------------
 
 #: Names the source tree of an earlier skgen (an export of an older commit, say)
@@ -406,20 +562,29 @@ def section_parser(description, sections):
                         default=list(sections), help="sections to run (default: all)")
     parser.add_argument("--quick", action="store_true",
                         help="tiny budgets, to check that the script runs")
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    add_markdown_argument(parser)
     return parser
 
 
-def print_sections(sections, args, torch=None):
+def print_sections(sections, args, torch=None, headlines=None):
     """Describe the machine, then run each section that ``args.sections`` names
     and print its ``(title, headers, rows)`` as a table, with the thread pools
-    capped at ``args.threads`` when the benchmark has that option."""
+    capped at ``args.threads`` when the benchmark has that option.
+
+    With ``--markdown FILE``, the current figures of the sections that ran go to
+    FILE (see :func:`write_figures`), each section's columns chosen by its
+    :class:`Headline` in ``headlines`` (all its columns when it has none)."""
+    headlines = headlines or {}
+    tables = []
     with limit_threads(getattr(args, "threads", None), torch):
-        print(format_info(machine_info(torch), markdown=args.markdown), flush=True)
+        info = machine_info(torch)
+        print(format_info(info, markdown=args.markdown), flush=True)
         for name in args.sections:
             title, headers, rows = sections[name](args)
             print(f"\n{title}\n", flush=True)
             print(format_table(headers, rows, markdown=args.markdown), flush=True)
+            tables.append(FiguresTable(name, headers, rows, headlines.get(name)))
+    write_figures(args, tables, info)
 
 
 @functools.cache
@@ -544,14 +709,30 @@ def speed_table_rows(results):
     return rows
 
 
-def format_speed_report(title, info, results, explanation, markdown=False):
-    """The full report: title, run description, speed table and explanation lines."""
-    rows = speed_table_rows(results)
+def speed_table(results):
+    """The headers and rows of a speed table (see :func:`speed_table_rows`)."""
     headers = SPEED_TABLE_HEADERS
     if any(result["rates"].get("before") for result in results):
         headers = (*headers, *BEFORE_TABLE_HEADERS)
     headers = (*headers, *(text for name in _variants(results)
                            for text in (name, f"{name}/torch")))
+    return headers, speed_table_rows(results)
+
+
+#: The figures of a speed table that answer the issues' bars.
+SPEED_HEADLINE = Headline(("skgen", "skgen/sklearn", "skgen/torch", "skgen % bound",
+                           "skgen/before"), keys=2)
+
+
+def speed_figures(results, section="speed"):
+    """The current figures of a speed table: skgen's rate, its ratios to the
+    peers (and to an earlier skgen) and its share of the GEMM bound."""
+    return FiguresTable(section, *speed_table(results), SPEED_HEADLINE)
+
+
+def format_speed_report(title, info, results, explanation, markdown=False):
+    """The full report: title, run description, speed table and explanation lines."""
+    headers, rows = speed_table(results)
     table = format_table(headers, rows, markdown=markdown, left_columns=2)
     if markdown:
         return "\n\n".join([
@@ -638,8 +819,7 @@ def add_speed_arguments(parser, quick_samples=1000, n_samples=5000):
                         help="seconds of idle time before each timed call, so that "
                         "the previous contender's BLAS threads stop spinning "
                         f"(default {PAUSE_SECONDS:g})")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the results as Markdown, for benchmarks/RESULTS.md")
+    add_markdown_argument(parser)
     parser.set_defaults(quick_samples=quick_samples, full_samples=n_samples)
 
 

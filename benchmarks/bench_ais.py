@@ -33,6 +33,9 @@ import numpy as np
 import scipy.linalg  # noqa: F401  (loads the BLAS of Numba's products before --threads caps it)
 from _common import (
     PAUSE_SECONDS,
+    FiguresTable,
+    Headline,
+    add_markdown_argument,
     format_info,
     format_number,
     format_percent,
@@ -46,6 +49,7 @@ from _common import (
     ratio,
     timed,
     with_earlier,
+    write_figures,
 )
 
 import skgen
@@ -227,8 +231,7 @@ def parse_args(argv=None):
                         help="cap the BLAS and OpenMP thread pools")
     parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
                         help="seconds of idle time before each timed call")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the table as Markdown, for benchmarks/RESULTS.md")
+    add_markdown_argument(parser)
     args = parser.parse_args(argv)
     if args.n_betas is None:
         args.n_betas = 30 if args.quick else 300
@@ -251,16 +254,18 @@ def main(argv=None):
         with limit_threads(args.threads):
             info = machine_info()
             rows, (reference, std, n_ref, n_chains_ref) = study(args.quick, log)
+        headers = ["hidden base", "schedule", "n_betas", "error per seed", "max |error|",
+                   "mean std", "mean s"]
         print(format_info(info, markdown=args.markdown))
         print()
-        print(format_table(["hidden base", "schedule", "n_betas", "error per seed",
-                            "max |error|", "mean std", "mean s"], rows,
-                           markdown=args.markdown, left_columns=2))
+        print(format_table(headers, rows, markdown=args.markdown, left_columns=2))
         print()
         print(f"- Error = log Z minus the reference {reference:.2f} +/- {std:.2f} "
               f"({n_ref} adapted betas, {n_chains_ref} runs, data base, seed 101); "
               "100 runs each, seeds 0, 1, 2; adapted: the pilot run's time included.")
         print(f"- Whole run: {time.perf_counter() - start:.0f} s.")
+        write_figures(args, [FiguresTable("study", headers, rows, Headline(
+            ("max |error|", "mean s"), keys=3))], info, name="bench_ais --study")
         return
     with limit_threads(args.threads):
         info = machine_info()
@@ -273,10 +278,10 @@ def main(argv=None):
                "skgen % bound"]
     if "before" in results[0]["rates"]:
         headers += ["before", "skgen/before", "before % bound"]
+    rows = table_rows(results, args.n_chains)
     print(format_info(info, markdown=args.markdown))
     print()
-    print(format_table(headers, table_rows(results, args.n_chains),
-                       markdown=args.markdown, left_columns=2))
+    print(format_table(headers, rows, markdown=args.markdown, left_columns=2))
     print()
     print(f"- A step moves one AIS run one inverse temperature on (median of "
           f"{args.repeats} interleaved calls over {args.n_betas} inverse temperatures "
@@ -290,6 +295,8 @@ def main(argv=None):
         print(f"- log_partition() at the defaults, {dtype}: {shown} (log Z: "
               f"{estimates}).")
     print(f"- Whole run: {time.perf_counter() - start:.0f} s.")
+    write_figures(args, [FiguresTable("speed", headers, rows, Headline(
+        ("skgen steps/s", "skgen % bound", "skgen/before"), keys=2))], info)
 
 
 if __name__ == "__main__":

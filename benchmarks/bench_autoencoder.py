@@ -36,10 +36,12 @@ from _common import (
     ratio,
     rows_per_contender,
     run_speed_benchmark,
+    speed_figures,
     time_contenders,
     timed,
     try_import_torch,
     with_earlier,
+    write_figures,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
@@ -296,6 +298,7 @@ def main(argv=None):
                    + target_lines(results) + ([warning] if warning else []))
     print(format_speed_report("Autoencoder 784-256-784, Adam training speed (samples/s)",
                               info, results, explanation, args.markdown))
+    write_figures(args, [speed_figures(results)], info)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ import time
 
 import numpy as np
 from _common import (
+    FiguresTable,
+    Headline,
+    add_markdown_argument,
     format_info,
     format_number,
     format_percent,
@@ -42,6 +45,7 @@ from _common import (
     machine_info,
     ratio,
     try_import_torch,
+    write_figures,
 )
 from sklearn.datasets import load_digits
 from sklearn.neural_network import BernoulliRBM as SklearnRBM
@@ -100,10 +104,12 @@ def run_encoder(args):
         rows.append([f"lr 0.5, 300 passes, n_init={n_init}",
                      f"{predicted}/{args.seeds}", f"{exact}/{args.seeds}",
                      f"{np.mean(scores):.3f}", f"{np.median(seconds):.2f}"])
+    headers = ["settings", "predict completes all 4", "exact marginals do",
+               "mean log p(pattern)", "fit s (median)"]
     print("\n## The 4-2-4 encoder (40 rows: the 4 patterns 10 times)\n")
-    print(format_table(["settings", "predict completes all 4", "exact marginals do",
-                        "mean log p(pattern)", "fit s (median)"], rows,
-                       markdown=args.markdown))
+    print(format_table(headers, rows, markdown=args.markdown))
+    return FiguresTable("encoder", headers, rows, Headline(
+        ("predict completes all 4", "exact marginals do", "mean log p(pattern)")))
 
 
 # -- held-out likelihood against RBMs ------------------------------------------------
@@ -167,10 +173,11 @@ def run_likelihood(args):
                                n_iter=n_iter, random_state=0).fit(train),
             sklearn_rbm_score))
     print("\n## Exact log-likelihood, pooled binary digits (16 visible, 4 hidden units)\n")
-    print(format_table(["model", "train", "held out", "fit s"], rows,
-                       markdown=args.markdown))
+    headers = ["model", "train", "held out", "fit s"]
+    print(format_table(headers, rows, markdown=args.markdown))
     print(f"\nbest held out: skgen RBM {max(best['skgen']):.3f}, sklearn RBM "
           f"{max(best['sklearn']):.3f}")
+    return FiguresTable("likelihood", headers, rows, Headline(("held out",)))
 
 
 # -- speed -----------------------------------------------------------------------------
@@ -227,8 +234,10 @@ def run_speed(args):
     print(f"\n## Gibbs sweeps of {args.chains} free chains (chain sweeps per second)\n")
     if missing:
         print(missing)
-    print(format_table(["units", "dtype", "skgen", "torch", "skgen/torch",
-                        "skgen % of GEMM bound"], rows, markdown=args.markdown))
+    headers = ["units", "dtype", "skgen", "torch", "skgen/torch", "skgen % of GEMM bound"]
+    print(format_table(headers, rows, markdown=args.markdown))
+    return FiguresTable("speed", headers, rows, Headline(
+        ("skgen", "skgen/torch", "skgen % of GEMM bound"), keys=2))
 
 
 def _time(function, *args, **kwargs):
@@ -250,13 +259,13 @@ def main():
     parser.add_argument("--chains", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--markdown", action="store_true")
+    add_markdown_argument(parser)
     args = parser.parse_args()
     torch, _ = try_import_torch()
-    print(format_info(machine_info(torch), markdown=args.markdown))
-    for section in args.sections:
-        {"encoder": run_encoder, "likelihood": run_likelihood, "speed": run_speed}[section](
-            args)
+    info = machine_info(torch)
+    print(format_info(info, markdown=args.markdown))
+    runs = {"encoder": run_encoder, "likelihood": run_likelihood, "speed": run_speed}
+    write_figures(args, [runs[section](args) for section in args.sections], info)
 
 
 if __name__ == "__main__":

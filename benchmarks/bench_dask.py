@@ -15,7 +15,14 @@ import argparse
 import time
 
 import numpy as np
-from _common import format_info, format_table, machine_info
+from _common import (
+    FiguresTable,
+    add_markdown_argument,
+    format_info,
+    format_table,
+    machine_info,
+    write_figures,
+)
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -35,12 +42,13 @@ def search(n_jobs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--markdown", action="store_true")
+    add_markdown_argument(parser)
     args = parser.parse_args()
     import joblib
     from dask.distributed import Client, LocalCluster
 
-    print(format_info(machine_info(), markdown=args.markdown))
+    info = machine_info()
+    print(format_info(info, markdown=args.markdown))
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -68,8 +76,8 @@ def main():
             for name, seconds in times.items()]
     print(f"\n## GridSearchCV, 8 points x 3 folds, median of {args.repeats}\n")
     headers = ["backend", "wall s", "speed-up", "largest score difference from n_jobs=1"]
-    print(format_table(headers, rows,
-                       markdown=args.markdown))
+    print(format_table(headers, rows, markdown=args.markdown))
+    write_figures(args, [FiguresTable("grid search", headers, rows)], info)
 
 
 if __name__ == "__main__":

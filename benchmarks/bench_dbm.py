@@ -26,6 +26,7 @@ import time
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    Headline,
     gemm_rate,
     interleave,
     load_mnist,
@@ -280,6 +281,14 @@ def speed(args):
 SECTIONS = {"likelihood": likelihood, "ais": ais, "ais-large": ais_large,
             "classifier": classifier, "speed": speed}
 
+#: The columns of each section's table that go to the current figures.
+HEADLINES = {
+    "likelihood": Headline(("held-out",)),
+    "ais": Headline(("log Z", "minus exact")),
+    "ais-large": Headline(("log Z", "held-out bound"), keys=2),
+    "classifier": Headline(("accuracy",)),
+}
+
 
 def main():
     parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
@@ -316,7 +325,7 @@ def main():
     args.dbm_settings = parse_settings(args.dbm_settings)
     args.rbm_settings = parse_settings(args.rbm_settings)
     args.dbm_classifier_settings = parse_settings(args.dbm_classifier_settings)
-    print_sections(SECTIONS, args, torch)
+    print_sections(SECTIONS, args, torch, HEADLINES)
 
 
 if __name__ == "__main__":

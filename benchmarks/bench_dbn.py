@@ -23,15 +23,20 @@ import warnings
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    FiguresTable,
+    Headline,
+    add_markdown_argument,
     format_info,
     interleave,
     limit_threads,
     load_mnist,
     machine_info,
     median_rate,
+    rate_figures,
     timed,
     try_import_torch,
     with_earlier,
+    write_figures,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -156,6 +161,7 @@ def parse_args(argv=None):
                         help="cap the BLAS, OpenMP and PyTorch thread pools")
     parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
                         help="seconds of idle time before each timed call")
+    add_markdown_argument(parser)
     args = parser.parse_args(argv)
     if args.repeats is None:
         args.repeats = 2 if args.quick else 5
@@ -176,7 +182,8 @@ def main(argv=None):
     n_train, n_test = (1000, 500) if args.quick else (N_TRAIN, N_TEST)
     hidden = (64, 64) if args.quick else HIDDEN
     with limit_threads(args.threads, torch):
-        log(format_info(machine_info(torch)))
+        info = machine_info(torch)
+        log(format_info(info, markdown=args.markdown))
         log(f"Accuracy, {n_train} training / {n_test} test rows of shuffled MNIST:")
         rows = run_accuracy(X, y, n_train, n_test, args.quick, log)
         log(f"Fine-tuning speed, {'-'.join(map(str, (784, *hidden, 10)))} sigmoid "
@@ -201,6 +208,10 @@ def main(argv=None):
         log(f"torch: skipped, {TORCH_MISSING}")
     if "before" in rates:
         log(f"skgen/before: {rates['skgen'] / rates['before']:.2f}x")
+    accuracy = FiguresTable("accuracy", ("model", "accuracy", "fit s"),
+                            [[name, f"{value:.4f}", f"{seconds:.1f}"]
+                             for name, value, seconds in rows], Headline(("accuracy",)))
+    write_figures(args, [accuracy, rate_figures(rates, "fine-tuning speed")], info)
 
 
 if __name__ == "__main__":

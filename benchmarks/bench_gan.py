@@ -36,6 +36,7 @@ import warnings
 
 import numpy as np
 from _common import (
+    Headline,
     format_ratio,
     gemm_rates,
     interleave,
@@ -324,6 +325,16 @@ def ctgan_section(args):
             ["model", "fit s", "c2st", "mmd"], rows)
 
 
+
+#: The columns of each section's table that go to the current figures.
+HEADLINES = {
+    "ring": Headline(("modes", "high quality")),
+    "speed": Headline(("skgen", "skgen/torch", "of GEMM bound")),
+    "digits": Headline(("c2st", "mmd")),
+    "ctgan": Headline(("c2st", "mmd")),
+}
+
+
 def main():
     parser = section_parser(__doc__.splitlines()[0], SECTIONS)
     parser.add_argument("--repeats", type=int, default=5,
@@ -331,7 +342,7 @@ def main():
     args = parser.parse_args()
     sections = {"ring": ring_section, "speed": speed_section,
                 "digits": digits_section, "ctgan": ctgan_section}
-    print_sections(sections, args, torch)
+    print_sections(sections, args, torch, HEADLINES)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import importlib.util
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    Headline,
     interleave,
     median_rate,
     print_sections,
@@ -174,6 +175,14 @@ def modern(args):
 
 SECTIONS = {"capacity": capacity, "speed": speed, "modern": modern}
 
+#: The columns of each section's table that go to the current figures: the
+#: recall shares, the speed, and retrieval at the default beta.
+HEADLINES = {
+    "capacity": Headline(tuple(f"{rule} recalled" for rule in RULES)),
+    "speed": Headline(("cues/s",)),
+    "modern": Headline(("beta 2",), keys=2),
+}
+
 
 def main():
     parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
@@ -191,7 +200,7 @@ def main():
                         help="speed: interleaved repeats (default 3)")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS threads (default: all cores)")
-    print_sections(SECTIONS, parser.parse_args())
+    print_sections(SECTIONS, parser.parse_args(), headlines=HEADLINES)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,17 @@ Run ``python benchmarks/bench_metrics.py --help`` for the options.
 """
 
 import argparse
+import sys
 import time
 
 import numpy as np
+from _common import (
+    FiguresTable,
+    add_markdown_argument,
+    format_table,
+    machine_info,
+    write_figures,
+)
 from sklearn.datasets import load_digits
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -75,13 +83,14 @@ def main():
                         help="features of the Gaussian sets (default: 20)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="seeds per cell; the score is their mean (default: 3)")
+    add_markdown_argument(parser)
     args = parser.parse_args()
+    info = machine_info()
 
     data = [pairs(args.rows, args.features, np.random.RandomState(seed))
             for seed in range(args.repeats)]
     names = list(data[0])
-    print("| classifier | " + " | ".join(names) + " | seconds per call |")
-    print("| --- |" + " ---: |" * (len(names) + 1))
+    rows = []
     for label, make in CLASSIFIERS.items():
         cells, seconds = [], []
         for name in names:
@@ -92,7 +101,11 @@ def main():
                                          random_state=seed))
                 seconds.append(time.perf_counter() - start)
             cells.append(f"{np.mean(scores):.2f}")
-        print(f"| {label} | " + " | ".join(cells) + f" | {np.median(seconds):.2f} |")
+        rows.append([label, *cells, f"{np.median(seconds):.2f}"])
+        print(f"  {label}: done", file=sys.stderr, flush=True)
+    headers = ["classifier", *names, "seconds per call"]
+    print(format_table(headers, rows, markdown=True))
+    write_figures(args, [FiguresTable("c2st", headers, rows)], info)
 
 
 if __name__ == "__main__":

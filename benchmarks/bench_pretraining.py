@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    Headline,
     format_number,
     format_ratio,
     interleave,
@@ -166,6 +167,12 @@ SECTIONS = {
     "speed": speed_section,
 }
 
+#: The columns of each section's table that go to the current figures.
+HEADLINES = {
+    "accuracy": Headline(("accuracy",)),
+    "reconstruction": Headline(("test error",)),
+}
+
 
 def main(argv=None):
     parser = section_parser(
@@ -182,7 +189,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if min(args.repeats, args.epochs, args.threads or 1) < 1 or args.pause < 0:
         parser.error("--repeats, --epochs and --threads must be positive")
-    print_sections(SECTIONS, args, torch)
+    print_sections(SECTIONS, args, torch, HEADLINES)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import time
 import warnings
 
 import numpy as np
-from _common import limit_threads, load_mnist, print_sections, section_parser
+from _common import Headline, limit_threads, load_mnist, print_sections, section_parser
 
 #: Training and held-out rows of the MNIST subset.
 N_TRAIN, N_TEST = 4000, 1000
@@ -601,6 +601,19 @@ SETTINGS_OPTIONS = {
     "dbn": "DBN settings tried beside the defaults in dbn-generation",
     "dbn-features": "DBN settings tried beside the defaults in dbn-features",
 }
+#: The columns of each section's table that go to the current figures.
+HEADLINES = {
+    "small-rbm": Headline(("held-out LL",), keys=2),
+    "tempering": Headline(("held-out LL", "x PCD"), keys=5),
+    "sparse-kl": Headline(("mean activation", "squared error / image"), keys=3),
+    "vae": Headline(("IWAE", "ELBO (1 code)"), keys=3),
+    "ais": Headline(("log Z", "held-out LL", "minus reference")),
+    "large-rbm": Headline(("held-out LL",)),
+    "rbm-defaults": Headline(("held-out LL",), keys=2),
+    "dbn-generation": Headline(("min", "accuracy")),
+    "dbn-features": Headline(("mean",)),
+}
+
 
 def main():
     parser = section_parser(__doc__.split("\n\n")[0], SECTIONS)
@@ -617,7 +630,7 @@ def main():
     for name in SETTINGS_OPTIONS:
         attribute = f"{name.replace('-', '_')}_settings"
         setattr(args, attribute, parse_settings(getattr(args, attribute)))
-    print_sections(SECTIONS, args)
+    print_sections(SECTIONS, args, headlines=HEADLINES)
 
 
 if __name__ == "__main__":

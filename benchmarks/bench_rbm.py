@@ -31,10 +31,12 @@ from _common import (
     ratio,
     rows_per_contender,
     run_speed_benchmark,
+    speed_figures,
     time_contenders,
     timed,
     try_import_torch,
     with_earlier,
+    write_figures,
 )
 from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
 from sklearn.preprocessing import StandardScaler
@@ -318,6 +320,7 @@ def main(argv=None):
         explanation.append(warning)
     print(format_speed_report("RBMs, PCD-1 training speed (samples/s)", info, results,
                               explanation, args.markdown))
+    write_figures(args, [speed_figures(results)], info)
 
 
 if __name__ == "__main__":

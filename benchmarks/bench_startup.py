@@ -32,7 +32,14 @@ import sys
 import tempfile
 import time
 
-from _common import format_info, format_table, machine_info
+from _common import (
+    FiguresTable,
+    add_markdown_argument,
+    format_info,
+    format_table,
+    machine_info,
+    write_figures,
+)
 
 #: name -> (the estimator's constructor call, whether fit takes y, the data)
 ESTIMATORS = {
@@ -163,13 +170,13 @@ def main():
                         help="estimators to time (default: all public ones)")
     parser.add_argument("--import-repeats", type=int, default=7,
                         help="fresh processes timing `import skgen` (default: 7)")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the tables in Markdown, for RESULTS.md")
+    add_markdown_argument(parser)
     parser.add_argument("--json", metavar="FILE", help="also write the raw times")
     args = parser.parse_args()
     python = sys.executable
 
-    print(format_info(machine_info(), markdown=args.markdown))
+    info = machine_info()
+    print(format_info(info, markdown=args.markdown))
     print()
     raw = {}
     rows = []
@@ -201,11 +208,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="skgen-numba-") as cache_dir:
         run_worker("BernoulliRBM", cache_dir, python)  # fills the cache
         imports = [import_time(cache_dir, python) for _ in range(args.import_repeats)]
-    print(f"`import skgen` with a warm cache, in a fresh process: median "
-          f"{statistics.median(imports):.2f} s (min {min(imports):.2f}, max "
-          f"{max(imports):.2f}, {len(imports)} processes). In the estimator runs: "
+    import_line = (f"`import skgen` with a warm cache, in a fresh process: median "
+                   f"{statistics.median(imports):.2f} s (min {min(imports):.2f}, max "
+                   f"{max(imports):.2f}, {len(imports)} processes).")
+    print(import_line + " In the estimator runs: "
           + ", ".join(f"{name} {raw[name]['warm']['import']:.2f}"
                       for name in args.estimators) + " s.")
+    write_figures(args, [FiguresTable("start-up", headers, rows)], info,
+                  notes=["Seconds: the first call's time minus the second's, cold cache / "
+                         "warm cache.", import_line])
     if args.json:
         raw["import skgen"] = imports
         with open(args.json, "w") as handle:

@@ -25,15 +25,18 @@ import argparse
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    add_markdown_argument,
     format_info,
     interleave,
     limit_threads,
     load_mnist,
     machine_info,
     median_rate,
+    rate_figures,
     timed,
     try_import_torch,
     with_earlier,
+    write_figures,
 )
 
 import skgen
@@ -141,6 +144,7 @@ def parse_args(argv=None):
                         help="cap the BLAS, OpenMP and PyTorch thread pools")
     parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
                         help="seconds of idle time before each timed call")
+    add_markdown_argument(parser)
     args = parser.parse_args(argv)
     if args.samples is None:
         args.samples = 500 if args.quick else 2000
@@ -162,7 +166,8 @@ def main(argv=None):
     X, y = X[:args.samples], y[:args.samples]
     hidden = (64, 64, 128) if args.quick else HIDDEN
     with limit_threads(args.threads, torch):
-        log(format_info(machine_info(torch)))
+        info = machine_info(torch)
+        log(format_info(info, markdown=args.markdown))
         log(f"Up-down fine-tuning, DBN {'-'.join(map(str, (784, *hidden)))} with 10 "
             f"label units, batch {BATCH_SIZE}, CD-1, float32, {args.epochs} pass(es) "
             f"over {args.samples} rows (samples/s, median of {args.repeats}):")
@@ -176,6 +181,7 @@ def main(argv=None):
         log(f"skgen/before: {rates['skgen'] / rates['before']:.2f}x")
     else:
         log(f"torch: skipped, {TORCH_MISSING}")
+    write_figures(args, [rate_figures(rates, "up-down")], info)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from _common import (
     PAUSE_SECONDS,
+    FiguresTable,
+    Headline,
     add_speed_arguments,
     check_speed_arguments,
     dtype_copies,
@@ -40,10 +42,12 @@ from _common import (
     ratio,
     rows_per_contender,
     run_speed_benchmark,
+    speed_figures,
     time_contenders,
     timed,
     try_import_torch,
     with_earlier,
+    write_figures,
 )
 from sklearn.exceptions import ConvergenceWarning
 
@@ -247,14 +251,16 @@ def compare_likelihoods(X, n_epochs, batch_size, log):
     return rows
 
 
+def likelihood_table(rows):
+    """The headers and rows of the table of the held-out estimates."""
+    return (("model", "fit s", f"IWAE K={N_IMPORTANCE_SAMPLES}", "ELBO (1 code)"),
+            [[name, f"{s:.1f}", f"{iwae:.2f}", f"{elbo:.2f}"]
+             for name, (s, iwae, elbo) in rows.items()])
+
+
 def likelihood_lines(rows, n_epochs, batch_size, markdown):
     """A table of the held-out estimates, and the target's line."""
-    table = format_table(
-        ("model", "fit s", f"IWAE K={N_IMPORTANCE_SAMPLES}", "ELBO (1 code)"),
-        [[name, f"{s:.1f}", f"{iwae:.2f}", f"{elbo:.2f}"]
-         for name, (s, iwae, elbo) in rows.items()],
-        markdown=markdown, left_columns=1,
-    )
+    table = format_table(*likelihood_table(rows), markdown=markdown, left_columns=1)
     lines = [
         (f"Held-out log-likelihood (nats per image) of {N_TEST} binarised MNIST "
          f"images after {n_epochs} epochs on {N_TRAIN} (batch {batch_size}, float32). "
@@ -356,6 +362,10 @@ def main(argv=None):
     print(table)
     print()
     print("\n".join(f"- {line}" if args.markdown else line for line in lines))
+    write_figures(args, [speed_figures(results),
+                         FiguresTable("likelihood", *likelihood_table(likelihoods), Headline(
+                             (f"IWAE K={N_IMPORTANCE_SAMPLES}", "ELBO (1 code)")))],
+                  info)
 
 
 if __name__ == "__main__":
