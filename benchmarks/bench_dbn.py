@@ -104,14 +104,16 @@ def fine_tune_skgen(X, y, hidden, n_epochs):
         ).fit(X, y)
 
 
-def fine_tune_torch(X, y, hidden, n_epochs, seed=0):
-    """The usual PyTorch loop: sigmoid layers, a linear output, ``CrossEntropyLoss``
-    (mean over the batch), ``torch.optim.Adam``; rows in a new order each pass."""
+def fine_tune_torch(X, y, hidden, n_epochs, seed=0, activation="sigmoid"):
+    """The usual PyTorch loop: sigmoid (or ReLU) layers, a linear output,
+    ``CrossEntropyLoss`` (mean over the batch), ``torch.optim.Adam``; rows in a
+    new order each pass."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     layers, width = [], X.shape[1]
     for size in hidden:
-        layers += [torch.nn.Linear(width, size), torch.nn.Sigmoid()]
+        units = torch.nn.Sigmoid() if activation == "sigmoid" else torch.nn.ReLU()
+        layers += [torch.nn.Linear(width, size), units]
         width = size
     model = torch.nn.Sequential(*layers, torch.nn.Linear(width, 10)).to(X.dtype)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)

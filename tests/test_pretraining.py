@@ -131,11 +131,11 @@ def test_greedy_denoising_autoencoder_in_a_pipeline(digits):
 
 def test_sda_layers_are_denoising_autoencoders_fitted_by_hand(digits):
     X, y = digits
-    model = SDAClassifier((20, 10), noise_level=0.2, learning_rate=0.01, batch_size=30,
-                          n_iter=3, max_iter=1, random_state=5)
+    model = SDAClassifier((20, 10), activation="sigmoid", noise_level=0.2, learning_rate=0.01,
+                          batch_size=30, n_iter=3, max_iter=1, random_state=5)
     model.fit(X, y)
     seeds = hand_seeds(5, 2)
-    common = {"activation": "sigmoid", "noise": "masking", "noise_level": 0.2,
+    common = {"activation": "sigmoid", "noise": "masking", "noise_level": 0.2, "alpha": 1e-3,
               "learning_rate_init": 0.01, "batch_size": 30, "max_iter": 3}
     first = DenoisingAE((20,), output_activation="sigmoid", loss="bce",
                         random_state=seeds[0], **common).fit(X)
