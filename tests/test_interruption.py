@@ -4,6 +4,7 @@ compiled call, an error of a training callback or bad data, leaves an earlier
 fit intact and usable, and a new estimator unfitted."""
 
 import _thread
+import signal
 import threading
 
 import numpy as np
@@ -31,6 +32,16 @@ LOOPING = [(name, model) for name, model in ESTIMATORS if name not in _ONE_SHOT]
 #: Iteration settings long enough that a fit is still running when it is interrupted.
 _LONG = {"n_iter": 10**6, "max_iter": 10**6, "pretrain_iter": 10**6, "fine_tune_iter": 0,
          "tol": 0.0, "n_iter_no_change": np.inf}
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Ctrl-C raises KeyboardInterrupt in these tests, as in a Python session:
+    pytest-xdist's workers ignore SIGINT, and ``_thread.interrupt_main`` then
+    does nothing, which would leave the long fits below running."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 class RaiseAtFirstEnd(callback.FitCallback):
