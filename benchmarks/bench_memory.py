@@ -28,7 +28,15 @@ import subprocess
 import sys
 import time
 
-from _common import format_info, format_table, machine_info
+from _common import (
+    FiguresTable,
+    Headline,
+    add_markdown_argument,
+    format_info,
+    format_table,
+    machine_info,
+    write_figures,
+)
 
 N_FEATURES = 784
 N_ROWS = 1_000_000
@@ -151,12 +159,12 @@ def main():
     parser.add_argument("--rows", type=int, default=N_ROWS,
                         help=f"rows of the input (default: {N_ROWS:,}); the slowest "
                              "cases take at most their own number")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print the table in Markdown, for RESULTS.md")
+    add_markdown_argument(parser)
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures")
     args = parser.parse_args()
 
-    print(format_info(machine_info(), markdown=args.markdown))
+    info = machine_info()
+    print(format_info(info, markdown=args.markdown))
     print()
     rows, raw = [], {}
     for name in args.cases:
@@ -172,8 +180,12 @@ def main():
     print(f"Extra peak resident memory of one call, MiB, {N_FEATURES} float32 "
           "features; ratio = extra / (input + output + one chunk).")
     print()
-    print(format_table(["case", "rows", "input", "output", "extra peak", "ratio", "s"],
-                       rows, markdown=args.markdown))
+    headers = ["case", "rows", "input", "output", "extra peak", "ratio", "s"]
+    print(format_table(headers, rows, markdown=args.markdown))
+    write_figures(args, [FiguresTable("memory", headers, rows,
+                                      Headline(("rows", "extra peak", "ratio")))], info,
+                  notes=["MiB; ratio = extra peak resident memory / (input + output + "
+                         "one chunk)"])
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(raw, handle, indent=1)

@@ -32,3 +32,27 @@ def mnist_sized_digits(digits):
 settings.register_profile("default", max_examples=12, deadline=None, print_blob=True)
 settings.register_profile("long", max_examples=300, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("SKGEN_HYPOTHESIS_PROFILE", "default"))
+
+
+
+# -- slow tests -----------------------------------------------------------------------
+#
+# A few tests take tens of seconds each: quality bars that train on the digits, and
+# compilations from an empty Numba cache in fresh processes. They are marked
+# ``@pytest.mark.slow`` and skipped unless pytest runs with ``--run-slow``;
+# .ci/run runs them as a step of their own (``--run-slow -m slow``), so that the
+# README's test command stays within its time.
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run the tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow (.ci/run does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

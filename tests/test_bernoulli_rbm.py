@@ -462,6 +462,7 @@ def test_free_energy_and_transform_match_closed_forms():
     assert_allclose(model.inverse_transform(H), expit(H @ W + b))
 
 
+@pytest.mark.slow
 def test_ais_matches_exact_on_mnist_sized_model(mnist_sized_digits):
     X = mnist_sized_digits[0][:1000]
     model = BernoulliRBM(n_components=15, n_iter=5, learning_rate=0.05,

@@ -21,3 +21,16 @@ def test_the_command_line_takes_names_and_dtypes(capsys):
 def test_unknown_names_are_rejected():
     with pytest.raises(ValueError, match="Unknown estimators"):
         compile_kernels(["NotAModel"], verbose=False)
+
+
+def test_compiling_in_two_processes_covers_every_pair(capsys):
+    # Each (estimator, dtype) pair is fitted in one of two spawned processes, into
+    # the same cache; the parent reports them in the order asked.
+    pairs = [(name, dtype) for name in ("HopfieldNetwork", "ModernHopfieldNetwork")
+             for dtype in ("float64", "float32")]
+    seconds = compile_kernels([name for name, _ in pairs[::2]], ("float64", "float32"),
+                              n_jobs=2)
+    assert list(seconds) == pairs
+    assert all(value >= 0 for value in seconds.values())
+    out = capsys.readouterr().out
+    assert all(name in out for name, _ in pairs) and "total" in out

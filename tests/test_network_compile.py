@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import skgen
 
 #: The folder that holds the skgen under test, for the subprocesses.
@@ -87,6 +89,7 @@ for activation in sys.argv[1:]:
 '''
 
 
+@pytest.mark.slow
 def test_specialisations_compiled_in_different_processes_do_not_clash(tmp_path):
     """Two processes each compile the batch gradient for one activation; a third
     loads both from the cache and must run each one's own code. (Numba names a
@@ -144,6 +147,7 @@ print("ok")
 '''
 
 
+@pytest.mark.slow
 def test_no_numba_warning_reaches_the_user(tmp_path):
     """Compiling every kernel of the network estimators, from an empty cache, in
     both dtypes, raises no Numba warning (the script turns them into errors), and
