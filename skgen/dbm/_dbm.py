@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..exceptions import DivergenceError
 from ..rbm import BernoulliRBM, GaussianBernoulliRBM
 from ..rbm._units import BernoulliUnits, GaussianUnits
+from ..utils._batches import row_chunks
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
@@ -614,20 +615,29 @@ class DBM(DocumentationLinkMixin, VersionedStateMixin,
 
     def _posteriors(self, X, namespace=None):
         """The mean-field means of every hidden layer for the dense rows X, with
-        the parameters of ``namespace`` (a state dict; None: the estimator's)."""
+        the parameters of ``namespace`` (a state dict; None: the estimator's).
+
+        Chunks of rows (``row_chunks``) are settled one at a time, so that the
+        scratch (a copy of the rows and every layer's input) does not grow with
+        X; each chunk stops when none of its means moves by more than
+        ``mean_field_tol``."""
         namespace = self.__dict__ if namespace is None else namespace
         weights = tuple(namespace["components_"])
         biases = namespace["intercepts_"]
         dtype = weights[0].dtype
         n_rows = X.shape[0]
         sizes = [weights[0].shape[1], *(w.shape[0] for w in weights)]
-        layers = (np.array(X, dtype=dtype, order="C"),) + tuple(
-            np.empty((n_rows, size), dtype=dtype) for size in sizes[1:])
-        inputs = tuple(np.empty((n_rows, size), dtype=dtype) for size in sizes)
-        units = self._units(namespace, biases[0], np.zeros_like(biases[0]), n_rows)
-        _kernels.posteriors(layers, weights, tuple(biases[1:]), units,
-                            self.mean_field_max_iter, float(self.mean_field_tol), inputs)
-        return list(layers[1:])
+        means = [np.empty((n_rows, size), dtype=dtype) for size in sizes[1:]]
+        for rows in row_chunks(n_rows, 2 * dtype.itemsize * sum(sizes)):
+            n_chunk = rows.stop - rows.start
+            layers = (np.array(X[rows], dtype=dtype, order="C"),) + tuple(
+                layer[rows] for layer in means)
+            inputs = tuple(np.empty((n_chunk, size), dtype=dtype) for size in sizes)
+            units = self._units(namespace, biases[0], np.zeros_like(biases[0]), n_chunk)
+            _kernels.posteriors(layers, weights, tuple(biases[1:]), units,
+                                self.mean_field_max_iter, float(self.mean_field_tol),
+                                inputs)
+        return means
 
     def _validate_data(self, X):
         check_is_fitted(self)
@@ -804,24 +814,30 @@ n_hidden_units)
 
     def _unnormalised_bound(self, X, namespace=None):
         """E_Q[-E(v, h)] + H(Q) per row of the dense X, in float64: the bound
-        without -log Z."""
+        without -log Z, a chunk of rows at a time."""
         namespace = self.__dict__ if namespace is None else namespace
         X = X.toarray() if hasattr(X, "toarray") else X
-        means = [np.asarray(X, dtype=np.float64)] + [
-            m.astype(np.float64) for m in self._posteriors(X, namespace)]
-        weights = namespace["components_"]
-        biases = namespace["intercepts_"]
-        visible = means[0]
-        if self.visible_units == "bernoulli":
-            total = visible @ biases[0].astype(np.float64)
-        else:
-            # -(v - b)**2 / 2, sigma = 1; the Gaussian's constants are in log Z.
-            total = -0.5 * ((visible - biases[0].astype(np.float64)) ** 2).sum(axis=1)
-        for layer, weight in enumerate(weights):
-            upper = means[layer + 1]
-            total += np.einsum("ij,ij->i", upper, means[layer] @ weight.T.astype(np.float64))
-            total += upper @ biases[layer + 1].astype(np.float64)
-            total += (entr(upper) + entr(1.0 - upper)).sum(axis=1)
+        posteriors = self._posteriors(X, namespace)
+        weights = [w.astype(np.float64) for w in namespace["components_"]]
+        biases = [b.astype(np.float64) for b in namespace["intercepts_"]]
+        total = np.empty(X.shape[0])
+        # float64 copies of the chunk's layers, and each layer's input.
+        row_bytes = 16 * (X.shape[1] + sum(m.shape[1] for m in posteriors))
+        for rows in row_chunks(X.shape[0], row_bytes):
+            means = [np.asarray(X[rows], dtype=np.float64)] + [
+                m[rows].astype(np.float64) for m in posteriors]
+            visible = means[0]
+            if self.visible_units == "bernoulli":
+                chunk = visible @ biases[0]
+            else:
+                # -(v - b)**2 / 2, sigma = 1; the Gaussian's constants are in log Z.
+                chunk = -0.5 * ((visible - biases[0]) ** 2).sum(axis=1)
+            for layer, weight in enumerate(weights):
+                upper = means[layer + 1]
+                chunk += np.einsum("ij,ij->i", upper, means[layer] @ weight.T)
+                chunk += upper @ biases[layer + 1]
+                chunk += (entr(upper) + entr(1.0 - upper)).sum(axis=1)
+            total[rows] = chunk
         return total
 
     def lower_bound(self, X):
