@@ -107,7 +107,8 @@ for start in range(0, n_rows, 10000):
 y = np.arange(n_rows) % 10
 warnings.simplefilter("ignore")
 model = eval("skgen." + constructor)
-model.set_params(random_state=0)
+if "random_state" in model.get_params():
+    model.set_params(random_state=0)
 train = X[:n_train]
 model.fit(train, y[:n_train]) if supervised else model.fit(train)
 
@@ -157,8 +158,16 @@ def main():
                         help=f"rows of the input (default: {N_ROWS:,}); the slowest "
                              "cases take at most their own number")
     add_markdown_argument(parser)
-    parser.add_argument("--json", metavar="FILE", help="also write the raw figures")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the raw figures, after each case")
+    parser.add_argument("--resume", metavar="FILE",
+                        help="the --json FILE of an earlier run: its cases are not run "
+                             "again, and the table shows their figures")
     args = parser.parse_args()
+    earlier = {}
+    if args.resume:
+        with open(args.resume) as handle:
+            earlier = json.load(handle)
 
     info = machine_info()
     print(format_info(info, markdown=args.markdown))
@@ -166,8 +175,15 @@ def main():
     rows, raw = [], {}
     for name in args.cases:
         started = time.perf_counter()
-        result = run_case(name, min(args.rows, ROWS.get(name, args.rows)), sys.executable)
+        if name in earlier:
+            result = earlier[name]
+        else:
+            result = run_case(name, min(args.rows, ROWS.get(name, args.rows)),
+                              sys.executable)
         raw[name] = result
+        if args.json:
+            with open(args.json, "w") as handle:
+                json.dump(raw, handle, indent=1)
         budget = result["input"] + result["output"] + result["chunk"]
         rows.append([name, f"{result['rows']:,}", megabytes(result["input"]),
                      megabytes(result["output"]), megabytes(result["extra"]),
@@ -182,10 +198,9 @@ def main():
     write_figures(args, [FiguresTable("memory", headers, rows,
                                       Headline(("rows", "extra peak", "ratio")))], info,
                   notes=["MiB; ratio = extra peak resident memory / (input + output + "
-                         "one chunk)"])
-    if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(raw, handle, indent=1)
+                         "one chunk)"]
+                  + ([f"cases {', '.join(sorted(set(earlier) & set(args.cases)))} from "
+                      f"the earlier run {args.resume}"] if earlier else []))
 
 
 if __name__ == "__main__":

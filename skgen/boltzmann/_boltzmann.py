@@ -502,12 +502,17 @@ class BoltzmannMachine(DocumentationLinkMixin, VersionedStateMixin,
             The hidden marginals, in the dtype of the model.
         """
         X = self._validate_data(X)
-        n_visible = X.shape[1]
-        states = np.zeros((X.shape[0], self.weights_.shape[0]), dtype=X.dtype)
-        states[:, :n_visible] = X
-        free = np.zeros((1, states.shape[1]), dtype=bool)
+        n_visible, n_units = X.shape[1], self.weights_.shape[0]
+        free = np.zeros((1, n_units), dtype=bool)
         free[0, n_visible:] = True
-        return self._marginals(states, free, X)[:, n_visible:]
+        hidden = np.empty((X.shape[0], n_units - n_visible), dtype=X.dtype)
+        # A chunk of rows at a time: the states and marginals of every unit are
+        # scratch. A row's draws are keyed by its values, so chunks change no bit.
+        for rows in row_chunks(X.shape[0], 2 * X.dtype.itemsize * n_units):
+            states = np.zeros((rows.stop - rows.start, n_units), dtype=X.dtype)
+            states[:, :n_visible] = X[rows]
+            hidden[rows] = self._marginals(states, free, X[rows])[:, n_visible:]
+        return hidden
 
     def inverse_transform(self, X):
         """The visible units' marginals given hidden states or marginals.
