@@ -11,6 +11,8 @@ depend on thread counts, and float32 and float64 models draw the same uniforms.
 """
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
@@ -27,6 +29,7 @@ from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used f
 )
 from ._tempering import tempered_gibbs
 from ._units import (
+    _JIT_OPTIONS,
     column_sums,
     prepare,
     sample,
@@ -408,11 +411,74 @@ def _centered_step_in_place(weights, hidden, visible, learning_rate, weight_deca
                                              + visible_step[i] * lambda_lambda)
 
 
-@kernel
-def update_centered(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
-                    training, sparse, nonzero_only, centering, sums):
-    """The weight step of centered training (Melchior, Fischer & Wiskott 2016),
-    applied to the ordinary parameters, after the biases' own steps.
+def weight_step(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
+                training, sparse, nonzero_only, centering, sums):
+    """The weights' step of one mini-batch, from the stacked rows of both phases.
+
+    ``hidden`` and ``visible`` are those rows (the first ``n_positive``
+    positive, hidden rows scaled as ``update_weights`` takes them),
+    ``training`` is ``(learning_rate, momentum, weight_decay)``, ``sparse`` and
+    ``nonzero_only`` as for ``update_weights``, and ``sums`` is
+    ``(hidden_sums, visible_sums)``: the column sums of both phases' P(h|x) on
+    entry, and scratch.
+
+    The step is chosen by the arguments' types, so that a kernel compiles only
+    the step it takes: the ordinary one when ``centering`` is None, else the
+    centered one (``_centered_plain_step``); with momentum when ``velocity`` is an
+    array, without when it is None (momentum 0: the velocity is not kept).
+    """
+    raise NotImplementedError("only callable from Numba-compiled code")
+
+
+def _plain_step(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
+                training, sparse, nonzero_only, centering, sums):
+    learning_rate, _, weight_decay = training
+    decay = weights.dtype.type(1.0) - learning_rate * weight_decay
+    if sparse is not None and nonzero_only:
+        _, indices, counts = sparse
+        if weight_decay != 0:
+            scale_rows(weights, decay)
+        sparse_weight_update(visible, indices, counts, hidden, learning_rate, weights)
+    else:
+        gemm(learning_rate, hidden, True, visible, False, decay, weights)
+
+
+def _momentum_step(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
+                   training, sparse, nonzero_only, centering, sums):
+    learning_rate, momentum, weight_decay = training
+    velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                  weight_decay, None, False)
+    _add_into(weights, velocity)
+
+
+@helper
+def _slide_offsets(visible, n_positive, offsets, rate, sums):
+    """Both phases' column sums of ``visible`` into the rows of ``visible_sums``
+    (``sums[1]``), then both offsets' slide (``_slide_offset``)."""
+    visible_offset, hidden_offset = offsets
+    hidden_sums, visible_sums = sums
+    n_negative = visible.shape[0] - n_positive
+    column_sums(visible[:n_positive], visible_sums[0])
+    column_sums(visible[n_positive:], visible_sums[1])
+    _slide_offset(hidden_sums, n_positive, n_negative, hidden_offset, rate)
+    _slide_offset(visible_sums, n_positive, n_negative, visible_offset, rate)
+
+
+@helper
+def _shift_biases(hidden_bias, units, sums):
+    """The ordinary biases minus the centered step's shifts, left in
+    ``hidden_sums[1]`` and ``visible_sums[1]``."""
+    hidden_sums, visible_sums = sums
+    for j in range(hidden_bias.shape[0]):
+        hidden_bias[j] -= hidden_sums[1, j]
+    shift_bias(units, visible_sums[1])
+
+
+def _centered_plain_step(weights, velocity, hidden_bias, units, hidden, visible,
+                         n_positive, training, sparse, nonzero_only, centering, sums):
+    """The centered step of Melchior, Fischer & Wiskott (2016), here without
+    momentum (with it: ``_centered_momentum_step``), applied to the ordinary
+    parameters after the biases' own steps.
 
     With offsets mu (visible, in the units' working scale) and lambda
     (hidden), the centered energy ``-(x - mu) W' (h - lambda) - b'(x - mu) -
@@ -425,36 +491,44 @@ def update_centered(weights, velocity, hidden_bias, units, hidden, visible, n_po
     step. The offsets themselves slide first, by ``offset_rate`` towards this
     mini-batch's data means of x and P(h|x) (the paper's recommended variant);
     moving them changes the centered parameters, not the ordinary ones.
-
-    ``hidden`` and ``visible`` are the stacked rows of both phases (the first
-    ``n_positive`` positive, hidden rows scaled as ``update_weights`` takes
-    them), ``training`` is ``(learning_rate, momentum, weight_decay)``,
-    ``centering`` is ``(visible_offset, hidden_offset, offset_rate)``, updated
-    in place, and ``sums`` is ``(hidden_sums, visible_sums)``: the column sums
-    of both phases' P(h|x) on entry, and scratch. Momentum and weight decay act
-    on the centered parameters: the velocity is the centered step of W.
+    ``centering`` is ``(visible_offset, hidden_offset, offset_rate)``, the
+    offsets updated in place. Momentum and weight decay act on the centered
+    parameters: the velocity is the centered step of W.
     """
+    learning_rate, _, weight_decay = training
+    visible_offset, hidden_offset, offset_rate = centering
+    _slide_offsets(visible, n_positive, (visible_offset, hidden_offset), offset_rate,
+                   sums)
+    hidden_sums, visible_sums = sums
+    _centered_step_in_place(weights, hidden, visible, learning_rate, weight_decay,
+                            sparse, nonzero_only, hidden_offset, visible_offset,
+                            hidden_sums, visible_sums)
+    _shift_biases(hidden_bias, units, sums)
+
+
+def _centered_momentum_step(weights, velocity, hidden_bias, units, hidden, visible,
+                            n_positive, training, sparse, nonzero_only, centering, sums):
     learning_rate, momentum, weight_decay = training
     visible_offset, hidden_offset, offset_rate = centering
+    _slide_offsets(visible, n_positive, (visible_offset, hidden_offset), offset_rate,
+                   sums)
     hidden_sums, visible_sums = sums
-    n_negative = visible.shape[0] - n_positive
-    column_sums(visible[:n_positive], visible_sums[0])
-    column_sums(visible[n_positive:], visible_sums[1])
-    _slide_offset(hidden_sums, n_positive, n_negative, hidden_offset, offset_rate)
-    _slide_offset(visible_sums, n_positive, n_negative, visible_offset, offset_rate)
-    if momentum == 0:
-        _centered_step_in_place(weights, hidden, visible, learning_rate, weight_decay,
-                                sparse, nonzero_only, hidden_offset, visible_offset,
-                                hidden_sums, visible_sums)
-    else:
-        velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
-                      weight_decay, sparse, nonzero_only)
-        _centered_weight_step(weights, velocity, hidden_sums[0], visible_sums[0],
-                              hidden_offset, visible_offset, learning_rate,
-                              hidden_sums[1], visible_sums[1])
-    for j in range(hidden_bias.shape[0]):
-        hidden_bias[j] -= hidden_sums[1, j]
-    shift_bias(units, visible_sums[1])
+    velocity_step(weights, velocity, hidden, visible, learning_rate, momentum,
+                  weight_decay, sparse, nonzero_only)
+    _centered_weight_step(weights, velocity, hidden_sums[0], visible_sums[0],
+                          hidden_offset, visible_offset, learning_rate,
+                          hidden_sums[1], visible_sums[1])
+    _shift_biases(hidden_bias, units, sums)
+
+
+@overload(weight_step, jit_options=_JIT_OPTIONS, strict=False)
+def _weight_step(weights, velocity, hidden_bias, units, hidden, visible, n_positive,
+                 training, sparse, nonzero_only, centering, sums):
+    """``weight_step`` by the types of ``velocity`` and ``centering``."""
+    without_momentum = isinstance(velocity, types.NoneType)
+    if isinstance(centering, types.NoneType):
+        return _plain_step if without_momentum else _momentum_step
+    return _centered_plain_step if without_momentum else _centered_momentum_step
 
 
 #: Factors in (1, 2] multiplied before one logarithm: 2**512 is finite in float64.
@@ -553,19 +627,20 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
     ``X`` is ``(dense, data, indices, indptr)``: the dense rows, or, when
     ``dense`` has none, a CSR matrix. ``units`` are the visible units (a unit
     type of ``_units``, updated in place with the weights), ``velocities`` the
-    weights' and the hidden biases', ``chains`` the hidden states of the
-    persistent chains, one stream each, and ``training`` is ``(learning_rate,
-    momentum, weight_decay, n_gibbs_steps, persistent, hidden_input_scale,
-    visible_input_scale)``, the scalars in the dtype of the weights. The input
-    scales multiply the input of the hidden and the visible units in their
-    conditionals (1 for an RBM; a Deep Boltzmann Machine's pretraining doubles
-    one of them, see ``skgen.dbm``); the updates are the usual ones.
+    weights' (None without momentum) and the hidden biases', ``chains`` the
+    hidden states of the persistent chains, one stream each, and ``training``
+    is ``(learning_rate, momentum, weight_decay, n_gibbs_steps, persistent,
+    hidden_input_scale, visible_input_scale)``, the scalars in the dtype of the
+    weights. The input scales multiply the input of the hidden and the visible
+    units in their conditionals (1 for an RBM; a Deep Boltzmann Machine's
+    pretraining doubles one of them, see ``skgen.dbm``); the updates are the
+    usual ones.
 
     For each mini-batch of ``batch_size`` rows: the positive phase uses the data
     and P(h|v); the negative phase runs ``n_gibbs_steps`` Gibbs steps from the
     persistent chains (PCD, as sklearn) or from h sampled given the batch (CD),
     and uses the sampled visible states with P(h|v_neg). The weights then take
-    one step from both phases' statistics (``update_weights``), and the units
+    one step from both phases' statistics (``weight_step``), and the units
     one step of their own (``_units.update``).
 
     ``sparse`` is None or ``(density, indices, counts)`` with (2 * batch_size,
@@ -583,7 +658,7 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
 
     ``centering`` is None, or ``(visible_offset, hidden_offset, offset_rate)``:
     the weights then take the step of centered training instead
-    (``update_centered``), and the offsets slide towards each mini-batch's
+    (``weight_step``), and the offsets slide towards each mini-batch's
     data means.
 
     ``scratch`` is ``(visible_stack, hidden_stack, hidden_sums, visible_sums)``:
@@ -679,14 +754,9 @@ def fit_epoch(X, order, batch_size, weights, hidden_bias, units, velocities, cha
         visible_rows = visible_stack[:n_stacked]
         update(units, visible_rows, hidden_rows, n_positive, positive_scale,
                negative_scale, weights, learning_rate, momentum, visible_sums, products)
-        if centering is None:
-            update_weights(weights, weights_velocity, hidden_rows, visible_rows,
-                           learning_rate, momentum, weight_decay, sparse, went_sparse)
-        else:
-            update_centered(weights, weights_velocity, hidden_bias, units, hidden_rows,
-                            visible_rows, n_positive,
-                            (learning_rate, momentum, weight_decay), sparse,
-                            went_sparse, centering, (hidden_sums, visible_sums))
+        weight_step(weights, weights_velocity, hidden_bias, units, hidden_rows,
+                    visible_rows, n_positive, (learning_rate, momentum, weight_decay),
+                    sparse, went_sparse, centering, (hidden_sums, visible_sums))
         if discriminative is not None:
             (weight, visible_bias, n_labels, hidden_scratch, row_gradients,
              label_gradients, scores, sigmoids) = discriminative

@@ -16,7 +16,7 @@ type through five operations, which dispatch on it:
   takes them);
 - ``shift_bias(units, shift)``: in place, subtract ``shift``, given in the
   working scale, from the units' biases (centered training, see
-  ``_kernels.update_centered``).
+  ``_kernels._centered_plain_step``).
 
 Adding a unit type means adding its named tuple and one function for each
 operation here. Gaussian units work in scaled units ``x = v / sigma``: the
@@ -550,7 +550,7 @@ implement(JoinedUnits, prepare=_prepare_joined, scale_data=_scale_joined,
           ais_start=_ais_start_joined,
           ais_rows=_ais_rows_joined, ais_change=_ais_change_joined,
           ais_transition=_ais_transition_joined)
-# The bias shift of centered training (``_kernels.update_centered``).
+# The bias shift of centered training (``_kernels._centered_plain_step``).
 implement(BernoulliUnits, shift_bias=_shift_bias_unscaled)
 implement(SoftmaxUnits, shift_bias=_shift_bias_unscaled)
 implement(GaussianUnits, shift_bias=_shift_bias_gaussian)
