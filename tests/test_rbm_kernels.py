@@ -38,13 +38,14 @@ def run_kernel_fit_epoch(X, order, batch_size, params, velocities, chains, state
                          learning_rate, momentum, weight_decay, n_gibbs_steps,
                          persistent, log_variance=None, log_variance_velocity=None,
                          min_log_variance=None, learn_sigma=False, sparse_density=0.0,
-                         weights_order="C", n_labels=0, discriminative_weight=0.0,
+                         weights_order="F", n_labels=0, discriminative_weight=0.0,
                          centering=None, input_scales=(1.0, 1.0)):
     """Run the kernel on copies; return the updated arrays and streams.
 
     Passing ``log_variance`` makes the visible units Gaussian; the updated
     log-variance and its velocity are then returned after the chains.
-    ``weights_order`` is the memory layout of the weights and their velocity.
+    ``weights_order`` is the memory layout of the weights and their velocity:
+    Fortran by default, as the estimators keep them (``BaseRBM._initial_state``).
     ``n_labels`` makes the last visible units one softmax group.
     ``centering`` is ``(visible_offset, hidden_offset, rate)``, or None; the
     updated offsets are then returned last. ``input_scales`` are the last two
@@ -160,7 +161,7 @@ def test_fit_epoch_with_a_softmax_group_of_labels(persistent, sparse_density):
     result, _ = run_kernel_fit_epoch(
         X, np.arange(n_rows), batch_size, (weights, hidden_bias, visible_bias),
         velocities, chains, states, 0.1, 0.0, 0.0, 2, persistent,
-        sparse_density=sparse_density, weights_order="F", n_labels=n_labels)
+        sparse_density=sparse_density, n_labels=n_labels)
     for got, want in zip(result[:3], expected, strict=True):
         assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
@@ -188,12 +189,11 @@ def offsets_of(centered):
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01])
 @pytest.mark.parametrize("n_samples, batch_size, n_visible, n_hidden",
                          [(13, 5, 6, 4), (8, 4, 3, 5)])
-@pytest.mark.parametrize("sparse_density, weights_order",
-                         [(0.0, "C"), (0.0, "F"), (1.0, "F"), (1.0, "C")])
+@pytest.mark.parametrize("sparse_density", [0.0, 1.0])
 @pytest.mark.parametrize("centered", [False, True])
 def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
                    n_samples, batch_size, n_visible, n_hidden, sparse_density,
-                   weights_order, centered):
+                   centered, weights_order="F"):
     # sparse_density 1 always takes the products that skip zeros; 0 never does.
     # 13 rows in batches of 5: the last mini-batch has 3 rows (and, with PCD,
     # fewer positive than negative rows).
@@ -243,6 +243,15 @@ def test_fit_epoch(dtype, persistent, n_gibbs_steps, momentum, weight_decay,
             assert_array_equal(value, expected_value, err_msg=name)
         else:
             assert_allclose(value, expected_value, err_msg=name, **TOLERANCES[dtype])
+
+
+@pytest.mark.parametrize("sparse_density", [0.0, 1.0])
+def test_fit_epoch_with_c_ordered_weights(sparse_density):
+    # The estimators keep their weights Fortran-ordered (the cases above), but the
+    # kernel takes either layout: weights set by hand or restored may be C-ordered.
+    # One case per product kind; each layout and dtype is a compilation of its own.
+    test_fit_epoch(np.float64, True, 1, 0.5, 0.01, 13, 5, 6, 4, sparse_density,
+                   centered=False, weights_order="C")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

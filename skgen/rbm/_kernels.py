@@ -16,7 +16,7 @@ from numba.extending import overload
 
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
-from ..utils._numba import helper, kernel
+from ..utils._numba import exp_float64, helper, kernel
 from ..utils._random import advance, normal_row, sample_probabilities, uniform
 from ..utils._reductions import sum_in_lanes
 from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used from here)
@@ -531,7 +531,7 @@ def _weight_step(weights, velocity, hidden_bias, units, hidden, visible, n_posit
     return _centered_plain_step if without_momentum else _centered_momentum_step
 
 
-#: Factors in (1, 2] multiplied before one logarithm: 2**512 is finite in float64.
+#: Factors in [1/2, 1] multiplied before one logarithm: 2**-512 is normal in float64.
 _PRODUCT_LENGTH = 512
 
 
@@ -573,23 +573,26 @@ def label_likelihood_step(visible, n_labels, weights, hidden_bias, visible_bias,
         largest = -np.inf
         for k in range(n_labels):
             # softplus(o) = max(o, 0) + log(1 + t) and sigmoid(o) share
-            # t = exp(-|o|). The factors 1 + t, in (1, 2], are multiplied and
-            # their logarithm taken once per _PRODUCT_LENGTH units, so that the
-            # product stays finite.
-            score = np.float64(visible_bias[n_free + k])
-            product = 1.0
+            # t = exp(-|o|). The sigmoids come first, in a loop without a
+            # reduction that LLVM vectorises (exp_float64); then
+            # log(1 + t) = -log(max(s, 1 - s)), with the factors max(s, 1 - s), in
+            # [1/2, 1], multiplied and their logarithm taken once per
+            # _PRODUCT_LENGTH units, so that the product stays normal.
             row_sigmoids = sigmoids[k]
             for j in range(n_hidden):
                 activation = np.float64(free_input[j] + weights[j, n_free + k])
-                tail = np.exp(-abs(activation))
-                score += max(activation, 0.0)
-                product *= 1.0 + tail
-                row_sigmoids[j] = (1.0 / (1.0 + tail) if activation >= 0
-                                   else tail / (1.0 + tail))
+                tail = exp_float64(-abs(activation))
+                inverse = 1.0 / (1.0 + tail)
+                row_sigmoids[j] = inverse if activation >= 0 else tail * inverse
+            score = np.float64(visible_bias[n_free + k])
+            product = 1.0
+            for j in range(n_hidden):
+                score += max(np.float64(free_input[j] + weights[j, n_free + k]), 0.0)
+                product *= max(row_sigmoids[j], 1.0 - row_sigmoids[j])
                 if (j + 1) % _PRODUCT_LENGTH == 0:
-                    score += np.log(product)
+                    score -= np.log(product)
                     product = 1.0
-            scores[k] = score + np.log(product)
+            scores[k] = score - np.log(product)
             largest = max(largest, scores[k])
         total = 0.0
         for k in range(n_labels):
