@@ -1,23 +1,14 @@
-"""One-pass reductions (skgen.utils._reductions) and the RBMs' initial weights,
-against NumPy."""
+"""Column moments of the training data and the RBMs' initial weights, against
+plain NumPy and against the streams' kernel."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skgen.rbm._kernels import initial_weights
-from skgen.utils._random import row_streams
-from skgen.utils._reductions import value_range
+from skgen.utils._numba import kernel
+from skgen.utils._random import normal_columns, normal_row, row_streams
 from skgen.utils._validation import column_moments
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_value_range(dtype):
-    X = np.random.RandomState(0).normal(size=(37, 11)).astype(dtype)
-    assert value_range(X) == (X.min(), X.max())
-    assert value_range(X[:, 3]) == (X[:, 3].min(), X[:, 3].max())
-    assert value_range(np.array([2.5], dtype=dtype)) == (2.5, 2.5)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -43,11 +34,34 @@ def test_column_moments_sum_duplicate_csr_entries_first():
     assert_array_equal(square_sums, [16.0, 9.0, 0.0])
 
 
+@kernel
+def _kernel_normal_rows(streams, out):
+    for i in range(out.shape[0]):
+        normal_row(streams[i], out[i])
+
+
+@pytest.mark.parametrize("n_rows", [1, 2, 7, 200])
+def test_normal_columns_match_the_kernel_stream(n_rows):
+    # 300 streams span two of normal_columns' blocks.
+    streams = row_streams(np.random.RandomState(3), 300)
+    rows = np.empty((300, n_rows + n_rows % 2))
+    _kernel_normal_rows(streams, rows)
+    columns = normal_columns(streams, n_rows)
+    assert columns.shape == (n_rows, 300) and columns.flags.f_contiguous
+    assert_allclose(columns, rows[:, :n_rows].T, rtol=1e-12, atol=1e-13)
+
+
 def test_initial_weights_are_small_normals_alike_in_both_dtypes():
-    out64 = initial_weights(row_streams(np.random.RandomState(2), 300), 0.01,
-                            np.empty((200, 300), order="F"))
-    out32 = initial_weights(row_streams(np.random.RandomState(2), 300), 0.01,
-                            np.empty((200, 300), dtype=np.float32, order="F"))
+    from skgen import BernoulliRBM
+
+    X = (np.random.RandomState(0).rand(20, 300) < 0.3).astype(np.float64)
+    weights = {}
+    for dtype in (np.float32, np.float64):
+        rbm = BernoulliRBM(n_components=200, random_state=2)
+        state = rbm._initial_state(X.astype(dtype), np.random.RandomState(2),
+                                   column_moments(X))
+        weights[dtype] = state["components_"]
+    out32, out64 = weights[np.float32], weights[np.float64]
     assert out32.dtype == np.float32 and out32.flags.f_contiguous
     assert_array_equal(out32, out64.astype(np.float32))
     assert abs(out64.mean()) < 3 * 0.01 / np.sqrt(out64.size)

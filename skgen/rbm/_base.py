@@ -21,7 +21,7 @@ from ..exceptions import DivergenceError
 from ..utils._callbacks import CallbackSupportMixin, begin_fit, end_fit, subtasks
 from ..utils._doc_link import DocumentationLinkMixin
 from ..utils._persistence import VersionedStateMixin
-from ..utils._random import row_streams
+from ..utils._random import normal_columns, row_streams
 from ..utils._state import cache_key, copy_state, fit_transaction
 from ..utils._validation import (
     as_dense_and_csr,
@@ -296,9 +296,10 @@ class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
         sums of X and X**2. The offsets of centering start at the data's means
         and 0.5.
 
-        The weights are drawn by a kernel from per-unit streams of ``rng``, so
-        float32 and float64 models start alike; sklearn draws the same
-        distribution with ``rng.normal``, at about ten times the cost.
+        The weights are drawn from per-unit streams of ``rng``
+        (``_random.normal_columns``, in NumPy: a kernel would compile on every
+        machine's first fit), so float32 and float64 models start alike; sklearn
+        draws the same distribution with ``rng.normal``.
 
         The weights are Fortran-ordered, so that the column of one visible unit
         is contiguous (see ``_kernels.fit_epoch``).
@@ -311,10 +312,10 @@ class BaseRBM(DocumentationLinkMixin, VersionedStateMixin,
         else:
             visible_bias = np.zeros(n_features, dtype=dtype)
         return {
-            # Drawn in float64 for both dtypes (one compiled kernel), then rounded.
-            "components_": _kernels.initial_weights(
-                row_streams(rng, n_features), 0.01, np.empty(shape, order="F"),
-            ).astype(dtype, order="F", copy=False),
+            # Drawn in float64 for both dtypes, then rounded.
+            "components_": (0.01 * normal_columns(row_streams(rng, n_features),
+                                                  self.n_components)
+                            ).astype(dtype, order="F", copy=False),
             "intercept_hidden_": np.zeros(self.n_components, dtype=dtype),
             "intercept_visible_": visible_bias,
             "h_samples_": np.zeros((self.batch_size, self.n_components), dtype=dtype),

@@ -17,7 +17,7 @@ from numba.extending import overload
 from ..utils._batches import gather_rows
 from ..utils._blas import gemm, product_rows
 from ..utils._numba import exp_float64, helper, kernel
-from ..utils._random import advance, normal_row, sample_probabilities, uniform
+from ..utils._random import advance, sample_probabilities, uniform
 from ..utils._reductions import sum_in_lanes
 from ._sampling import (  # noqa: F401 (sigmoid_rows and the samplers are used from here)
     _softplus,
@@ -39,26 +39,6 @@ from ._units import (
     update,
     update_bias,
 )
-
-
-@kernel
-def initial_weights(streams, scale, out):
-    """Fill the Fortran-ordered ``out`` (n_hidden, n_visible) with ``scale`` times
-    standard normals, and return it.
-
-    Column i, the weights of visible unit i, comes from ``streams[i]`` in
-    ``_random.normal_row``'s layout. The draws are scaled in float64, then
-    rounded to the dtype of ``out``.
-    """
-    columns = out.T
-    n_columns, n_rows = columns.shape
-    noise = np.empty(n_rows + n_rows % 2)
-    for i in range(n_columns):
-        normal_row(streams[i], noise)
-        column = columns[i]
-        for j in range(n_rows):
-            column[j] = scale * noise[j]
-    return out
 
 
 @kernel

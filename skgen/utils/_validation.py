@@ -6,8 +6,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-from ._reductions import add_column_moments, value_range
-
 
 def stored_values(X):
     """The values of a dense array, or the stored values of a sparse container."""
@@ -24,7 +22,8 @@ def check_interval(X, low, high, estimator_name, units):
     values = stored_values(X)
     if values.size == 0:
         return
-    smallest, largest = value_range(np.asarray(values))
+    values = np.asarray(values)
+    smallest, largest = values.min(), values.max()
     if smallest < low or largest > high:
         # sklearn's checks expect "Negative values in data" for non-negative input.
         problem = "Negative values in data" if smallest < 0 <= low else "Values out of range"
@@ -47,7 +46,8 @@ def check_square_scale(X, estimator_name, squares):
     values = stored_values(X)
     if values.size == 0:
         return
-    smallest, largest = value_range(np.asarray(values))
+    values = np.asarray(values)
+    smallest, largest = values.min(), values.max()
     magnitude = max(-smallest, largest)
     limit = SQUARE_SCALE_MARGIN * np.sqrt(np.finfo(values.dtype).max)
     if magnitude > limit:
@@ -93,11 +93,30 @@ def as_dense_and_csr(X):
     return np.ascontiguousarray(X), np.empty(0, dtype=X.dtype), empty_index, empty_index
 
 
+#: Rows per block of ``column_moments``: bounds its float64 temporaries.
+_MOMENT_BLOCK_ROWS = 4096
+
+
 def column_moments(X):
-    """Column sums of X and of X**2, in float64, for dense or sparse X."""
+    """Column sums of X and of X**2, in float64, for dense or sparse X.
+
+    Duplicate entries of a sparse X are summed before squaring, as a repeated
+    entry stands for the sum of its values.
+    """
     n_features = X.shape[1]
+    if sp.issparse(X):
+        X = X.tocsr()
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        data = X.data.astype(np.float64)
+        return (np.bincount(X.indices, weights=data, minlength=n_features),
+                np.bincount(X.indices, weights=data * data, minlength=n_features))
     sums, square_sums = np.zeros(n_features), np.zeros(n_features)
-    add_column_moments(*as_dense_and_csr(X), sums, square_sums)
+    for start in range(0, X.shape[0], _MOMENT_BLOCK_ROWS):
+        block = np.asarray(X[start:start + _MOMENT_BLOCK_ROWS], dtype=np.float64)
+        sums += block.sum(axis=0)
+        square_sums += np.einsum("ij,ij->j", block, block)
     return sums, square_sums
 
 
