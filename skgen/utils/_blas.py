@@ -35,26 +35,20 @@ def _external_gemm(dtype):
 
 
 @register_jitable
-def _column_major(x):
-    """Whether BLAS must read ``x`` column by column: it has more than one
-    column and they are not contiguous rows' neighbours. Raises if neither
-    axis has unit stride."""
-    if x.shape[1] <= 1 or x.strides[1] == x.itemsize:
-        return False
-    if x.shape[0] > 1 and x.strides[0] != x.itemsize:
+def _layout(n_rows, n_columns, row_stride, column_stride, itemsize):
+    """(column_major, leading dimension) of a 2-d array for BLAS, from its shape,
+    strides and item size: whether BLAS must read it column by column (it has
+    more than one column and they are not contiguous rows' neighbours), and the
+    stride BLAS steps by. Over integers only, so that it compiles once for
+    every array type. Raises if neither axis has unit stride."""
+    if n_columns <= 1 or column_stride == itemsize:
+        # numpy gives a single row any stride, but BLAS wants at least its length.
+        if n_rows <= 1:
+            return False, max(n_columns, 1)
+        return False, row_stride // itemsize
+    if n_rows > 1 and row_stride != itemsize:
         raise ValueError("gemm needs arrays with unit stride along one axis")
-    return True
-
-
-@register_jitable
-def _leading_dimension(x, column_major):
-    # numpy gives a single row (or column) any stride, but BLAS wants at least
-    # its length.
-    if column_major:
-        return x.strides[1] // x.itemsize
-    if x.shape[0] <= 1:
-        return max(x.shape[1], 1)
-    return x.strides[0] // x.itemsize
+    return True, column_stride // itemsize
 
 
 def gemm(alpha, a, trans_a, b, trans_b, beta, c):
@@ -91,10 +85,12 @@ def _gemm_impl(alpha, a, trans_a, b, trans_b, beta, c):
         scalars = np.empty(2, dtype=np_dtype)
         scalars[0] = alpha
         scalars[1] = beta
-        column_a, column_b, column_c = _column_major(a), _column_major(b), _column_major(c)
-        lda = _leading_dimension(a, column_a)
-        ldb = _leading_dimension(b, column_b)
-        ldc = _leading_dimension(c, column_c)
+        column_a, lda = _layout(a.shape[0], a.shape[1], a.strides[0], a.strides[1],
+                                a.itemsize)
+        column_b, ldb = _layout(b.shape[0], b.shape[1], b.strides[0], b.strides[1],
+                                b.itemsize)
+        column_c, ldc = _layout(c.shape[0], c.shape[1], c.strides[0], c.strides[1],
+                                c.itemsize)
         # BLAS is column-major: it reads a row-major array as its transpose.
         if column_c:
             # C = op(A) op(B), with A read as A.T unless it is column-major too.
